@@ -1,0 +1,41 @@
+//! The game window: the root only composes plugins.
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy::winit::WinitSettings;
+
+use crate::engine::{ContentSourcesPlugin, EnginePlugin, asset_plugin};
+use crate::i18n::Lang;
+use crate::paths::ContentRoot;
+use crate::ui::UiPlugin;
+use crate::ui::tour::TourPlugin;
+
+pub fn run(root: ContentRoot, lang: Lang, tour: Option<PathBuf>) -> AppExit {
+    let mut app = App::new();
+    app.add_plugins((
+        // Asset sources must be registered before the AssetPlugin inside DefaultPlugins.
+        ContentSourcesPlugin { root: root.clone() },
+        DefaultPlugins.set(asset_plugin(&root)).set(WindowPlugin {
+            primary_window: Some(Window {
+                title: "销售道场 Sales Dojo".into(),
+                resolution: (1280, 800).into(),
+                ..default()
+            }),
+            ..default()
+        }),
+        EnginePlugin,
+        UiPlugin { lang },
+    ));
+    match tour {
+        // The tour drives itself, so it cannot wait for input like the reactive game does.
+        Some(dir) => {
+            app.insert_resource(WinitSettings::continuous())
+                .add_plugins(TourPlugin { dir });
+        }
+        None => {
+            app.insert_resource(WinitSettings::desktop_app());
+        }
+    }
+    app.run()
+}

@@ -1,0 +1,333 @@
+//! The command line: the game by default, and commands for trainers, scripts and CI.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::content::{Library, Mood, PersonaKind, PersonaSpec, Scenario};
+use crate::i18n::{Lang, Text, tr};
+use crate::paths::ContentRoot;
+use crate::sim::{self, Score, Visit};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "salesdojo",
+    version,
+    about = "Sales Dojo — key-account sales training. Without a command, opens the game."
+)]
+pub struct Cli {
+    /// The folder holding assets/, scenarios/ and seeds/ (default: found from the program's
+    /// location or the current folder; or set SALESDOJO_ROOT).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Language of the game and of text output: zh or en.
+    #[arg(long, global = true, value_parser = parse_lang, default_value = "zh")]
+    pub lang: Lang,
+
+    /// Play through the screens by themselves and save a screenshot of each into DIR, then quit.
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub tour: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the playable scenarios.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Play a visit without a window, choosing replies by their number in the scenario file.
+    Play {
+        /// The scenario id (see `salesdojo list`).
+        #[arg(long)]
+        scenario: String,
+        /// The seed: the same seed and choices always give the same visit.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Meet this persona (driver, expressive, analytical, amiable) instead of the scenario's.
+        #[arg(long, value_parser = parse_persona)]
+        persona: Option<PersonaKind>,
+        /// The replies, by their number in the file (1 = first listed), e.g. 2,1,3.
+        #[arg(long, value_delimiter = ',', num_args = 1..)]
+        choices: Vec<usize>,
+        /// Print one JSON object instead of the transcript.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check scenario, persona, catalogue and rubric files (default: all of them).
+    Check {
+        /// Files or folders to check.
+        paths: Vec<PathBuf>,
+        /// Print the diagnostics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_lang(value: &str) -> Result<Lang, String> {
+    Lang::parse(value).ok_or_else(|| format!("unknown language \"{value}\": use zh or en"))
+}
+
+fn parse_persona(value: &str) -> Result<PersonaKind, String> {
+    PersonaKind::parse(value).ok_or_else(|| {
+        format!("unknown persona \"{value}\": use driver, expressive, analytical or amiable")
+    })
+}
+
+/// Runs a command; the game itself is started by the binary.
+pub fn run(cli: &Cli, command: &Command) -> ExitCode {
+    let result = ContentRoot::locate(cli.root.as_deref()).and_then(|root| match command {
+        Command::List { json } => list(&root, cli.lang, *json),
+        Command::Play {
+            scenario,
+            seed,
+            persona,
+            choices,
+            json,
+        } => play(&root, cli.lang, scenario, *seed, *persona, choices, *json),
+        Command::Check { paths, json } => check(&root, paths, *json),
+    });
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ScenarioSummary<'a> {
+    id: &'a str,
+    title: &'a Text,
+    /// The persona's id, or "unknown" for a mystery customer.
+    persona: &'a str,
+    /// The personas a mystery customer is drawn from.
+    persona_pool: Vec<&'static str>,
+    difficulty: u8,
+    scenes: Vec<&'static str>,
+}
+
+impl<'a> ScenarioSummary<'a> {
+    fn of(scenario: &'a Scenario) -> Self {
+        let (persona, persona_pool) = match &scenario.persona {
+            PersonaSpec::Fixed(kind) => (kind.id(), vec![kind.id()]),
+            PersonaSpec::OneOf(kinds) => ("unknown", kinds.iter().map(|k| k.id()).collect()),
+        };
+        ScenarioSummary {
+            id: &scenario.id,
+            title: &scenario.title,
+            persona,
+            persona_pool,
+            difficulty: scenario.difficulty,
+            scenes: scenario.scenes.iter().map(|s| s.kind.id()).collect(),
+        }
+    }
+}
+
+fn load(root: &ContentRoot) -> Library {
+    let library = Library::load(&root.content_dirs());
+    let errors = library.errors().count();
+    if errors > 0 {
+        eprintln!(
+            "warning: {errors} problem(s) in the content files; broken files are left out \
+             (run `salesdojo check` for details)"
+        );
+    }
+    library
+}
+
+fn list(root: &ContentRoot, lang: Lang, json: bool) -> Result<ExitCode, String> {
+    let library = load(root);
+    let summaries: Vec<ScenarioSummary> = library
+        .scenarios
+        .values()
+        .map(|s| ScenarioSummary::of(s))
+        .collect();
+    if json {
+        println!("{}", to_json(&summaries));
+    } else {
+        for s in &summaries {
+            let title = library.scenarios[s.id].title.get(lang);
+            println!(
+                "{:<36} {}  [{}]  {} {}  {}",
+                s.id,
+                title,
+                s.persona,
+                tr(lang, "难度", "difficulty"),
+                s.difficulty,
+                s.scenes.join(" → ")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Everything a finished visit is, as one JSON object.
+#[derive(Serialize)]
+struct PlayReport<'a> {
+    scenario: &'a str,
+    persona: &'static str,
+    seed: u64,
+    /// The replies chosen, numbered as in the file (1-based).
+    choices: Vec<usize>,
+    outcome: &'static str,
+    ending: &'a str,
+    closing_line: &'a Text,
+    why: &'a Text,
+    minutes: u32,
+    mood: Mood,
+    score: u32,
+    categories: &'a [sim::CategoryScore],
+    events: &'a [sim::ScoreEvent],
+    transcript: &'a [sim::Exchange],
+}
+
+fn play(
+    root: &ContentRoot,
+    lang: Lang,
+    scenario: &str,
+    seed: u64,
+    persona: Option<PersonaKind>,
+    choices: &[usize],
+    json: bool,
+) -> Result<ExitCode, String> {
+    let library = load(root);
+    let mut visit = Visit::begin(&library, scenario, seed, persona).map_err(|err| {
+        let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
+        format!("{err}\nplayable scenarios: {}", known.join(", "))
+    })?;
+    for (step, &number) in choices.iter().enumerate() {
+        if visit.finish().is_some() {
+            return Err(format!(
+                "the visit ended after {step} choices, but {} were given",
+                choices.len()
+            ));
+        }
+        let index = number
+            .checked_sub(1)
+            .ok_or_else(|| format!("choice numbers start at 1 (step {}: got 0)", step + 1))?;
+        visit
+            .choose(index)
+            .map_err(|err| format!("step {}: {err}", step + 1))?;
+    }
+    let Some(finish) = visit.finish() else {
+        let view = visit.current().expect("an unfinished visit is at a beat");
+        return Err(format!(
+            "the visit is not over after {} choices: beat \"{}\" awaits a choice from 1 to {}",
+            choices.len(),
+            view.beat_id,
+            view.order.len()
+        ));
+    };
+    let score = sim::scoring::score(&visit, &library.catalogue, &library.rubric)
+        .expect("a finished visit has a score");
+    if json {
+        let report = PlayReport {
+            scenario: &visit.scenario().id,
+            persona: visit.persona().kind.id(),
+            seed,
+            choices: visit.choices().iter().map(|c| c + 1).collect(),
+            outcome: finish.outcome.id(),
+            ending: &finish.ending_id,
+            closing_line: &finish.says,
+            why: &finish.why,
+            minutes: finish.minute,
+            mood: visit.mood(),
+            score: score.total,
+            categories: &score.categories,
+            events: &score.events,
+            transcript: visit.transcript(),
+        };
+        println!("{}", to_json(&report));
+    } else {
+        print_visit(&visit, &score, lang);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_visit(visit: &Visit, score: &Score, lang: Lang) {
+    let customer = tr(lang, "客户", "Customer");
+    let you = tr(lang, "你", "You");
+    for exchange in visit.transcript() {
+        let view = &exchange.view;
+        println!(
+            "[{:>2}′] {}: {}",
+            view.minute,
+            customer,
+            view.says.get(lang)
+        );
+        if let Some(cue) = &view.cue {
+            println!("      ({})", cue.get(lang));
+        }
+        println!("      {}: {}", you, exchange.reply.get(lang));
+    }
+    let finish = visit.finish().expect("printed after the visit ends");
+    println!(
+        "[{:>2}′] {}: {}",
+        finish.minute,
+        customer,
+        finish.says.get(lang)
+    );
+    println!();
+    println!(
+        "{}: {}",
+        tr(lang, "结果", "Outcome"),
+        crate::i18n::outcome_name(finish.outcome, lang)
+    );
+    println!("{}", finish.why.get(lang));
+    println!("{}: {}/100", tr(lang, "得分", "Score"), score.total);
+    for event in &score.events {
+        println!(
+            "  {:+3}  {}  — {}  [{}]",
+            event.points,
+            event.technique,
+            event.why.get(lang),
+            event.section.get(lang)
+        );
+    }
+}
+
+fn check(root: &ContentRoot, paths: &[PathBuf], json: bool) -> Result<ExitCode, String> {
+    // Scenarios refer to personas and techniques, so the seeds always come along.
+    let mut inputs = vec![root.seeds()];
+    if paths.is_empty() {
+        inputs.push(root.scenarios());
+    } else {
+        inputs.extend(paths.iter().cloned());
+    }
+    let files = crate::content::content_files(&inputs).map_err(|d| d.to_string())?;
+    let library = Library::load(&inputs);
+    let errors = library.errors().count();
+    let warnings = library.diagnostics.len() - errors;
+    if json {
+        println!("{}", to_json(&library.diagnostics));
+    } else {
+        for diagnostic in &library.diagnostics {
+            let source = std::fs::read(&diagnostic.file)
+                .ok()
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+            eprintln!("{}", diagnostic.render(source.as_deref()));
+        }
+        eprintln!(
+            "checked {} file(s): {errors} error(s), {warnings} warning(s)",
+            files.len()
+        );
+    }
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("reports serialise to JSON")
+}

@@ -1,0 +1,364 @@
+//! The content model: what trainers write in RON. Field names here are the schema.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Text;
+
+/// The four personality types of the course (§2b).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum PersonaKind {
+    /// 决策高手: task-oriented, extrovert.
+    Driver,
+    /// 公关高手: people-oriented, extrovert.
+    Expressive,
+    /// 分析高手: task-oriented, introvert.
+    Analytical,
+    /// EQ高手: people-oriented, introvert.
+    Amiable,
+}
+
+impl PersonaKind {
+    pub const ALL: [PersonaKind; 4] = [
+        PersonaKind::Driver,
+        PersonaKind::Expressive,
+        PersonaKind::Analytical,
+        PersonaKind::Amiable,
+    ];
+
+    /// The lowercase id used on the command line and in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            PersonaKind::Driver => "driver",
+            PersonaKind::Expressive => "expressive",
+            PersonaKind::Analytical => "analytical",
+            PersonaKind::Amiable => "amiable",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<PersonaKind> {
+        PersonaKind::ALL
+            .into_iter()
+            .find(|kind| kind.id().eq_ignore_ascii_case(id))
+    }
+}
+
+/// Which customer the trainee meets: one type, or one drawn by seed from a set (a mystery customer).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum PersonaSpec {
+    Fixed(PersonaKind),
+    OneOf(Vec<PersonaKind>),
+}
+
+/// The four scene kinds of a visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SceneKind {
+    /// The cold visit itself: the Eight Steps (§1a).
+    Visit,
+    /// Needs discovery with SPIN questions (§2c).
+    NeedsDiscovery,
+    /// Quoting (§3c).
+    Quote,
+    /// Handling objections (§3c).
+    Objection,
+}
+
+impl SceneKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            SceneKind::Visit => "visit",
+            SceneKind::NeedsDiscovery => "needs_discovery",
+            SceneKind::Quote => "quote",
+            SceneKind::Objection => "objection",
+        }
+    }
+}
+
+/// The four results of a key-account call (§3b).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Outcome {
+    Order,
+    Advance,
+    Continuation,
+    NoSale,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Order,
+        Outcome::Advance,
+        Outcome::Continuation,
+        Outcome::NoSale,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Order => "order",
+            Outcome::Advance => "advance",
+            Outcome::Continuation => "continuation",
+            Outcome::NoSale => "no_sale",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub title: Text,
+    /// 1 (easy) to 3 (hard).
+    pub difficulty: u8,
+    pub persona: PersonaSpec,
+    pub briefing: Briefing,
+    /// The id of the first beat.
+    pub start: String,
+    pub scenes: Vec<Scene>,
+    pub endings: Vec<Ending>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Briefing {
+    /// The account: company, industry, why it matters.
+    pub account: Text,
+    /// The person the trainee meets and their role.
+    pub contact: Text,
+    /// What the trainee already knows before the visit.
+    #[serde(default)]
+    pub known: Vec<Text>,
+    /// What this visit should achieve.
+    pub goal: Text,
+    /// Simulated minutes the visit should take; the customer ends it at one and a half times this.
+    pub time_budget: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    pub id: String,
+    pub kind: SceneKind,
+    pub title: Text,
+    pub beats: Vec<Beat>,
+}
+
+/// One moment of the conversation: the customer speaks, the trainee picks a reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Beat {
+    pub id: String,
+    /// What the customer says; one variant is drawn by seed.
+    pub says: Vec<Text>,
+    /// Variants for particular personas, used instead of `says` when that persona is met.
+    #[serde(default)]
+    pub says_as: BTreeMap<PersonaKind, Vec<Text>>,
+    /// What the trainee sees or notices (a cue, the setting).
+    #[serde(default)]
+    pub narration: Option<Text>,
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub text: Text,
+    /// Technique and mistake ids from the catalogue that this reply shows.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub effects: Effects,
+    /// What the customer privately thinks of this reply (shown in the debrief).
+    #[serde(default)]
+    pub thinking: Option<Text>,
+    pub next: Next,
+}
+
+/// How a reply moves the customer's mood and the clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Effects {
+    pub trust: i32,
+    pub interest: i32,
+    pub patience: i32,
+    /// Simulated minutes the exchange takes.
+    pub minutes: u32,
+}
+
+/// Where a reply leads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Next {
+    /// Go to the beat with this id.
+    Goto(String),
+    /// End the visit with the ending of this id.
+    End(String),
+    /// Branch on the customer's mood after the reply.
+    If(Box<Gate>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// Every requirement must hold for `then`.
+    pub need: Vec<Need>,
+    pub then: Next,
+    pub otherwise: Next,
+}
+
+/// A mood requirement: the meter must be at least this value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Need {
+    Trust(i32),
+    Interest(i32),
+    Patience(i32),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ending {
+    pub id: String,
+    pub outcome: Outcome,
+    /// The customer's last words.
+    pub says: Vec<Text>,
+    /// Why the visit ended this way, in the course's terms.
+    pub why: Text,
+}
+
+/// How one personality type reacts; one file per type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Persona {
+    pub kind: PersonaKind,
+    pub name: Text,
+    /// Task-oriented or people-oriented.
+    pub focus: Focus,
+    /// Extrovert or introvert.
+    pub energy: Energy,
+    pub traits: Vec<Text>,
+    pub wants: Text,
+    pub typical_question: Text,
+    /// Trust, interest and patience at the door (0–100).
+    pub baseline: Mood,
+    /// What the trainee can observe as the mood changes.
+    #[serde(default)]
+    pub cues: Vec<Cue>,
+    /// How this type reacts to replies carrying a tag, on top of the reply's own effects.
+    #[serde(default)]
+    pub reactions: Vec<Reaction>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Focus {
+    Task,
+    People,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Energy {
+    Extrovert,
+    Introvert,
+}
+
+/// The three meters of the customer's mood, each 0–100.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mood {
+    pub trust: i32,
+    pub interest: i32,
+    pub patience: i32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Meter {
+    Trust,
+    Interest,
+    Patience,
+}
+
+/// A visible sign of the customer's mood, shown when a meter crosses a threshold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cue {
+    pub meter: Meter,
+    /// Shown while the meter is below this value…
+    #[serde(default)]
+    pub below: Option<i32>,
+    /// …or at least this value.
+    #[serde(default)]
+    pub at_least: Option<i32>,
+    pub text: Vec<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reaction {
+    pub tag: String,
+    #[serde(default)]
+    pub trust: i32,
+    #[serde(default)]
+    pub interest: i32,
+    #[serde(default)]
+    pub patience: i32,
+    /// Persona-fit points this reaction is worth in the score.
+    #[serde(default)]
+    pub points: i32,
+    /// Why this type reacts so, shown in the debrief.
+    pub why: Text,
+}
+
+/// The course's techniques (and the mistakes it warns of) as data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    pub techniques: Vec<Technique>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TechniqueKind {
+    /// Something the course teaches to do.
+    Technique,
+    /// Something the course warns against.
+    Mistake,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Technique {
+    pub id: String,
+    pub kind: TechniqueKind,
+    pub name: Text,
+    /// The rubric category this technique counts towards.
+    pub category: String,
+    /// Where in the course it is taught, e.g. "Stage 1 · Eight steps · step 3".
+    pub section: Text,
+    /// Points each time a reply shows it (negative for mistakes).
+    pub points: i32,
+    pub explain: Text,
+    /// What to do instead (for mistakes) or how to do it well.
+    pub better: Text,
+}
+
+/// How the score is weighed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rubric {
+    pub categories: Vec<Category>,
+    /// Points for how the visit ended, counted in the `closing` category.
+    pub outcome_points: BTreeMap<Outcome, i32>,
+    /// The category outcome points count towards.
+    pub outcome_category: String,
+    /// The category persona reactions count towards.
+    #[serde(default = "persona_fit_category")]
+    pub persona_fit_category: String,
+}
+
+fn persona_fit_category() -> String {
+    "persona_fit".to_string()
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    pub name: Text,
+    pub weight: u32,
+}

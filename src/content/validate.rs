@@ -1,0 +1,593 @@
+//! Checks that need more than one value or more than one file: references, ids, counts, texts.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::spans::{self, Node, Step};
+use super::*;
+use crate::i18n::Text;
+
+pub(super) fn assemble(files: &[ParsedFile]) -> Library {
+    let mut library = Library::default();
+    let mut diagnostics = Vec::new();
+
+    let mut catalogues = files.iter().filter_map(|f| match &f.content {
+        Content::Catalogue(c) => Some((f, c)),
+        _ => None,
+    });
+    match catalogues.next() {
+        Some((_, catalogue)) => library.catalogue = catalogue.clone(),
+        None => diagnostics.push(missing("technique catalogue", FileKind::Catalogue)),
+    }
+    for (file, _) in catalogues {
+        diagnostics.push(Diagnostic::error(
+            &file.path,
+            START,
+            "a second technique catalogue; only one is used",
+        ));
+    }
+    let mut rubrics = files.iter().filter_map(|f| match &f.content {
+        Content::Rubric(r) => Some((f, r)),
+        _ => None,
+    });
+    match rubrics.next() {
+        Some((file, rubric)) => {
+            check_rubric(file, rubric, &mut diagnostics);
+            library.rubric = rubric.clone();
+        }
+        None => diagnostics.push(missing("rubric", FileKind::Rubric)),
+    }
+    for (file, _) in rubrics {
+        diagnostics.push(Diagnostic::error(
+            &file.path,
+            START,
+            "a second rubric; only one is used",
+        ));
+    }
+    if let Some(file) = files
+        .iter()
+        .find(|f| matches!(f.content, Content::Catalogue(_)))
+    {
+        check_catalogue(file, &library.catalogue, &library.rubric, &mut diagnostics);
+    }
+
+    for file in files {
+        let Content::Persona(persona) = &file.content else {
+            continue;
+        };
+        let before = diagnostics.len();
+        check_persona(file, persona, &library.catalogue, &mut diagnostics);
+        if library.personas.contains_key(&persona.kind) {
+            diagnostics.push(Diagnostic::error(
+                &file.path,
+                file.locate(&[Step::Field("kind")]),
+                format!("a second persona file for {:?}", persona.kind),
+            ));
+        } else if !diagnostics[before..].iter().any(Diagnostic::is_error) {
+            library.personas.insert(persona.kind, persona.clone());
+        }
+    }
+
+    for file in files {
+        let Content::Scenario(scenario) = &file.content else {
+            continue;
+        };
+        let before = diagnostics.len();
+        check_scenario(file, scenario, &library, &mut diagnostics);
+        if let Some(first) = library.sources.get(&scenario.id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &file.path,
+                    file.locate(&[Step::Field("id")]),
+                    format!("scenario id \"{}\" is already used", scenario.id),
+                )
+                .with_hint(format!(
+                    "{} uses it too; ids must be unique",
+                    first.display()
+                )),
+            );
+        } else if !diagnostics[before..].iter().any(Diagnostic::is_error) {
+            library
+                .sources
+                .insert(scenario.id.clone(), file.path.clone());
+            library
+                .scenarios
+                .insert(scenario.id.clone(), Arc::clone(scenario));
+        }
+    }
+
+    library.diagnostics = diagnostics;
+    library
+}
+
+const START: Pos = Pos { line: 1, col: 1 };
+
+fn missing(what: &str, kind: FileKind) -> Diagnostic {
+    Diagnostic::error(Path::new("seeds"), START, format!("no {what} found")).with_hint(format!(
+        "the seeds folder needs a file named *{}",
+        kind.suffix()
+    ))
+}
+
+impl ParsedFile {
+    /// The position of the value at `path`, or the file start if the text cannot be read back.
+    fn locate(&self, path: &[Step]) -> Pos {
+        self.tree().map_or(START, |tree| tree.locate(path))
+    }
+
+    fn tree(&self) -> Option<Node> {
+        spans::parse(&self.text)
+    }
+}
+
+/// Collects diagnostics for one file, resolving positions from its text only when needed.
+struct Checker<'a> {
+    file: &'a ParsedFile,
+    tree: Option<Node>,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(file: &'a ParsedFile, out: &'a mut Vec<Diagnostic>) -> Self {
+        Checker {
+            file,
+            tree: None,
+            out,
+        }
+    }
+
+    fn pos(&mut self, path: &[Step]) -> Pos {
+        if self.tree.is_none() {
+            self.tree = self.file.tree();
+        }
+        self.tree.as_ref().map_or(START, |tree| tree.locate(path))
+    }
+
+    fn error(&mut self, path: &[Step], message: String) -> &mut Diagnostic {
+        let pos = self.pos(path);
+        self.out
+            .push(Diagnostic::error(&self.file.path, pos, message));
+        self.out.last_mut().expect("just pushed")
+    }
+
+    fn warning(&mut self, path: &[Step], message: String) -> &mut Diagnostic {
+        let pos = self.pos(path);
+        self.out
+            .push(Diagnostic::warning(&self.file.path, pos, message));
+        self.out.last_mut().expect("just pushed")
+    }
+
+    fn text(&mut self, path: &[Step], text: &Text) {
+        if text.zh.trim().is_empty() {
+            self.error(path, "the Chinese text (zh) is empty".into())
+                .hint = Some("every text the trainee sees needs zh and en".into());
+        }
+        if text.en.trim().is_empty() {
+            self.error(path, "the English text (en) is empty".into())
+                .hint = Some("every text the trainee sees needs zh and en".into());
+        }
+    }
+
+    fn texts(&mut self, path: &[Step], texts: &[Text], what: &str) {
+        if texts.is_empty() {
+            self.error(path, format!("{what} needs at least one text"));
+        }
+        for (i, text) in texts.iter().enumerate() {
+            self.text(&with(path, Step::Index(i)), text);
+        }
+    }
+
+    fn tag(&mut self, path: &[Step], tag: &str, catalogue: &Catalogue) {
+        if catalogue.techniques.iter().any(|t| t.id == tag) {
+            return;
+        }
+        let suggestion = closest(tag, catalogue.techniques.iter().map(|t| t.id.as_str()));
+        let diagnostic = self.error(path, format!("unknown technique \"{tag}\""));
+        diagnostic.hint = Some(match suggestion {
+            Some(near) => format!("did you mean \"{near}\"?"),
+            None => "tags must be technique or mistake ids from the catalogue".into(),
+        });
+    }
+}
+
+fn with<'p>(path: &[Step<'p>], step: Step<'p>) -> Vec<Step<'p>> {
+    let mut longer = path.to_vec();
+    longer.push(step);
+    longer
+}
+
+fn check_rubric(file: &ParsedFile, rubric: &Rubric, out: &mut Vec<Diagnostic>) {
+    let mut check = Checker::new(file, out);
+    let ids: BTreeSet<&str> = rubric.categories.iter().map(|c| c.id.as_str()).collect();
+    for (i, category) in rubric.categories.iter().enumerate() {
+        check.text(
+            &[
+                Step::Field("categories"),
+                Step::Index(i),
+                Step::Field("name"),
+            ],
+            &category.name,
+        );
+    }
+    for (field, id) in [
+        ("outcome_category", &rubric.outcome_category),
+        ("persona_fit_category", &rubric.persona_fit_category),
+    ] {
+        if !ids.contains(id.as_str()) {
+            check.error(&[Step::Field(field)], format!("unknown category \"{id}\""));
+        }
+    }
+}
+
+fn check_catalogue(
+    file: &ParsedFile,
+    catalogue: &Catalogue,
+    rubric: &Rubric,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut check = Checker::new(file, out);
+    let mut seen = BTreeSet::new();
+    for (i, technique) in catalogue.techniques.iter().enumerate() {
+        let at = [Step::Field("techniques"), Step::Index(i)];
+        if !seen.insert(technique.id.as_str()) {
+            check.error(
+                &with(&at, Step::Field("id")),
+                format!("technique id \"{}\" is listed twice", technique.id),
+            );
+        }
+        if !rubric.categories.is_empty()
+            && !rubric.categories.iter().any(|c| c.id == technique.category)
+        {
+            check.error(
+                &with(&at, Step::Field("category")),
+                format!("unknown rubric category \"{}\"", technique.category),
+            );
+        }
+        for (field, text) in [
+            ("name", &technique.name),
+            ("section", &technique.section),
+            ("explain", &technique.explain),
+            ("better", &technique.better),
+        ] {
+            check.text(&with(&at, Step::Field(field)), text);
+        }
+    }
+}
+
+fn check_persona(
+    file: &ParsedFile,
+    persona: &Persona,
+    catalogue: &Catalogue,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut check = Checker::new(file, out);
+    check.text(&[Step::Field("name")], &persona.name);
+    check.text(&[Step::Field("wants")], &persona.wants);
+    check.text(
+        &[Step::Field("typical_question")],
+        &persona.typical_question,
+    );
+    check.texts(&[Step::Field("traits")], &persona.traits, "traits");
+    for (field, value) in [
+        ("trust", persona.baseline.trust),
+        ("interest", persona.baseline.interest),
+        ("patience", persona.baseline.patience),
+    ] {
+        if !(0..=100).contains(&value) {
+            check.error(
+                &[Step::Field("baseline"), Step::Field(field)],
+                format!("{field} {value} is outside 0–100"),
+            );
+        }
+    }
+    for (i, cue) in persona.cues.iter().enumerate() {
+        let at = [Step::Field("cues"), Step::Index(i)];
+        if cue.below.is_none() && cue.at_least.is_none() {
+            check
+                .error(&at, "a cue needs `below` or `at_least`".into())
+                .hint =
+                Some("e.g. below: Some(35) shows the cue while the meter is under 35".into());
+        }
+        check.texts(&with(&at, Step::Field("text")), &cue.text, "a cue");
+    }
+    for (i, reaction) in persona.reactions.iter().enumerate() {
+        let at = [Step::Field("reactions"), Step::Index(i)];
+        check.tag(&with(&at, Step::Field("tag")), &reaction.tag, catalogue);
+        check.text(&with(&at, Step::Field("why")), &reaction.why);
+    }
+}
+
+fn check_scenario(
+    file: &ParsedFile,
+    scenario: &Scenario,
+    library: &Library,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut check = Checker::new(file, out);
+    check.text(&[Step::Field("title")], &scenario.title);
+    if !(1..=3).contains(&scenario.difficulty) {
+        check.error(
+            &[Step::Field("difficulty")],
+            format!("difficulty {} is outside 1–3", scenario.difficulty),
+        );
+    }
+    let personas: Vec<PersonaKind> = match &scenario.persona {
+        PersonaSpec::Fixed(kind) => vec![*kind],
+        PersonaSpec::OneOf(kinds) => {
+            if kinds.is_empty() {
+                check.error(
+                    &[Step::Field("persona")],
+                    "OneOf needs at least one persona".into(),
+                );
+            }
+            kinds.clone()
+        }
+    };
+    for kind in personas {
+        if !library.personas.contains_key(&kind) {
+            check
+                .error(
+                    &[Step::Field("persona")],
+                    format!("no persona file for {kind:?} was loaded"),
+                )
+                .hint = Some(format!("add seeds/personas/{}.persona.ron", kind.id()));
+        }
+    }
+
+    let briefing = &scenario.briefing;
+    let b = |field| [Step::Field("briefing"), Step::Field(field)];
+    check.text(&b("account"), &briefing.account);
+    check.text(&b("contact"), &briefing.contact);
+    check.text(&b("goal"), &briefing.goal);
+    for (i, known) in briefing.known.iter().enumerate() {
+        check.text(&with(&b("known"), Step::Index(i)), known);
+    }
+    if briefing.time_budget == 0 {
+        check.error(
+            &b("time_budget"),
+            "the time budget must be above 0 minutes".into(),
+        );
+    }
+
+    // Ids first, so references can be checked against all of them.
+    let mut beats = BTreeMap::new();
+    let mut scene_ids = BTreeSet::new();
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        let at = [Step::Field("scenes"), Step::Index(s)];
+        if !scene_ids.insert(scene.id.as_str()) {
+            check.error(
+                &with(&at, Step::Field("id")),
+                format!("scene id \"{}\" is used twice", scene.id),
+            );
+        }
+        check.text(&with(&at, Step::Field("title")), &scene.title);
+        if scene.beats.is_empty() {
+            check.error(&at, format!("scene \"{}\" has no beats", scene.id));
+        }
+        for (b, beat) in scene.beats.iter().enumerate() {
+            let beat_at = [
+                at[0],
+                at[1],
+                Step::Field("beats"),
+                Step::Index(b),
+                Step::Field("id"),
+            ];
+            if beats.insert(beat.id.as_str(), (s, b)).is_some() {
+                check.error(&beat_at, format!("beat id \"{}\" is used twice", beat.id));
+            }
+        }
+    }
+    let mut endings = BTreeSet::new();
+    for (e, ending) in scenario.endings.iter().enumerate() {
+        let at = [Step::Field("endings"), Step::Index(e)];
+        if !endings.insert(ending.id.as_str()) {
+            check.error(
+                &with(&at, Step::Field("id")),
+                format!("ending id \"{}\" is used twice", ending.id),
+            );
+        }
+        check.texts(&with(&at, Step::Field("says")), &ending.says, "an ending");
+        check.text(&with(&at, Step::Field("why")), &ending.why);
+    }
+    if !beats.contains_key(scenario.start.as_str()) {
+        let near = closest(&scenario.start, beats.keys().copied());
+        check
+            .error(
+                &[Step::Field("start")],
+                format!("start beat \"{}\" does not exist", scenario.start),
+            )
+            .hint = near.map(|n| format!("did you mean \"{n}\"?"));
+    }
+
+    let mut reached_beats = BTreeSet::from([scenario.start.as_str()]);
+    let mut reached_endings = BTreeSet::new();
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        for (b, beat) in scene.beats.iter().enumerate() {
+            let at = [
+                Step::Field("scenes"),
+                Step::Index(s),
+                Step::Field("beats"),
+                Step::Index(b),
+            ];
+            check.texts(&with(&at, Step::Field("says")), &beat.says, "a beat");
+            for (kind, variants) in &beat.says_as {
+                let path = [
+                    at[0],
+                    at[1],
+                    at[2],
+                    at[3],
+                    Step::Field("says_as"),
+                    Step::Key(kind_name(*kind)),
+                ];
+                check.texts(&path, variants, "a persona variant");
+            }
+            if let Some(narration) = &beat.narration {
+                check.text(&with(&at, Step::Field("narration")), narration);
+            }
+            if !(2..=4).contains(&beat.choices.len()) {
+                check
+                    .error(
+                        &with(&at, Step::Field("choices")),
+                        format!(
+                            "beat \"{}\" has {} choices; a beat needs 2 to 4",
+                            beat.id,
+                            beat.choices.len()
+                        ),
+                    )
+                    .hint =
+                    Some("keys 1–4 pick a choice, so a beat offers two, three or four".into());
+            }
+            for (c, choice) in beat.choices.iter().enumerate() {
+                let choice_at = [
+                    at[0],
+                    at[1],
+                    at[2],
+                    at[3],
+                    Step::Field("choices"),
+                    Step::Index(c),
+                ];
+                check.text(&with(&choice_at, Step::Field("text")), &choice.text);
+                if let Some(thinking) = &choice.thinking {
+                    check.text(&with(&choice_at, Step::Field("thinking")), thinking);
+                }
+                for (t, tag) in choice.tags.iter().enumerate() {
+                    let tag_at = [&choice_at[..], &[Step::Field("tags"), Step::Index(t)]].concat();
+                    check.tag(&tag_at, tag, &library.catalogue);
+                }
+                let effects = choice.effects;
+                for (field, value) in [
+                    ("trust", effects.trust),
+                    ("interest", effects.interest),
+                    ("patience", effects.patience),
+                ] {
+                    if !(-50..=50).contains(&value) {
+                        check
+                            .error(
+                                &[
+                                    &choice_at[..],
+                                    &[Step::Field("effects"), Step::Field(field)],
+                                ]
+                                .concat(),
+                                format!("{field} {value} is outside −50…50"),
+                            )
+                            .hint = Some("one reply moves a meter by at most 50 points".into());
+                    }
+                }
+                if effects.minutes > 60 {
+                    check.error(
+                        &[
+                            &choice_at[..],
+                            &[Step::Field("effects"), Step::Field("minutes")],
+                        ]
+                        .concat(),
+                        format!("one reply taking {} minutes is too long", effects.minutes),
+                    );
+                }
+                let next_at = with(&choice_at, Step::Field("next"));
+                check_next(
+                    &mut check,
+                    &next_at,
+                    &choice.next,
+                    &beats,
+                    &endings,
+                    &mut reached_beats,
+                    &mut reached_endings,
+                );
+            }
+        }
+    }
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        for (b, beat) in scene.beats.iter().enumerate() {
+            if !reached_beats.contains(beat.id.as_str()) {
+                let at = [
+                    Step::Field("scenes"),
+                    Step::Index(s),
+                    Step::Field("beats"),
+                    Step::Index(b),
+                    Step::Field("id"),
+                ];
+                check.warning(&at, format!("no choice leads to beat \"{}\"", beat.id));
+            }
+        }
+    }
+    for (e, ending) in scenario.endings.iter().enumerate() {
+        if !reached_endings.contains(ending.id.as_str()) {
+            check.warning(
+                &[Step::Field("endings"), Step::Index(e), Step::Field("id")],
+                format!("no choice leads to ending \"{}\"", ending.id),
+            );
+        }
+    }
+}
+
+fn check_next<'s>(
+    check: &mut Checker,
+    at: &[Step],
+    next: &'s Next,
+    beats: &BTreeMap<&str, (usize, usize)>,
+    endings: &BTreeSet<&str>,
+    reached_beats: &mut BTreeSet<&'s str>,
+    reached_endings: &mut BTreeSet<&'s str>,
+) {
+    match next {
+        Next::Goto(id) => {
+            if beats.contains_key(id.as_str()) {
+                reached_beats.insert(id);
+            } else {
+                let near = closest(id, beats.keys().copied());
+                check
+                    .error(at, format!("Goto(\"{id}\"): there is no beat with this id"))
+                    .hint = near.map(|n| format!("did you mean \"{n}\"?"));
+            }
+        }
+        Next::End(id) => {
+            if endings.contains(id.as_str()) {
+                reached_endings.insert(id);
+            } else {
+                let near = closest(id, endings.iter().copied());
+                check
+                    .error(
+                        at,
+                        format!("End(\"{id}\"): there is no ending with this id"),
+                    )
+                    .hint = near.map(|n| format!("did you mean \"{n}\"?"));
+            }
+        }
+        Next::If(gate) => {
+            if gate.need.is_empty() {
+                check.error(at, "If needs at least one requirement in `need`".into());
+            }
+            for (branch, field) in [(&gate.then, "then"), (&gate.otherwise, "otherwise")] {
+                let inner = with(at, Step::Field(field));
+                check_next(
+                    check,
+                    &inner,
+                    branch,
+                    beats,
+                    endings,
+                    reached_beats,
+                    reached_endings,
+                );
+            }
+        }
+    }
+}
+
+fn kind_name(kind: PersonaKind) -> &'static str {
+    match kind {
+        PersonaKind::Driver => "Driver",
+        PersonaKind::Expressive => "Expressive",
+        PersonaKind::Analytical => "Analytical",
+        PersonaKind::Amiable => "Amiable",
+    }
+}
+
+/// The candidate nearest to a misspelt id, if it is near enough to be a likely typo.
+pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .map(|c| (strsim::levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}

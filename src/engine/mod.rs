@@ -1,0 +1,51 @@
+//! Bevy plugins around the pure engine: content assets with hot reload, and visits as ECS.
+//! Everything here runs headless under `MinimalPlugins` as well as in the game window.
+
+pub mod assets;
+pub mod visit;
+
+use bevy::asset::AssetPlugin;
+use bevy::prelude::*;
+
+pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, LibraryChanged};
+pub use visit::{
+    ActiveVisit, ChooseReply, StartVisit, VisitEnded, VisitPlugin, VisitRejected, VisitSet,
+    VisitStarted,
+};
+
+use crate::paths::ContentRoot;
+
+/// Content and visits: what the game and the headless runs share.
+pub struct EnginePlugin;
+
+impl Plugin for EnginePlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins((ContentPlugin, VisitPlugin));
+    }
+}
+
+/// The asset settings both the window and headless apps use: assets from the root's `assets/`,
+/// and file watching on, so edited content is picked up while the game runs.
+pub fn asset_plugin(root: &ContentRoot) -> AssetPlugin {
+    AssetPlugin {
+        file_path: root
+            .absolute()
+            .join("assets")
+            .to_string_lossy()
+            .into_owned(),
+        watch_for_changes_override: Some(true),
+        ..default()
+    }
+}
+
+/// An app with the real engine plugins and no window, for tests and tools.
+pub fn headless_app(root: &ContentRoot) -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        ContentSourcesPlugin { root: root.clone() },
+        asset_plugin(root),
+        EnginePlugin,
+    ));
+    app
+}

@@ -1,0 +1,89 @@
+//! The two languages of the game and bilingual text.
+
+use serde::{Deserialize, Serialize};
+
+/// The language the trainee reads the game in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.to_ascii_lowercase().as_str() {
+            "zh" | "cn" | "zh-cn" | "chinese" => Some(Lang::Zh),
+            "en" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// A text shown to the trainee, always written in both languages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Picks the string of the current language from a pair written inline in code.
+pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+use crate::content::{Outcome, PersonaKind, SceneKind};
+
+pub fn outcome_name(outcome: Outcome, lang: Lang) -> &'static str {
+    match outcome {
+        Outcome::Order => tr(lang, "成交（订单）", "Order"),
+        Outcome::Advance => tr(lang, "晋级（推进）", "Advance"),
+        Outcome::Continuation => tr(lang, "延续（暂无承诺）", "Continuation"),
+        Outcome::NoSale => tr(lang, "未成交", "No sale"),
+    }
+}
+
+pub fn persona_name(kind: PersonaKind, lang: Lang) -> &'static str {
+    match kind {
+        PersonaKind::Driver => tr(lang, "决策高手", "Driver"),
+        PersonaKind::Expressive => tr(lang, "公关高手", "Expressive"),
+        PersonaKind::Analytical => tr(lang, "分析高手", "Analytical"),
+        PersonaKind::Amiable => tr(lang, "EQ高手", "Amiable"),
+    }
+}
+
+pub fn scene_name(kind: SceneKind, lang: Lang) -> &'static str {
+    match kind {
+        SceneKind::Visit => tr(lang, "拜访", "Visit"),
+        SceneKind::NeedsDiscovery => tr(lang, "需求挖掘", "Needs discovery"),
+        SceneKind::Quote => tr(lang, "报价", "Quote"),
+        SceneKind::Objection => tr(lang, "异议处理", "Objection"),
+    }
+}

@@ -1,0 +1,445 @@
+//! The visit engine: a deterministic state machine over a scenario and a persona.
+//!
+//! A visit is fully determined by (scenario, persona, seed, choices). The seed only varies what
+//! the trainee sees — line variants, cue wording, the order choices are shown in — and, for a
+//! mystery customer, which persona is met; mood and score follow from the choices alone.
+
+pub mod scoring;
+
+use std::sync::Arc;
+
+use rand::seq::SliceRandom;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::content::{
+    Cue, Effects, Ending, Library, Meter, Mood, Need, Next, Outcome, Persona, PersonaKind,
+    PersonaSpec, Scenario, SceneKind,
+};
+use crate::i18n::Text;
+
+pub use scoring::{CategoryScore, Score, ScoreEvent};
+
+/// Ending ids the engine itself uses when the customer cuts the visit short.
+pub const PATIENCE_OUT: &str = "patience_out";
+pub const TIME_OUT: &str = "time_out";
+
+/// Why a visit could not start or a choice could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    #[error("no scenario with id \"{0}\"")]
+    UnknownScenario(String),
+    #[error("no persona file for {0:?} is loaded")]
+    MissingPersona(PersonaKind),
+    #[error("persona {persona:?} is not one this scenario allows ({allowed})")]
+    PersonaNotAllowed {
+        persona: PersonaKind,
+        allowed: String,
+    },
+    #[error("choice {number} does not exist at beat \"{beat}\": it offers choices 1 to {count}")]
+    NoSuchChoice {
+        number: usize,
+        beat: String,
+        count: usize,
+    },
+    #[error("the visit is already over")]
+    Finished,
+}
+
+/// The beat the trainee is looking at.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BeatView {
+    pub scene_id: String,
+    pub scene_kind: SceneKind,
+    pub scene_title: Text,
+    pub beat_id: String,
+    pub says: Text,
+    pub narration: Option<Text>,
+    /// What the customer's manner shows right now (from the persona's cues).
+    pub cue: Option<Text>,
+    /// Display position → the choice's index in the file. Shuffled by seed.
+    pub order: Vec<usize>,
+    pub minute: u32,
+}
+
+/// One exchange: what the customer said and what the trainee answered.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Exchange {
+    pub view: BeatView,
+    /// The chosen reply's index in the file (0-based).
+    pub choice: usize,
+    pub reply: Text,
+    pub tags: Vec<String>,
+    /// Indices into the persona's reactions that this reply set off.
+    pub reactions: Vec<usize>,
+    pub thinking: Option<Text>,
+    pub mood_after: Mood,
+    pub minute_after: u32,
+}
+
+/// How the visit ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finish {
+    pub ending_id: String,
+    pub outcome: Outcome,
+    pub says: Text,
+    pub why: Text,
+    pub minute: u32,
+}
+
+#[derive(Clone, Debug)]
+enum Stage {
+    At(BeatView),
+    Finished(Finish),
+}
+
+/// A visit in progress or finished. Cloning it is how the analyzer forks paths.
+#[derive(Clone, Debug)]
+pub struct Visit {
+    scenario: Arc<Scenario>,
+    persona: Persona,
+    seed: u64,
+    rng: ChaCha8Rng,
+    mood: Mood,
+    minute: u32,
+    stage: Stage,
+    transcript: Vec<Exchange>,
+}
+
+/// Which persona a scenario meets for a seed, unless the trainee or trainer names one.
+pub fn resolve_persona(
+    scenario: &Scenario,
+    seed: u64,
+    requested: Option<PersonaKind>,
+) -> Result<PersonaKind, SimError> {
+    let allowed: Vec<PersonaKind> = match &scenario.persona {
+        PersonaSpec::Fixed(kind) => vec![*kind],
+        PersonaSpec::OneOf(kinds) => kinds.clone(),
+    };
+    match requested {
+        Some(kind) if allowed.contains(&kind) => Ok(kind),
+        Some(kind) => Err(SimError::PersonaNotAllowed {
+            persona: kind,
+            allowed: allowed
+                .iter()
+                .map(|k| k.id())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+        None => {
+            // A separate stream, so the persona draw never shifts the rest of the visit.
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f_9e75_0a11);
+            Ok(allowed[rng.random_range(0..allowed.len())])
+        }
+    }
+}
+
+impl Visit {
+    /// Starts a visit from the library: looks up the scenario and the persona.
+    pub fn begin(
+        library: &Library,
+        scenario_id: &str,
+        seed: u64,
+        persona: Option<PersonaKind>,
+    ) -> Result<Visit, SimError> {
+        let scenario = library
+            .scenario(scenario_id)
+            .ok_or_else(|| SimError::UnknownScenario(scenario_id.to_string()))?;
+        let kind = resolve_persona(scenario, seed, persona)?;
+        let persona = library
+            .personas
+            .get(&kind)
+            .ok_or(SimError::MissingPersona(kind))?;
+        Ok(Visit::start(Arc::clone(scenario), persona.clone(), seed))
+    }
+
+    pub fn start(scenario: Arc<Scenario>, persona: Persona, seed: u64) -> Visit {
+        let mood = persona.baseline;
+        let mut visit = Visit {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            scenario,
+            persona,
+            seed,
+            mood,
+            minute: 0,
+            stage: Stage::Finished(placeholder_finish()),
+            transcript: Vec::new(),
+        };
+        let start = visit.scenario.start.clone();
+        visit.enter_beat(&start);
+        visit
+    }
+
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    pub fn persona(&self) -> &Persona {
+        &self.persona
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn mood(&self) -> Mood {
+        self.mood
+    }
+
+    pub fn minute(&self) -> u32 {
+        self.minute
+    }
+
+    pub fn transcript(&self) -> &[Exchange] {
+        &self.transcript
+    }
+
+    /// The file indices of the choices made so far.
+    pub fn choices(&self) -> Vec<usize> {
+        self.transcript.iter().map(|e| e.choice).collect()
+    }
+
+    pub fn current(&self) -> Option<&BeatView> {
+        match &self.stage {
+            Stage::At(view) => Some(view),
+            Stage::Finished(_) => None,
+        }
+    }
+
+    pub fn finish(&self) -> Option<&Finish> {
+        match &self.stage {
+            Stage::Finished(finish) => Some(finish),
+            Stage::At(_) => None,
+        }
+    }
+
+    /// The reply texts of the current beat, in the order the trainee sees them.
+    pub fn shown_choices(&self) -> Vec<(usize, &Text)> {
+        let Some(view) = self.current() else {
+            return Vec::new();
+        };
+        let beat = self.beat(&view.beat_id);
+        view.order
+            .iter()
+            .map(|&i| (i, &beat.choices[i].text))
+            .collect()
+    }
+
+    /// Picks the reply shown at `position` (0-based) on screen.
+    pub fn choose_shown(&mut self, position: usize) -> Result<(), SimError> {
+        let view = self.current().ok_or(SimError::Finished)?;
+        let index = *view
+            .order
+            .get(position)
+            .ok_or_else(|| SimError::NoSuchChoice {
+                number: position + 1,
+                beat: view.beat_id.clone(),
+                count: view.order.len(),
+            })?;
+        self.choose(index)
+    }
+
+    /// Picks the reply with this index in the file (0-based).
+    pub fn choose(&mut self, index: usize) -> Result<(), SimError> {
+        let Stage::At(view) = &self.stage else {
+            return Err(SimError::Finished);
+        };
+        let view = view.clone();
+        let beat = self.beat(&view.beat_id).clone();
+        let choice = beat
+            .choices
+            .get(index)
+            .ok_or_else(|| SimError::NoSuchChoice {
+                number: index + 1,
+                beat: beat.id.clone(),
+                count: beat.choices.len(),
+            })?;
+
+        let reactions: Vec<usize> = self
+            .persona
+            .reactions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| choice.tags.contains(&r.tag))
+            .map(|(i, _)| i)
+            .collect();
+        let mut delta = choice.effects;
+        for &i in &reactions {
+            let reaction = &self.persona.reactions[i];
+            delta.trust += reaction.trust;
+            delta.interest += reaction.interest;
+            delta.patience += reaction.patience;
+        }
+        self.apply(delta);
+
+        self.transcript.push(Exchange {
+            view,
+            choice: index,
+            reply: choice.text.clone(),
+            tags: choice.tags.clone(),
+            reactions,
+            thinking: choice.thinking.clone(),
+            mood_after: self.mood,
+            minute_after: self.minute,
+        });
+
+        // The reply's own destination wins if it ends the visit; otherwise a customer out of
+        // patience or out of time ends it.
+        match self.resolve(&choice.next) {
+            Target::Ending(id) => self.end_with(&id),
+            _ if self.mood.patience <= 0 => self.end_with(PATIENCE_OUT),
+            _ if self.minute >= self.time_limit() => self.end_with(TIME_OUT),
+            Target::Beat(id) => self.enter_beat(&id),
+        }
+        Ok(())
+    }
+
+    /// The customer ends the visit at one and a half times the time budget.
+    pub fn time_limit(&self) -> u32 {
+        self.scenario.briefing.time_budget * 3 / 2
+    }
+
+    fn apply(&mut self, delta: Effects) {
+        self.mood.trust = (self.mood.trust + delta.trust).clamp(0, 100);
+        self.mood.interest = (self.mood.interest + delta.interest).clamp(0, 100);
+        self.mood.patience = (self.mood.patience + delta.patience).clamp(0, 100);
+        self.minute += delta.minutes;
+    }
+
+    fn resolve(&self, next: &Next) -> Target {
+        match next {
+            Next::Goto(id) => Target::Beat(id.clone()),
+            Next::End(id) => Target::Ending(id.clone()),
+            Next::If(gate) => {
+                let met = gate.need.iter().all(|need| match *need {
+                    Need::Trust(min) => self.mood.trust >= min,
+                    Need::Interest(min) => self.mood.interest >= min,
+                    Need::Patience(min) => self.mood.patience >= min,
+                });
+                self.resolve(if met { &gate.then } else { &gate.otherwise })
+            }
+        }
+    }
+
+    fn beat(&self, id: &str) -> &crate::content::Beat {
+        self.scenario
+            .scenes
+            .iter()
+            .flat_map(|s| &s.beats)
+            .find(|b| b.id == id)
+            .expect("beat ids are checked when the library is assembled")
+    }
+
+    fn enter_beat(&mut self, id: &str) {
+        let (scene, beat) = self
+            .scenario
+            .scenes
+            .iter()
+            .find_map(|s| s.beats.iter().find(|b| b.id == id).map(|b| (s, b)))
+            .expect("beat ids are checked when the library is assembled");
+        let variants = beat
+            .says_as
+            .get(&self.persona.kind)
+            .filter(|v| !v.is_empty())
+            .unwrap_or(&beat.says);
+        let says = variants[self.rng.random_range(0..variants.len())].clone();
+        let mut order: Vec<usize> = (0..beat.choices.len()).collect();
+        order.shuffle(&mut self.rng);
+        let view = BeatView {
+            scene_id: scene.id.clone(),
+            scene_kind: scene.kind,
+            scene_title: scene.title.clone(),
+            beat_id: beat.id.clone(),
+            says,
+            narration: beat.narration.clone(),
+            cue: None,
+            order,
+            minute: self.minute,
+        };
+        let cue = self.cue();
+        self.stage = Stage::At(BeatView { cue, ..view });
+    }
+
+    /// The first of the persona's cues that the current mood shows.
+    fn cue(&mut self) -> Option<Text> {
+        let mood = self.mood;
+        let showing = |cue: &&Cue| {
+            let value = match cue.meter {
+                Meter::Trust => mood.trust,
+                Meter::Interest => mood.interest,
+                Meter::Patience => mood.patience,
+            };
+            cue.below.is_none_or(|b| value < b) && cue.at_least.is_none_or(|a| value >= a)
+        };
+        let texts = &self.persona.cues.iter().find(showing)?.text;
+        if texts.is_empty() {
+            return None;
+        }
+        Some(texts[self.rng.random_range(0..texts.len())].clone())
+    }
+
+    fn end_with(&mut self, ending_id: &str) {
+        let scenario = Arc::clone(&self.scenario);
+        let finish = match scenario.endings.iter().find(|e| e.id == ending_id) {
+            Some(ending) => self.finish_from(ending),
+            None => builtin_finish(ending_id, self.minute),
+        };
+        self.stage = Stage::Finished(finish);
+    }
+
+    fn finish_from(&mut self, ending: &Ending) -> Finish {
+        Finish {
+            ending_id: ending.id.clone(),
+            outcome: ending.outcome,
+            says: ending.says[self.rng.random_range(0..ending.says.len())].clone(),
+            why: ending.why.clone(),
+            minute: self.minute,
+        }
+    }
+}
+
+enum Target {
+    Beat(String),
+    Ending(String),
+}
+
+fn placeholder_finish() -> Finish {
+    builtin_finish(PATIENCE_OUT, 0)
+}
+
+/// The endings every scenario has without writing them: the customer cuts the visit short.
+fn builtin_finish(id: &str, minute: u32) -> Finish {
+    let (outcome, says, why) = if id == TIME_OUT {
+        (
+            Outcome::Continuation,
+            Text::new(
+                "抱歉，我接下来还有个会。资料先放这儿吧，改天再聊。",
+                "Sorry, I have another meeting now. Leave the material; let's talk another day.",
+            ),
+            Text::new(
+                "拜访拖得太久，客户以另有安排为由结束了谈话。首次拜访应控制在20–30分钟。",
+                "The visit ran far over time and the customer ended it. A first visit should take 20–30 minutes.",
+            ),
+        )
+    } else {
+        (
+            Outcome::NoSale,
+            Text::new(
+                "我看今天就到这里吧，我还有别的事。",
+                "I think we'll stop here today; I have other things to do.",
+            ),
+            Text::new(
+                "客户失去了耐心，结束了拜访。出现看表、喝水等信号时就应及时致谢告辞。",
+                "The customer ran out of patience and ended the visit. At the first signs — checking the watch, reaching for water — thank them and leave.",
+            ),
+        )
+    };
+    Finish {
+        ending_id: id.to_string(),
+        outcome,
+        says,
+        why,
+        minute,
+    }
+}

@@ -1,0 +1,178 @@
+//! The debrief: how the visit ended and why, the score, and every scored event with its
+//! evidence, course section and a better move.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{Screen, ScreenUiSet, Settings, palette, window_ui};
+use crate::content::Outcome;
+use crate::engine::{ActiveVisit, ContentLibrary};
+use crate::i18n::{outcome_name, tr};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw.in_set(ScreenUiSet).run_if(in_state(Screen::Debrief)),
+    )
+    .add_systems(Update, keys.run_if(in_state(Screen::Debrief)));
+}
+
+fn draw(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    library: Res<ContentLibrary>,
+    visit: Option<Single<&ActiveVisit>>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let lang = settings.lang;
+    let (Some(active), Some(library)) = (visit, library.get()) else {
+        return Ok(());
+    };
+    let (Some(finish), Some(score)) = (active.visit.finish(), active.score.as_ref()) else {
+        return Ok(());
+    };
+    let mut ui = window_ui(ctx);
+    egui::Panel::bottom("debrief_actions").show(&mut ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui
+                .button(tr(
+                    lang,
+                    "返回场景列表 (Enter)",
+                    "Back to the scenarios (Enter)",
+                ))
+                .clicked()
+            {
+                next.set(Screen::Scenarios);
+            }
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {} · {} {}",
+                    tr(lang, "场景", "scenario"),
+                    active.visit.scenario().id,
+                    tr(lang, "种子", "seed"),
+                    active.visit.seed()
+                ))
+                .color(palette::MUTED),
+            );
+        });
+    });
+    egui::Panel::left("debrief_summary")
+        .exact_size(400.0)
+        .show(&mut ui, |ui| {
+            ui.label(egui::RichText::new(tr(lang, "拜访结果", "Outcome")).color(palette::MUTED));
+            let colour = match finish.outcome {
+                Outcome::Order | Outcome::Advance => palette::GOOD,
+                Outcome::Continuation => palette::CUE,
+                Outcome::NoSale => palette::BAD,
+            };
+            ui.label(
+                egui::RichText::new(outcome_name(finish.outcome, lang))
+                    .size(34.0)
+                    .color(colour),
+            );
+            ui.label(egui::RichText::new(format!("“{}”", finish.says.get(lang))).italics());
+            ui.label(finish.why.get(lang));
+            ui.separator();
+            ui.label(
+                egui::RichText::new(format!("{} / 100", score.total))
+                    .size(48.0)
+                    .strong(),
+            );
+            ui.label(
+                egui::RichText::new(format!(
+                    "{}′ · {}",
+                    finish.minute,
+                    tr(lang, "模拟分钟", "simulated minutes")
+                ))
+                .color(palette::MUTED),
+            );
+            ui.add_space(8.0);
+            for category in &score.categories {
+                let Some(value) = category.score else {
+                    continue;
+                };
+                ui.horizontal(|ui| {
+                    ui.add_sized([130.0, 22.0], egui::Label::new(category.name.get(lang)));
+                    ui.add(egui::ProgressBar::new(value as f32 / 100.0).text(value.to_string()));
+                });
+            }
+        });
+    egui::CentralPanel::default().show(&mut ui, |ui| {
+        ui.heading(tr(lang, "逐条评分", "Every point, rule by rule"));
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for event in &score.events {
+                let name = library
+                    .technique(&event.technique)
+                    .map_or(event.technique.as_str(), |t| t.name.get(lang));
+                let colour = if event.points >= 0 {
+                    palette::GOOD
+                } else {
+                    palette::BAD
+                };
+                egui::Frame::group(ui.style())
+                    .inner_margin(10.0)
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.horizontal(|ui| {
+                            ui.label(
+                                egui::RichText::new(format!("{:+}", event.points))
+                                    .size(22.0)
+                                    .strong()
+                                    .color(colour),
+                            );
+                            ui.label(egui::RichText::new(name).strong());
+                            ui.label(
+                                egui::RichText::new(format!("[{}]", event.section.get(lang)))
+                                    .color(palette::MUTED)
+                                    .small(),
+                            );
+                        });
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "“{}”  ({}′)",
+                                event.evidence.get(lang),
+                                event.minute
+                            ))
+                            .italics(),
+                        );
+                        ui.label(event.why.get(lang));
+                        if event.points < 0 {
+                            ui.label(
+                                egui::RichText::new(format!(
+                                    "{} {}",
+                                    tr(lang, "更好的做法：", "Better:"),
+                                    event.better.get(lang)
+                                ))
+                                .color(palette::GOOD),
+                            );
+                        }
+                        if let Some(thinking) = event
+                            .step
+                            .and_then(|s| active.visit.transcript()[s].thinking.as_ref())
+                        {
+                            ui.label(
+                                egui::RichText::new(format!(
+                                    "{} {}",
+                                    tr(lang, "客户心想：", "The customer thought:"),
+                                    thinking.get(lang)
+                                ))
+                                .color(palette::CUE)
+                                .small(),
+                            );
+                        }
+                    });
+            }
+        });
+    });
+    Ok(())
+}
+
+fn keys(keys: Res<ButtonInput<KeyCode>>, mut next: ResMut<NextState<Screen>>) {
+    if keys.just_pressed(KeyCode::Enter)
+        || keys.just_pressed(KeyCode::NumpadEnter)
+        || keys.just_pressed(KeyCode::Escape)
+    {
+        next.set(Screen::Scenarios);
+    }
+}

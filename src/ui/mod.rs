@@ -1,0 +1,162 @@
+//! The game's screens, drawn with egui. Each screen is its own plugin; this module holds what
+//! they share: the screen state, the language, the font and the look.
+
+mod briefing;
+mod debrief;
+mod scenarios;
+mod title;
+pub mod tour;
+mod visit;
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
+
+use crate::i18n::Lang;
+
+pub struct UiPlugin {
+    pub lang: Lang,
+}
+
+impl Plugin for UiPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins(EguiPlugin::default())
+            .init_state::<Screen>()
+            .insert_resource(Settings { lang: self.lang })
+            .init_resource::<Selection>()
+            .add_systems(Startup, spawn_camera)
+            .add_systems(EguiPrimaryContextPass, setup_look.in_set(LookSet))
+            .configure_sets(EguiPrimaryContextPass, ScreenUiSet.after(LookSet))
+            .add_plugins((
+                title::plugin,
+                scenarios::plugin,
+                briefing::plugin,
+                visit::plugin,
+                debrief::plugin,
+            ));
+    }
+}
+
+/// The screens, in the order a trainee meets them.
+#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Screen {
+    #[default]
+    Title,
+    Scenarios,
+    Briefing,
+    Visit,
+    Debrief,
+}
+
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct Settings {
+    pub lang: Lang,
+}
+
+/// The scenario the trainee picked and the seed of the visit.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Selection {
+    pub scenario: Option<String>,
+    pub seed: u64,
+}
+
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+struct LookSet;
+
+/// Screen drawing systems; they run after the font and style are set.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScreenUiSet;
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn((Name::new("camera"), Camera2d));
+}
+
+/// Noto Sans SC (SIL OFL 1.1, license beside the file): egui's own fonts have no CJK glyphs.
+/// Built into the program so the game starts even where assets/ went missing.
+const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Regular.ttf");
+
+fn setup_look(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
+    if *done {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "noto_sans_sc".into(),
+        Arc::new(egui::FontData::from_static(CJK_FONT)),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .insert(0, "noto_sans_sc".into());
+    }
+    ctx.set_fonts(fonts);
+    ctx.all_styles_mut(|style| {
+        use egui::{FontId, TextStyle};
+        style.text_styles = [
+            (TextStyle::Heading, FontId::proportional(30.0)),
+            (TextStyle::Body, FontId::proportional(19.0)),
+            (TextStyle::Button, FontId::proportional(19.0)),
+            (TextStyle::Small, FontId::proportional(15.0)),
+            (TextStyle::Monospace, FontId::monospace(16.0)),
+        ]
+        .into();
+        style.spacing.item_spacing = egui::vec2(10.0, 10.0);
+        style.spacing.button_padding = egui::vec2(14.0, 8.0);
+    });
+    ctx.set_visuals(egui::Visuals::light());
+    *done = true;
+    Ok(())
+}
+
+/// A UI covering the whole window, to put panels in (egui 0.36 panels live inside a `Ui`).
+pub(crate) fn window_ui(ctx: &egui::Context) -> egui::Ui {
+    egui::Ui::new(
+        ctx.clone(),
+        "screen".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    )
+}
+
+/// Colours used across screens.
+pub(crate) mod palette {
+    use bevy_egui::egui::Color32;
+
+    pub const ACCENT: Color32 = Color32::from_rgb(176, 38, 38);
+    pub const MUTED: Color32 = Color32::from_rgb(110, 110, 110);
+    pub const GOOD: Color32 = Color32::from_rgb(30, 130, 60);
+    pub const BAD: Color32 = Color32::from_rgb(190, 50, 40);
+    pub const CUE: Color32 = Color32::from_rgb(150, 90, 10);
+}
+
+/// The number key pressed this frame among 1–9, as a 0-based index.
+pub(crate) fn number_key(keys: &ButtonInput<KeyCode>) -> Option<usize> {
+    const DIGITS: [KeyCode; 9] = [
+        KeyCode::Digit1,
+        KeyCode::Digit2,
+        KeyCode::Digit3,
+        KeyCode::Digit4,
+        KeyCode::Digit5,
+        KeyCode::Digit6,
+        KeyCode::Digit7,
+        KeyCode::Digit8,
+        KeyCode::Digit9,
+    ];
+    const NUMPAD: [KeyCode; 9] = [
+        KeyCode::Numpad1,
+        KeyCode::Numpad2,
+        KeyCode::Numpad3,
+        KeyCode::Numpad4,
+        KeyCode::Numpad5,
+        KeyCode::Numpad6,
+        KeyCode::Numpad7,
+        KeyCode::Numpad8,
+        KeyCode::Numpad9,
+    ];
+    (0..9).find(|&i| keys.just_pressed(DIGITS[i]) || keys.just_pressed(NUMPAD[i]))
+}

@@ -1,0 +1,149 @@
+//! The visit: the customer's line and manner, the mood meters, the clock, the transcript, and
+//! the replies (mouse or keys 1–4, in a seed-shuffled order).
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{Screen, ScreenUiSet, Settings, number_key, palette, window_ui};
+use crate::engine::{ActiveVisit, ChooseReply, VisitEnded, VisitSet};
+use crate::i18n::{Lang, scene_name, tr};
+use crate::sim::Visit;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw.in_set(ScreenUiSet).run_if(in_state(Screen::Visit)),
+    )
+    .add_systems(
+        Update,
+        (keys.before(VisitSet), to_debrief.after(VisitSet)).run_if(in_state(Screen::Visit)),
+    );
+}
+
+fn draw(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    visit: Option<Single<&ActiveVisit>>,
+    mut choose: MessageWriter<ChooseReply>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let lang = settings.lang;
+    let Some(active) = visit else {
+        return Ok(());
+    };
+    let visit = &active.visit;
+    let Some(view) = visit.current() else {
+        return Ok(());
+    };
+    let mut ui = window_ui(ctx);
+    egui::Panel::top("visit_top").show(&mut ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} · {}",
+                    scene_name(view.scene_kind, lang),
+                    view.scene_title.get(lang)
+                ))
+                .size(22.0)
+                .strong(),
+            );
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "⏱ {}′ / {}′",
+                        visit.minute(),
+                        visit.scenario().briefing.time_budget
+                    ))
+                    .size(22.0),
+                );
+            });
+        });
+    });
+    egui::Panel::left("visit_side")
+        .exact_size(360.0)
+        .show(&mut ui, |ui| {
+            meters(ui, visit, lang);
+            ui.separator();
+            ui.label(egui::RichText::new(tr(lang, "对话记录", "Transcript")).strong());
+            egui::ScrollArea::vertical()
+                .stick_to_bottom(true)
+                .show(ui, |ui| {
+                    for exchange in visit.transcript() {
+                        ui.label(
+                            egui::RichText::new(exchange.view.says.get(lang))
+                                .color(palette::MUTED)
+                                .small(),
+                        );
+                        ui.label(
+                            egui::RichText::new(format!("→ {}", exchange.reply.get(lang))).small(),
+                        );
+                        ui.add_space(4.0);
+                    }
+                });
+        });
+    egui::CentralPanel::default().show(&mut ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            if let Some(narration) = &view.narration {
+                ui.label(
+                    egui::RichText::new(narration.get(lang))
+                        .italics()
+                        .color(palette::MUTED),
+                );
+            }
+            egui::Frame::group(ui.style())
+                .inner_margin(16.0)
+                .show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.label(
+                        egui::RichText::new(tr(lang, "客户：", "Customer:")).color(palette::MUTED),
+                    );
+                    ui.label(egui::RichText::new(view.says.get(lang)).size(24.0));
+                });
+            if let Some(cue) = &view.cue {
+                ui.label(
+                    egui::RichText::new(format!("👀 {}", cue.get(lang)))
+                        .italics()
+                        .color(palette::CUE),
+                );
+            }
+            ui.add_space(12.0);
+            ui.label(egui::RichText::new(tr(lang, "你的回应：", "Your reply:")).strong());
+            for (position, (_, text)) in visit.shown_choices().into_iter().enumerate() {
+                let label = format!("{}.  {}", position + 1, text.get(lang));
+                let button = egui::Button::new(egui::RichText::new(label).size(20.0))
+                    .wrap()
+                    .min_size(egui::vec2(ui.available_width(), 48.0));
+                if ui.add(button).clicked() {
+                    choose.write(ChooseReply::Shown(position));
+                }
+            }
+        });
+    });
+    Ok(())
+}
+
+fn meters(ui: &mut egui::Ui, visit: &Visit, lang: Lang) {
+    let mood = visit.mood();
+    for (name, value) in [
+        (tr(lang, "信任", "Trust"), mood.trust),
+        (tr(lang, "兴趣", "Interest"), mood.interest),
+        (tr(lang, "耐心", "Patience"), mood.patience),
+    ] {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(name).strong());
+            ui.add(egui::ProgressBar::new(value as f32 / 100.0).text(value.to_string()));
+        });
+    }
+}
+
+fn keys(keys: Res<ButtonInput<KeyCode>>, mut choose: MessageWriter<ChooseReply>) {
+    if let Some(position) = number_key(&keys).filter(|&p| p < 4) {
+        choose.write(ChooseReply::Shown(position));
+    }
+}
+
+fn to_debrief(mut ended: MessageReader<VisitEnded>, mut next: ResMut<NextState<Screen>>) {
+    if ended.read().count() > 0 {
+        next.set(Screen::Debrief);
+    }
+}
