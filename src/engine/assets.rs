@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bevy::asset::io::{AssetSourceBuilder, Reader};
-use bevy::asset::{AssetLoader, LoadContext, LoadedFolder};
+use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 
-use crate::content::{Diagnostic, Library, ParsedFile, parse_file};
+use crate::content::{Diagnostic, Library, ParsedFile, content_files, parse_file};
 use crate::paths::ContentRoot;
 
 /// The asset sources content is loaded from, named after their folders.
@@ -50,7 +50,7 @@ impl Plugin for ContentPlugin {
             .init_resource::<ContentLibrary>()
             .init_resource::<LastGood>()
             .add_message::<LibraryChanged>()
-            .add_systems(Startup, load_folders)
+            .add_systems(Startup, load_content)
             .add_systems(PreUpdate, rebuild_library.in_set(ContentSet));
     }
 }
@@ -114,24 +114,37 @@ impl ContentLibrary {
 #[derive(Message, Debug, Clone)]
 pub struct LibraryChanged;
 
+/// The content files being loaded (holding the handles keeps them loaded and watched).
 #[derive(Resource)]
-struct Folders(Vec<Handle<LoadedFolder>>);
+struct ContentHandles(Vec<Handle<ContentFile>>);
 
 /// The last version of each file that was free of errors, used while an edit is broken.
 #[derive(Resource, Default)]
 struct LastGood(HashMap<PathBuf, ParsedFile>);
 
-fn load_folders(mut commands: Commands, assets: Res<AssetServer>) {
-    let folders = SOURCES
-        .iter()
-        .map(|source| assets.load_folder(format!("{source}://")))
-        .collect();
-    commands.insert_resource(Folders(folders));
+/// Loads every content file of the sources. Files are listed the way the command line lists
+/// them, so other files in the folders (a README) are left alone.
+fn load_content(mut commands: Commands, assets: Res<AssetServer>, root: Res<Root>) {
+    let mut handles = Vec::new();
+    for source in SOURCES {
+        let folder = root.0.absolute().join(source);
+        let files = content_files(std::slice::from_ref(&folder)).unwrap_or_else(|diagnostic| {
+            error!("{diagnostic}");
+            Vec::new()
+        });
+        for file in files {
+            if let Ok(relative) = file.strip_prefix(&folder) {
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                handles.push(assets.load(format!("{source}://{relative}")));
+            }
+        }
+    }
+    commands.insert_resource(ContentHandles(handles));
 }
 
 fn rebuild_library(
     mut events: MessageReader<AssetEvent<ContentFile>>,
-    folders: Option<Res<Folders>>,
+    handles: Option<Res<ContentHandles>>,
     assets: Res<AssetServer>,
     files: Res<Assets<ContentFile>>,
     mut last_good: ResMut<LastGood>,
@@ -139,13 +152,10 @@ fn rebuild_library(
     mut changed: MessageWriter<LibraryChanged>,
 ) {
     let touched = events.read().count() > 0;
-    let Some(folders) = folders else {
+    let Some(handles) = handles else {
         return;
     };
-    let loaded = folders
-        .0
-        .iter()
-        .all(|folder| assets.is_loaded_with_dependencies(folder));
+    let loaded = handles.0.iter().all(|handle| assets.is_loaded(handle));
     if !loaded || (!touched && library.0.is_some()) {
         return;
     }

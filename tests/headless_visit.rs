@@ -1,0 +1,209 @@
+//! The real engine plugins under `MinimalPlugins`: content loads through the asset system, a
+//! visit is played by messages, and it ends in each of the course's four outcomes.
+
+use std::path::Path;
+use std::time::Duration;
+
+use bevy::prelude::*;
+use salesdojo::content::{Library, Outcome};
+use salesdojo::engine::{
+    ActiveVisit, ChooseReply, ContentLibrary, StartVisit, VisitEnded, headless_app,
+};
+use salesdojo::paths::ContentRoot;
+use salesdojo::sim::{Visit, scoring};
+
+const SCENARIO: &str = "analytical_equipment_director";
+
+/// Replies by their number in the file, one per beat.
+const BEST: &[usize] = &[2, 3, 1, 2, 4, 1, 3, 2, 3, 1, 3, 2, 3, 4, 2];
+const ADVANCE: &[usize] = &[2, 4, 1, 2, 3, 4, 2, 3, 2, 1, 2, 2, 2, 4, 1];
+const CONTINUATION: &[usize] = &[2, 3, 1, 2, 3, 1, 3, 3, 3, 1, 2, 2, 3, 2];
+const XIAO_ZHANG: &[usize] = &[1, 1, 2, 2, 1, 3, 1, 3, 2, 1];
+
+fn root() -> ContentRoot {
+    ContentRoot {
+        root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
+    }
+}
+
+/// Runs the app until the content library has loaded.
+fn loaded_app() -> App {
+    let mut app = headless_app(&root());
+    for _ in 0..500 {
+        app.update();
+        if app.world().resource::<ContentLibrary>().get().is_some() {
+            return app;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the content library did not load through the asset system");
+}
+
+/// Plays a visit through the plugins' messages and returns the finished visit.
+fn play_through_plugins(app: &mut App, seed: u64, choices: &[usize]) -> ActiveVisit {
+    app.world_mut().write_message(StartVisit {
+        scenario: SCENARIO.into(),
+        seed,
+        persona: None,
+    });
+    app.update();
+    for &number in choices {
+        app.world_mut()
+            .write_message(ChooseReply::Listed(number - 1));
+        app.update();
+    }
+    let ended = app.world().resource::<Messages<VisitEnded>>();
+    assert!(
+        !ended.is_empty(),
+        "the visit did not end after {} replies",
+        choices.len()
+    );
+    let mut query = app.world_mut().query::<&ActiveVisit>();
+    query.single(app.world()).expect("one active visit").clone()
+}
+
+#[test]
+fn content_loads_through_the_asset_system_without_errors() {
+    let app = loaded_app();
+    let library = app
+        .world()
+        .resource::<ContentLibrary>()
+        .get()
+        .expect("loaded");
+    let errors: Vec<String> = library.errors().map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "content errors: {errors:#?}");
+    assert!(library.scenario(SCENARIO).is_some());
+    assert_eq!(library.personas.len(), 4, "all four personas load");
+}
+
+#[test]
+fn each_of_the_four_outcomes_is_reached_by_playing() {
+    let mut app = loaded_app();
+    for (choices, outcome) in [
+        (BEST, Outcome::Order),
+        (ADVANCE, Outcome::Advance),
+        (CONTINUATION, Outcome::Continuation),
+        (XIAO_ZHANG, Outcome::NoSale),
+    ] {
+        let active = play_through_plugins(&mut app, 7, choices);
+        let finish = active.visit.finish().expect("finished");
+        assert_eq!(
+            finish.outcome, outcome,
+            "choices {choices:?} ended in {}",
+            finish.ending_id
+        );
+        let score = active.score.expect("a finished visit is scored");
+        assert!(!score.events.is_empty());
+        assert!(score.total <= 100);
+    }
+}
+
+#[test]
+fn good_selling_outscores_the_xiao_zhang_mistakes() {
+    let mut app = loaded_app();
+    let best = play_through_plugins(&mut app, 3, BEST).score.unwrap();
+    let poor = play_through_plugins(&mut app, 3, XIAO_ZHANG).score.unwrap();
+    assert!(best.total >= 90, "best path scored {}", best.total);
+    assert!(poor.total <= 20, "Xiao Zhang path scored {}", poor.total);
+    // The poor path's losses name the mistakes the course warns of.
+    let lost: Vec<&str> = poor
+        .events
+        .iter()
+        .filter(|e| e.points < 0)
+        .map(|e| e.technique.as_str())
+        .collect();
+    for mistake in [
+        "mistake.small_talk",
+        "mistake.vague_answer",
+        "mistake.early_price",
+    ] {
+        assert!(lost.contains(&mistake), "{mistake} not penalised: {lost:?}");
+    }
+}
+
+fn library() -> Library {
+    let library = Library::load(&root().content_dirs());
+    assert!(!library.has_errors());
+    library
+}
+
+fn play(library: &Library, seed: u64, choices: &[usize]) -> (Visit, String) {
+    let mut visit = Visit::begin(library, SCENARIO, seed, None).unwrap();
+    for &number in choices {
+        visit.choose(number - 1).unwrap();
+    }
+    let score = scoring::score(&visit, &library.catalogue, &library.rubric).unwrap();
+    let json = serde_json::to_string(&(visit.transcript(), visit.finish(), &score)).unwrap();
+    (visit, json)
+}
+
+#[test]
+fn the_same_seed_and_choices_give_an_identical_visit() {
+    let library = library();
+    let (_, first) = play(&library, 42, ADVANCE);
+    let (_, second) = play(&library, 42, ADVANCE);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn another_seed_changes_wording_and_order_but_never_the_score() {
+    let library = library();
+    let (a, _) = play(&library, 1, BEST);
+    let (b, _) = play(&library, 2, BEST);
+    let says = |v: &Visit| {
+        v.transcript()
+            .iter()
+            .map(|e| e.view.says.clone())
+            .collect::<Vec<_>>()
+    };
+    let orders = |v: &Visit| {
+        v.transcript()
+            .iter()
+            .map(|e| e.view.order.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_ne!(
+        says(&a),
+        says(&b),
+        "line variants should differ between seeds"
+    );
+    assert_ne!(
+        orders(&a),
+        orders(&b),
+        "choice order should differ between seeds"
+    );
+    // The points: every event's rule, technique and points, the categories and the total.
+    let points = |v: &Visit| {
+        let score = scoring::score(v, &library.catalogue, &library.rubric).unwrap();
+        let events: Vec<_> = score
+            .events
+            .iter()
+            .map(|e| (e.rule, e.technique.clone(), e.points, e.step))
+            .collect();
+        (score.total, score.categories, events)
+    };
+    assert_eq!(points(&a), points(&b));
+    assert_eq!(a.finish().unwrap().outcome, b.finish().unwrap().outcome);
+    assert_eq!(a.mood(), b.mood());
+}
+
+#[test]
+fn choices_are_shown_in_a_shuffled_order_that_maps_back_to_the_file() {
+    let library = library();
+    let mut by_file = Visit::begin(&library, SCENARIO, 9, None).unwrap();
+    let mut by_screen = by_file.clone();
+    for &number in BEST {
+        let index = number - 1;
+        let position = by_screen
+            .current()
+            .unwrap()
+            .order
+            .iter()
+            .position(|&i| i == index)
+            .unwrap();
+        by_screen.choose_shown(position).unwrap();
+        by_file.choose(index).unwrap();
+    }
+    assert_eq!(by_file.choices(), by_screen.choices());
+    assert_eq!(by_file.finish(), by_screen.finish());
+}
