@@ -101,64 +101,76 @@ fn draw(
     egui::CentralPanel::default().show(&mut ui, |ui| {
         ui.heading(tr(lang, "逐条评分", "Every point, rule by rule"));
         egui::ScrollArea::vertical().show(ui, |ui| {
-            for event in &score.events {
-                let name = library
-                    .technique(&event.technique)
-                    .map_or(event.technique.as_str(), |t| t.name.get(lang));
-                let colour = if event.points >= 0 {
-                    palette::GOOD
-                } else {
-                    palette::BAD
-                };
+            // One card per reply (in visit order), then one for the outcome.
+            let mut events = score.events.iter().peekable();
+            while let Some(first) = events.next() {
+                let mut group = vec![first];
+                while let Some(next) = events.next_if(|e| e.step == first.step) {
+                    group.push(next);
+                }
+                let exchange = first.step.map(|s| &active.visit.transcript()[s]);
                 egui::Frame::group(ui.style())
                     .inner_margin(10.0)
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.horizontal(|ui| {
-                            ui.label(
-                                egui::RichText::new(format!("{:+}", event.points))
-                                    .size(22.0)
-                                    .strong()
-                                    .color(colour),
-                            );
-                            ui.label(egui::RichText::new(name).strong());
-                            ui.label(
-                                egui::RichText::new(format!("[{}]", event.section.get(lang)))
-                                    .color(palette::MUTED)
-                                    .small(),
-                            );
-                        });
+                        let heading = match exchange {
+                            Some(_) => {
+                                format!("{}′  {}", first.minute, tr(lang, "你说：", "You said:"))
+                            }
+                            None => format!(
+                                "{}′  {}",
+                                first.minute,
+                                tr(lang, "结果：客户说：", "Outcome: the customer said:")
+                            ),
+                        };
+                        ui.label(egui::RichText::new(heading).color(palette::MUTED).small());
                         ui.label(
-                            egui::RichText::new(format!(
-                                "“{}”  ({}′)",
-                                event.evidence.get(lang),
-                                event.minute
-                            ))
-                            .italics(),
+                            egui::RichText::new(format!("“{}”", first.evidence.get(lang)))
+                                .italics(),
                         );
-                        ui.label(event.why.get(lang));
-                        if event.points < 0 {
-                            ui.label(
-                                egui::RichText::new(format!(
-                                    "{} {}",
-                                    tr(lang, "更好的做法：", "Better:"),
-                                    event.better.get(lang)
-                                ))
-                                .color(palette::GOOD),
-                            );
+                        for event in group {
+                            let name = library
+                                .technique(&event.technique)
+                                .map_or(event.technique.as_str(), |t| t.name.get(lang));
+                            let colour = if event.points >= 0 {
+                                palette::GOOD
+                            } else {
+                                palette::BAD
+                            };
+                            ui.horizontal_wrapped(|ui| {
+                                ui.label(
+                                    egui::RichText::new(format!("{:+}", event.points))
+                                        .size(22.0)
+                                        .strong()
+                                        .color(colour),
+                                );
+                                ui.label(egui::RichText::new(name).strong());
+                                ui.label(
+                                    egui::RichText::new(format!("[{}]", event.section.get(lang)))
+                                        .color(palette::MUTED)
+                                        .small(),
+                                );
+                            });
+                            ui.label(event.why.get(lang));
+                            if event.points < 0 {
+                                ui.label(
+                                    egui::RichText::new(format!(
+                                        "{} {}",
+                                        tr(lang, "更好的做法：", "Better:"),
+                                        event.better.get(lang)
+                                    ))
+                                    .color(palette::GOOD),
+                                );
+                            }
                         }
-                        if let Some(thinking) = event
-                            .step
-                            .and_then(|s| active.visit.transcript()[s].thinking.as_ref())
-                        {
+                        if let Some(thinking) = exchange.and_then(|e| e.thinking.as_ref()) {
                             ui.label(
                                 egui::RichText::new(format!(
                                     "{} {}",
                                     tr(lang, "客户心想：", "The customer thought:"),
                                     thinking.get(lang)
                                 ))
-                                .color(palette::CUE)
-                                .small(),
+                                .color(palette::CUE),
                             );
                         }
                     });

@@ -1,0 +1,222 @@
+//! The command line as a trainer or a script uses it: clear errors, non-zero exits, no panics.
+
+mod support;
+
+use std::process::{Command, Output};
+
+use support::*;
+
+fn salesdojo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const BEST: &str = "2,3,1,2,4,1,3,2,3,1,3,2,3,4,2";
+
+fn assert_clear_failure(output: &Output, expected: &str) {
+    let err = stderr(output);
+    assert!(!output.status.success(), "should fail: {err}");
+    assert!(!err.contains("panicked"), "panicked: {err}");
+    assert!(err.contains(expected), "expected {expected:?} in: {err}");
+}
+
+#[test]
+fn list_json_names_the_shipped_scenario() {
+    let output = salesdojo(&["list", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let first = &list[0];
+    assert_eq!(first["id"], "analytical_equipment_director");
+    assert_eq!(first["persona"], "analytical");
+    assert_eq!(
+        first["scenes"],
+        serde_json::json!(["visit", "needs_discovery", "quote", "objection"])
+    );
+    assert!(
+        first["title"]["zh"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| c > '\u{4e00}')
+    );
+}
+
+#[test]
+fn play_json_reports_the_visit_and_is_the_same_every_time() {
+    let args = [
+        "play",
+        "--scenario",
+        "analytical_equipment_director",
+        "--seed",
+        "5",
+        "--choices",
+        BEST,
+        "--json",
+    ];
+    let first = salesdojo(&args);
+    let second = salesdojo(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(
+        first.stdout, second.stdout,
+        "same input must give identical JSON"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(report["scenario"], "analytical_equipment_director");
+    assert_eq!(report["persona"], "analytical");
+    assert_eq!(report["seed"], 5);
+    assert_eq!(report["outcome"], "order");
+    assert!(report["score"].as_u64().unwrap() >= 90);
+    let events = report["events"].as_array().unwrap();
+    assert!(
+        events
+            .iter()
+            .all(|e| e["technique"].is_string() && e["points"].is_i64())
+    );
+}
+
+#[test]
+fn play_in_english_prints_the_transcript_and_the_outcome() {
+    let output = salesdojo(&[
+        "play",
+        "--scenario",
+        "analytical_equipment_director",
+        "--choices",
+        BEST,
+        "--lang",
+        "en",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("Outcome: Order"), "{text}");
+    assert!(text.contains("Score: "), "{text}");
+}
+
+#[test]
+fn an_unknown_scenario_is_a_clear_error() {
+    let output = salesdojo(&[
+        "play",
+        "--scenario",
+        "no_such_visit",
+        "--choices",
+        "1",
+        "--json",
+    ]);
+    assert_clear_failure(&output, "no scenario with id \"no_such_visit\"");
+    assert!(
+        stderr(&output).contains("analytical_equipment_director"),
+        "lists what exists"
+    );
+}
+
+#[test]
+fn a_choice_out_of_range_is_a_clear_error() {
+    let output = salesdojo(&[
+        "play",
+        "--scenario",
+        "analytical_equipment_director",
+        "--choices",
+        "2,9",
+        "--json",
+    ]);
+    assert_clear_failure(
+        &output,
+        "step 2: choice 9 does not exist at beat \"observe\"",
+    );
+    let zero = salesdojo(&[
+        "play",
+        "--scenario",
+        "analytical_equipment_director",
+        "--choices",
+        "0",
+    ]);
+    assert_clear_failure(&zero, "choice numbers start at 1");
+}
+
+#[test]
+fn too_few_or_too_many_choices_are_clear_errors() {
+    let short = salesdojo(&[
+        "play",
+        "--scenario",
+        "analytical_equipment_director",
+        "--choices",
+        "2,3",
+    ]);
+    assert_clear_failure(&short, "the visit is not over after 2 choices");
+    let long = format!("{BEST},1");
+    let extra = salesdojo(&[
+        "play",
+        "--scenario",
+        "analytical_equipment_director",
+        "--choices",
+        &long,
+    ]);
+    assert_clear_failure(&extra, "the visit ended after 15 choices");
+}
+
+#[test]
+fn a_broken_scenario_file_is_reported_by_check_and_play() {
+    let text = shipped_scenario()
+        .replacen("analytical_equipment_director", "broken_visit", 1)
+        .replacen("Goto(\"observe\")", "Goto(\"obsrve\")", 1);
+    let root = root_with(&[("broken.scenario.ron", text.as_bytes())]);
+    let root_arg = root.path().to_str().unwrap();
+    let check = salesdojo(&["check", "--root", root_arg]);
+    let (line, col) = position_of(&text, "Goto(\"obsrve\")");
+    assert_clear_failure(
+        &check,
+        &format!("broken.scenario.ron:{line}:{col}: error: Goto(\"obsrve\")"),
+    );
+    assert!(stderr(&check).contains("did you mean \"observe\"?"));
+    let play = salesdojo(&[
+        "play",
+        "--root",
+        root_arg,
+        "--scenario",
+        "broken_visit",
+        "--choices",
+        "1",
+        "--json",
+    ]);
+    assert_clear_failure(&play, "no scenario with id \"broken_visit\"");
+    assert!(
+        stderr(&play).contains("salesdojo check"),
+        "points to check: {}",
+        stderr(&play)
+    );
+}
+
+#[test]
+fn check_passes_on_the_shipped_content() {
+    let output = salesdojo(&["check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("0 error(s), 0 warning(s)"));
+}
+
+#[test]
+fn a_missing_root_folder_is_a_clear_error() {
+    let output = salesdojo(&["list", "--root", "/no/such/folder"]);
+    assert_clear_failure(
+        &output,
+        "/no/such/folder (from --root) has no scenarios/ and no seeds/ folder",
+    );
+}
+
+#[test]
+fn the_built_program_finds_its_folders_from_anywhere() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+        .args(["list", "--json"])
+        .current_dir(elsewhere.path())
+        .env_remove("SALESDOJO_ROOT")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("analytical_equipment_director"));
+}

@@ -1,0 +1,48 @@
+//! Shared test helpers: a throwaway content root with the real seeds and chosen scenarios.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub const SCENARIO_FILE: &str = "scenarios/analytical_equipment_director.scenario.ron";
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn shipped_scenario() -> String {
+    std::fs::read_to_string(repo().join(SCENARIO_FILE)).expect("the shipped scenario")
+}
+
+/// A temporary root with the shipped seeds and the given scenario files.
+pub fn root_with(scenarios: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&repo().join("seeds"), &dir.path().join("seeds"));
+    std::fs::create_dir_all(dir.path().join("scenarios")).unwrap();
+    for (name, text) in scenarios {
+        std::fs::write(dir.path().join("scenarios").join(name), text).unwrap();
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path: PathBuf = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// The 1-based line and column (in characters) where `needle` first occurs in `text`.
+pub fn position_of(text: &str, needle: &str) -> (usize, usize) {
+    let at = text.find(needle).expect("needle in text");
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+    (line, col)
+}
