@@ -403,7 +403,7 @@ mod tests {
         ]);
         assert_eq!((pos.line, pos.col), (4, 30));
         let key = root.locate(&[Step::Field("says_as"), Step::Key("Driver")]);
-        assert_eq!((key.line, key.col), (6, 23));
+        assert_eq!((key.line, key.col), (6, 22));
         assert_eq!(
             root.field_name_pos(&[], "scenes").map(|p| (p.line, p.col)),
             Some((3, 3))
