@@ -137,25 +137,6 @@ pub struct Library {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Default for Catalogue {
-    fn default() -> Self {
-        Catalogue {
-            techniques: Vec::new(),
-        }
-    }
-}
-
-impl Default for Rubric {
-    fn default() -> Self {
-        Rubric {
-            categories: Vec::new(),
-            outcome_points: BTreeMap::new(),
-            outcome_category: String::new(),
-            persona_fit_category: String::new(),
-        }
-    }
-}
-
 impl Library {
     /// Cross-checks parsed files and keeps what is sound.
     pub fn assemble(files: &[ParsedFile]) -> Library {

@@ -306,7 +306,7 @@ pub struct Reaction {
 }
 
 /// The course's techniques (and the mistakes it warns of) as data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalogue {
     pub techniques: Vec<Technique>,
@@ -338,7 +338,7 @@ pub struct Technique {
 }
 
 /// How the score is weighed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rubric {
     pub categories: Vec<Category>,

@@ -1,5 +1,6 @@
 //! Checks that need more than one value or more than one file: references, ids, counts, texts.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -58,14 +59,17 @@ pub(super) fn assemble(files: &[ParsedFile]) -> Library {
         };
         let before = diagnostics.len();
         check_persona(file, persona, &library.catalogue, &mut diagnostics);
-        if library.personas.contains_key(&persona.kind) {
-            diagnostics.push(Diagnostic::error(
+        let sound = !diagnostics[before..].iter().any(Diagnostic::is_error);
+        match library.personas.entry(persona.kind) {
+            Entry::Occupied(_) => diagnostics.push(Diagnostic::error(
                 &file.path,
                 file.locate(&[Step::Field("kind")]),
                 format!("a second persona file for {:?}", persona.kind),
-            ));
-        } else if !diagnostics[before..].iter().any(Diagnostic::is_error) {
-            library.personas.insert(persona.kind, persona.clone());
+            )),
+            Entry::Vacant(slot) if sound => {
+                slot.insert(persona.clone());
+            }
+            Entry::Vacant(_) => {}
         }
     }
 

@@ -129,7 +129,7 @@ pub fn resolve_persona(
         }),
         None => {
             // A separate stream, so the persona draw never shifts the rest of the visit.
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f_9e75_0a11);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x005e_ed0f_9e75_0a11);
             Ok(allowed[rng.random_range(0..allowed.len())])
         }
     }
