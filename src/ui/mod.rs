@@ -11,7 +11,9 @@ mod visit;
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
+use bevy_egui::{
+    EguiContexts, EguiInput, EguiPlugin, EguiPreUpdateSet, EguiPrimaryContextPass, egui,
+};
 
 use crate::i18n::Lang;
 
@@ -27,6 +29,12 @@ impl Plugin for UiPlugin {
             .init_resource::<Selection>()
             .add_systems(Startup, spawn_camera)
             .add_systems(EguiPrimaryContextPass, setup_look.in_set(LookSet))
+            .add_systems(
+                PreUpdate,
+                drop_unchanged_modifiers
+                    .after(EguiPreUpdateSet::ProcessInput)
+                    .before(EguiPreUpdateSet::BeginPass),
+            )
             .configure_sets(EguiPrimaryContextPass, ScreenUiSet.after(LookSet))
             .add_plugins((
                 title::plugin,
@@ -159,4 +167,23 @@ pub(crate) fn number_key(keys: &ButtonInput<KeyCode>) -> Option<usize> {
         KeyCode::Numpad9,
     ];
     (0..9).find(|&i| keys.just_pressed(DIGITS[i]) || keys.just_pressed(NUMPAD[i]))
+}
+
+/// bevy_egui hands egui the modifier keys as an event every frame, and egui asks for a repaint
+/// after any event, so an idle game would redraw non-stop (about one core under software
+/// rendering). Passing the event on only when the modifiers change lets the reactive window rest.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut EguiInput>,
+    mut last: Local<Option<egui::Modifiers>>,
+) {
+    for mut input in &mut inputs {
+        input.0.events.retain(|event| match event {
+            egui::Event::ModifiersChanged(modifiers) => {
+                let changed = *last != Some(*modifiers);
+                *last = Some(*modifiers);
+                changed
+            }
+            _ => true,
+        });
+    }
 }
