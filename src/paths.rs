@@ -35,9 +35,9 @@ impl ContentRoot {
         vec![self.seeds(), self.scenarios()]
     }
 
-    /// Finds the root: the `--root` option, then `SALESDOJO_ROOT`, then the folders above the
-    /// executable (a build in `target/` or an install with the folders beside it), then the
-    /// folders above the current directory.
+    /// Finds the root: the `--root` option, then `SALESDOJO_ROOT`, then the current folder and
+    /// those above it (a trainer's own content folder, or the repository), then the folders
+    /// above the executable (a build in `target/`, or an install with the folders beside it).
     pub fn locate(explicit: Option<&Path>) -> Result<ContentRoot, String> {
         if let Some(root) = explicit {
             return ContentRoot::at(root, "--root");
@@ -47,10 +47,10 @@ impl ContentRoot {
         }
         let mut looked = Vec::new();
         let starts = [
+            std::env::current_dir().ok(),
             std::env::current_exe()
                 .ok()
                 .and_then(|exe| exe.parent().map(Path::to_path_buf)),
-            std::env::current_dir().ok(),
         ];
         for start in starts.into_iter().flatten() {
             for dir in start.ancestors() {

@@ -149,7 +149,14 @@ impl Library {
         let mut library = Library::assemble(&files);
         diagnostics.append(&mut library.diagnostics);
         library.diagnostics = diagnostics;
+        library.sort_diagnostics();
         library
+    }
+
+    /// File by file, top to bottom, as a trainer fixes them.
+    pub fn sort_diagnostics(&mut self) {
+        self.diagnostics
+            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
     }
 
     pub fn scenario(&self, id: &str) -> Option<&Arc<Scenario>> {

@@ -212,5 +212,6 @@ fn assemble_keeping_last_good(
         Library::assemble(&merged)
     };
     library.diagnostics = diagnostics;
+    library.sort_diagnostics();
     library
 }

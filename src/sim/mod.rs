@@ -107,30 +107,19 @@ pub struct Visit {
     transcript: Vec<Exchange>,
 }
 
-/// Which persona a scenario meets for a seed, unless the trainee or trainer names one.
+/// Which persona a scenario meets: the one named (a trainer may try any scenario against any
+/// type), else the scenario's own, else one drawn by seed from its set.
 pub fn resolve_persona(
     scenario: &Scenario,
     seed: u64,
     requested: Option<PersonaKind>,
-) -> Result<PersonaKind, SimError> {
-    let allowed: Vec<PersonaKind> = match &scenario.persona {
-        PersonaSpec::Fixed(kind) => vec![*kind],
-        PersonaSpec::OneOf(kinds) => kinds.clone(),
-    };
-    match requested {
-        Some(kind) if allowed.contains(&kind) => Ok(kind),
-        Some(kind) => Err(SimError::PersonaNotAllowed {
-            persona: kind,
-            allowed: allowed
-                .iter()
-                .map(|k| k.id())
-                .collect::<Vec<_>>()
-                .join(", "),
-        }),
-        None => {
+) -> PersonaKind {
+    match (requested, &scenario.persona) {
+        (Some(kind), _) | (None, &PersonaSpec::Fixed(kind)) => kind,
+        (None, PersonaSpec::OneOf(kinds)) => {
             // A separate stream, so the persona draw never shifts the rest of the visit.
             let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x005e_ed0f_9e75_0a11);
-            Ok(allowed[rng.random_range(0..allowed.len())])
+            kinds[rng.random_range(0..kinds.len())]
         }
     }
 }
@@ -146,7 +135,7 @@ impl Visit {
         let scenario = library
             .scenario(scenario_id)
             .ok_or_else(|| SimError::UnknownScenario(scenario_id.to_string()))?;
-        let kind = resolve_persona(scenario, seed, persona)?;
+        let kind = resolve_persona(scenario, seed, persona);
         let persona = library
             .personas
             .get(&kind)
