@@ -3,7 +3,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Screen, ScreenUiSet, Selection, Settings, palette, window_ui};
+use super::{Screen, ScreenUiSet, Selection, Settings, enter_pressed, palette, window_ui};
 use crate::engine::{ContentLibrary, StartVisit};
 use crate::i18n::tr;
 
@@ -134,7 +134,7 @@ fn keys(
 ) {
     if keys.just_pressed(KeyCode::Escape) {
         next.set(Screen::Scenarios);
-    } else if keys.just_pressed(KeyCode::Enter) || keys.just_pressed(KeyCode::NumpadEnter) {
+    } else if enter_pressed(&keys) {
         begin(&selection, &mut starts, &mut next);
     }
 }

@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Screen, ScreenUiSet, Settings, palette, window_ui};
+use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
 use crate::content::Outcome;
 use crate::engine::{ActiveVisit, ContentLibrary};
 use crate::i18n::{outcome_name, tr};
@@ -181,10 +181,7 @@ fn draw(
 }
 
 fn keys(keys: Res<ButtonInput<KeyCode>>, mut next: ResMut<NextState<Screen>>) {
-    if keys.just_pressed(KeyCode::Enter)
-        || keys.just_pressed(KeyCode::NumpadEnter)
-        || keys.just_pressed(KeyCode::Escape)
-    {
+    if enter_pressed(&keys) || keys.just_pressed(KeyCode::Escape) {
         next.set(Screen::Scenarios);
     }
 }

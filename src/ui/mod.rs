@@ -142,6 +142,11 @@ pub(crate) mod palette {
     pub const CUE: Color32 = Color32::from_rgb(150, 90, 10);
 }
 
+/// Enter (either key) pressed this frame: confirms on every screen.
+pub(crate) fn enter_pressed(keys: &ButtonInput<KeyCode>) -> bool {
+    keys.any_just_pressed([KeyCode::Enter, KeyCode::NumpadEnter])
+}
+
 /// The number key pressed this frame among 1–9, as a 0-based index.
 pub(crate) fn number_key(keys: &ButtonInput<KeyCode>) -> Option<usize> {
     const DIGITS: [KeyCode; 9] = [

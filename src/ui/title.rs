@@ -3,7 +3,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Screen, ScreenUiSet, Settings, palette, window_ui};
+use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
 use crate::engine::ContentLibrary;
 use crate::i18n::tr;
 
@@ -95,7 +95,7 @@ fn keys(
         settings.lang = settings.lang.other();
     }
     let ready = library.get().is_some_and(|l| !l.scenarios.is_empty());
-    if ready && (keys.just_pressed(KeyCode::Enter) || keys.just_pressed(KeyCode::NumpadEnter)) {
+    if ready && enter_pressed(&keys) {
         next.set(Screen::Scenarios);
     }
 }
