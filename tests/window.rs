@@ -5,6 +5,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
+
+/// One window at a time: `xvfb-run -a` can race for a display number, and two software-rendered
+/// games at once only slow each other down.
+static ONE_WINDOW: Mutex<()> = Mutex::new(());
 
 const SCREENS: [&str; 5] = ["title", "scenarios", "briefing", "visit", "debrief"];
 
@@ -72,6 +77,9 @@ fn tour(lang: &str) -> Option<PathBuf> {
 }
 
 fn check_screens(lang: &str) {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let Some(dir) = tour(lang) else { return };
     for screen in SCREENS {
         let path = dir.join(format!("{screen}.png"));

@@ -55,7 +55,8 @@ impl Plugin for ContentPlugin {
     }
 }
 
-/// Systems that bring content up to date; everything reading the library runs after them.
+/// Systems that bring content up to date. They run in `PreUpdate`, so everything in `Update`
+/// sees the current library.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ContentSet;
 

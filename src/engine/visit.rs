@@ -3,7 +3,7 @@
 
 use bevy::prelude::*;
 
-use super::assets::{ContentLibrary, ContentSet};
+use super::assets::ContentLibrary;
 use crate::content::PersonaKind;
 use crate::sim::{self, Score, Visit};
 
@@ -16,7 +16,6 @@ impl Plugin for VisitPlugin {
             .add_message::<VisitStarted>()
             .add_message::<VisitEnded>()
             .add_message::<VisitRejected>()
-            .configure_sets(Update, VisitSet.after(ContentSet))
             .add_systems(
                 Update,
                 (start_visits, apply_choices).chain().in_set(VisitSet),
@@ -73,9 +72,7 @@ fn start_visits(
 ) {
     for start in starts.read() {
         let Some(library) = library.get() else {
-            rejected.write(VisitRejected(sim::SimError::UnknownScenario(
-                start.scenario.clone(),
-            )));
+            rejected.write(VisitRejected(sim::SimError::ContentLoading));
             continue;
         };
         match Visit::begin(library, &start.scenario, start.seed, start.persona) {
@@ -104,7 +101,7 @@ fn apply_choices(
 ) {
     for choice in choices.read() {
         let Ok((entity, mut active)) = visits.single_mut() else {
-            rejected.write(VisitRejected(sim::SimError::Finished));
+            rejected.write(VisitRejected(sim::SimError::NoActiveVisit));
             continue;
         };
         let result = match *choice {

@@ -45,6 +45,10 @@ pub enum SimError {
     },
     #[error("the visit is already over")]
     Finished,
+    #[error("the scenarios are still loading")]
+    ContentLoading,
+    #[error("no visit is in progress")]
+    NoActiveVisit,
 }
 
 /// The beat the trainee is looking at.
