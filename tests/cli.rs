@@ -210,7 +210,7 @@ fn a_missing_root_folder_is_a_clear_error() {
 
 #[test]
 fn the_built_program_finds_its_folders_from_anywhere() {
-    let elsewhere = tempfile::tempdir().unwrap();
+    let elsewhere = TempDir::new();
     let output = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
         .args(["list", "--json"])
         .current_dir(elsewhere.path())

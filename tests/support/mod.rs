@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const SCENARIO_FILE: &str = "scenarios/analytical_equipment_director.scenario.ron";
 
@@ -14,9 +15,38 @@ pub fn shipped_scenario() -> String {
     std::fs::read_to_string(repo().join(SCENARIO_FILE)).expect("the shipped scenario")
 }
 
+/// A folder under the system's temp folder, removed when dropped. (Written here rather than
+/// taken from a crate: a dev-dependency that turns on other features of a shared dependency makes
+/// `cargo run` and `cargo test` rebuild half of Bevy each time one follows the other.)
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "salesdojo-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        std::fs::create_dir_all(&path).expect("temp dir");
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A temporary root with the shipped seeds and the given scenario files.
-pub fn root_with(scenarios: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
+pub fn root_with(scenarios: &[(&str, &[u8])]) -> TempDir {
+    let dir = TempDir::new();
     copy_dir(&repo().join("seeds"), &dir.path().join("seeds"));
     std::fs::create_dir_all(dir.path().join("scenarios")).unwrap();
     for (name, text) in scenarios {
