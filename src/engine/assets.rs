@@ -49,7 +49,6 @@ impl Plugin for ContentPlugin {
             .register_asset_loader(ContentFileLoader { root })
             .init_resource::<ContentLibrary>()
             .init_resource::<LastGood>()
-            .add_message::<LibraryChanged>()
             .add_systems(Startup, load_content)
             .add_systems(PreUpdate, rebuild_library.in_set(ContentSet));
     }
@@ -111,10 +110,6 @@ impl ContentLibrary {
     }
 }
 
-/// Sent whenever the library was rebuilt (first load, or a file changed).
-#[derive(Message, Debug, Clone)]
-pub struct LibraryChanged;
-
 /// The content files being loaded (holding the handles keeps them loaded and watched).
 #[derive(Resource)]
 struct ContentHandles(Vec<Handle<ContentFile>>);
@@ -150,7 +145,6 @@ fn rebuild_library(
     files: Res<Assets<ContentFile>>,
     mut last_good: ResMut<LastGood>,
     mut library: ResMut<ContentLibrary>,
-    mut changed: MessageWriter<LibraryChanged>,
 ) {
     let touched = events.read().count() > 0;
     let Some(handles) = handles else {
@@ -165,7 +159,6 @@ fn rebuild_library(
         &current,
         &mut last_good.0,
     )));
-    changed.write(LibraryChanged);
 }
 
 /// Builds the library from the files as they are now; a file with errors is replaced by its last

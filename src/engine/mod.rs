@@ -7,10 +7,9 @@ pub mod visit;
 use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 
-pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, LibraryChanged};
+pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin};
 pub use visit::{
     ActiveVisit, ChooseReply, StartVisit, VisitEnded, VisitPlugin, VisitRejected, VisitSet,
-    VisitStarted,
 };
 
 use crate::paths::ContentRoot;

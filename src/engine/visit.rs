@@ -13,7 +13,6 @@ impl Plugin for VisitPlugin {
     fn build(&self, app: &mut App) {
         app.add_message::<StartVisit>()
             .add_message::<ChooseReply>()
-            .add_message::<VisitStarted>()
             .add_message::<VisitEnded>()
             .add_message::<VisitRejected>()
             .add_systems(
@@ -44,9 +43,6 @@ pub enum ChooseReply {
     Listed(usize),
 }
 
-#[derive(Message, Debug, Clone)]
-pub struct VisitStarted(pub Entity);
-
 /// The active visit has finished and has been scored.
 #[derive(Message, Debug, Clone)]
 pub struct VisitEnded(pub Entity);
@@ -67,7 +63,6 @@ fn start_visits(
     mut starts: MessageReader<StartVisit>,
     library: Res<ContentLibrary>,
     existing: Query<Entity, With<ActiveVisit>>,
-    mut started: MessageWriter<VisitStarted>,
     mut rejected: MessageWriter<VisitRejected>,
 ) {
     for start in starts.read() {
@@ -80,10 +75,7 @@ fn start_visits(
                 for entity in &existing {
                     commands.entity(entity).despawn();
                 }
-                let entity = commands
-                    .spawn((Name::new("visit"), ActiveVisit { visit, score: None }))
-                    .id();
-                started.write(VisitStarted(entity));
+                commands.spawn((Name::new("visit"), ActiveVisit { visit, score: None }));
             }
             Err(err) => {
                 rejected.write(VisitRejected(err));
