@@ -146,7 +146,7 @@ fn the_same_seed_and_choices_give_an_identical_visit() {
 }
 
 #[test]
-fn another_seed_changes_wording_and_order_but_never_the_score() {
+fn another_seed_changes_wording_order_and_mood_but_the_best_path_still_wins() {
     let library = library();
     let (a, _) = play(&library, 1, BEST);
     let (b, _) = play(&library, 2, BEST);
@@ -172,19 +172,12 @@ fn another_seed_changes_wording_and_order_but_never_the_score() {
         orders(&b),
         "choice order should differ between seeds"
     );
-    // The points: every event's rule, technique and points, the categories and the total.
-    let points = |v: &Visit| {
-        let score = scoring::score(v, &library.catalogue, &library.rubric).unwrap();
-        let events: Vec<_> = score
-            .events
-            .iter()
-            .map(|e| (e.rule, e.technique.clone(), e.points, e.step))
-            .collect();
-        (score.total, score.categories, events)
-    };
-    assert_eq!(points(&a), points(&b));
-    assert_eq!(a.finish().unwrap().outcome, b.finish().unwrap().outcome);
-    assert_eq!(a.mood(), b.mood());
+    // The customer starts a little warmer or cooler, but the best path still wins.
+    for visit in [&a, &b] {
+        let score = scoring::score(visit, &library.catalogue, &library.rubric).unwrap();
+        assert_eq!(visit.finish().unwrap().outcome, Outcome::Order);
+        assert!(score.total >= 90, "seed {}: {}", visit.seed(), score.total);
+    }
 }
 
 #[test]

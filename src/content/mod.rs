@@ -112,7 +112,9 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<ParsedFile, Vec<Diagnosti
 }
 
 fn parse_ron<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
+    // Optional texts may be written with or without `Some(…)`.
     ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(128)
         .from_str(text)
         .map_err(|err: ron::error::SpannedError| {

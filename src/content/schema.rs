@@ -221,6 +221,10 @@ pub struct Ending {
     pub says: Vec<Text>,
     /// Why the visit ended this way, in the course's terms.
     pub why: Text,
+    /// For an advance: the concrete step the customer commits to (a visit to our company, a
+    /// meeting with the decision maker, a demo). Without one an advance counts as a continuation.
+    #[serde(default)]
+    pub commitment: Option<Text>,
 }
 
 /// How one personality type reacts; one file per type.
@@ -238,6 +242,10 @@ pub struct Persona {
     pub typical_question: Text,
     /// Trust, interest and patience at the door (0–100).
     pub baseline: Mood,
+    /// Each meter starts up to this much above or below the baseline, drawn by seed, so two
+    /// customers of one type are not identical.
+    #[serde(default)]
+    pub spread: i32,
     /// What the trainee can observe as the mood changes.
     #[serde(default)]
     pub cues: Vec<Cue>,
@@ -349,6 +357,110 @@ pub struct Rubric {
     /// The category persona reactions count towards.
     #[serde(default = "persona_fit_category")]
     pub persona_fit_category: String,
+    /// The course's rules about order, timing and balance, each scored as its technique.
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+}
+
+/// One rule of the course: what it checks, and what keeping or breaking it is worth.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Rule")]
+pub struct RuleSpec {
+    /// The catalogue technique the rule's events cite (and whose category they count towards).
+    pub technique: String,
+    /// The rule only applies to visits that pass through a scene of this kind.
+    #[serde(default)]
+    pub only_with: Option<SceneKind>,
+    /// Points when the rule is kept (0: keeping it is not rewarded).
+    #[serde(default)]
+    pub reward: i32,
+    /// Points each time the rule is broken (negative).
+    pub penalty: i32,
+    /// Why keeping the rule earned points (needed when `reward` is not 0).
+    #[serde(default)]
+    pub ok: Option<Text>,
+    /// Why breaking it cost points.
+    pub broken: Text,
+    pub check: Check,
+}
+
+/// What a rule checks. Tag lists match catalogue ids; `"spin.*"` matches every id starting
+/// with `spin.`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Check {
+    /// Steps in order: a reply at a later step before every earlier `required` step has been
+    /// shown breaks the rule (once per reply). Kept when at least `min_steps` steps were shown
+    /// and none out of order.
+    Sequence { steps: Vec<Step>, min_steps: usize },
+    /// The simulated minutes between two marks must lie within `min`..=`max`. The rule only
+    /// applies when both marks happened.
+    Span {
+        from: Mark,
+        to: Mark,
+        #[serde(default)]
+        min: Option<u32>,
+        #[serde(default)]
+        max: Option<u32>,
+    },
+    /// After the first low-side cue on `meter`, a reply tagged `leave` must come within
+    /// `within` replies.
+    LeaveOnCue {
+        meter: Meter,
+        within: usize,
+        leave: Vec<String>,
+    },
+    /// A reply tagged `tags` before any reply tagged `until` breaks the rule (an empty `until`
+    /// forbids it outright). With `after_scene`, only what happens once the visit has entered
+    /// a scene of that kind counts.
+    ForbiddenBefore {
+        tags: Vec<String>,
+        #[serde(default)]
+        until: Vec<String>,
+        #[serde(default)]
+        after_scene: Option<SceneKind>,
+    },
+    /// At most `max` replies tagged `tags`; each one beyond breaks the rule.
+    AtMost { tags: Vec<String>, max: usize },
+    /// Replies tagged `ask` must make up at least `min_share` percent of those tagged `ask` or
+    /// `talk`, judged once the visit has at least `min_replies` of them.
+    Balance {
+        ask: Vec<String>,
+        talk: Vec<String>,
+        min_share: u32,
+        min_replies: usize,
+    },
+    /// The trainee's guess of the persona in the notebook: `reward` when right within the first
+    /// `early_within` replies, `late` points when right later, `penalty` when wrong.
+    Identify { early_within: usize, late: i32 },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// A moment in the visit, for timing rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Mark {
+    /// The start of the visit (minute 0).
+    Start,
+    /// When the visit ended.
+    End,
+    /// When the first reply with one of these tags began.
+    First(Vec<String>),
+    /// When the last reply with one of these tags finished.
+    Last(Vec<String>),
+}
+
+/// Whether a tag pattern (`"spin.*"` or an exact id) matches a tag.
+pub fn tag_matches(pattern: &str, tag: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => tag.starts_with(prefix),
+        None => pattern == tag,
+    }
 }
 
 fn persona_fit_category() -> String {

@@ -34,7 +34,7 @@ pub(super) fn assemble(files: &[ParsedFile]) -> Library {
     });
     match rubrics.next() {
         Some((file, rubric)) => {
-            check_rubric(file, rubric, &mut diagnostics);
+            check_rubric(file, rubric, &library.catalogue, &mut diagnostics);
             library.rubric = rubric.clone();
         }
         None => diagnostics.push(missing("rubric", FileKind::Rubric)),
@@ -182,6 +182,21 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A tag pattern in a rule: an id, or a prefix ending in `*` that matches at least one id.
+    fn pattern(&mut self, path: &[Step], pattern: &str, catalogue: &Catalogue) {
+        if pattern.ends_with('*') {
+            if !catalogue
+                .techniques
+                .iter()
+                .any(|t| tag_matches(pattern, &t.id))
+            {
+                self.error(path, format!("\"{pattern}\" matches no technique id"));
+            }
+        } else {
+            self.tag(path, pattern, catalogue);
+        }
+    }
+
     fn tag(&mut self, path: &[Step], tag: &str, catalogue: &Catalogue) {
         if catalogue.techniques.iter().any(|t| t.id == tag) {
             return;
@@ -201,7 +216,12 @@ fn with<'p>(path: &[Step<'p>], step: Step<'p>) -> Vec<Step<'p>> {
     longer
 }
 
-fn check_rubric(file: &ParsedFile, rubric: &Rubric, out: &mut Vec<Diagnostic>) {
+fn check_rubric(
+    file: &ParsedFile,
+    rubric: &Rubric,
+    catalogue: &Catalogue,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut check = Checker::new(file, out);
     let ids: BTreeSet<&str> = rubric.categories.iter().map(|c| c.id.as_str()).collect();
     for (i, category) in rubric.categories.iter().enumerate() {
@@ -221,6 +241,90 @@ fn check_rubric(file: &ParsedFile, rubric: &Rubric, out: &mut Vec<Diagnostic>) {
         if !ids.contains(id.as_str()) {
             check.error(&[Step::Field(field)], format!("unknown category \"{id}\""));
         }
+    }
+    for (i, rule) in rubric.rules.iter().enumerate() {
+        check_rule(
+            &mut check,
+            &[Step::Field("rules"), Step::Index(i)],
+            rule,
+            catalogue,
+        );
+    }
+}
+
+fn check_rule(check: &mut Checker, at: &[Step], rule: &RuleSpec, catalogue: &Catalogue) {
+    check.tag(
+        &with(at, Step::Field("technique")),
+        &rule.technique,
+        catalogue,
+    );
+    check.text(&with(at, Step::Field("broken")), &rule.broken);
+    match &rule.ok {
+        Some(ok) => check.text(&with(at, Step::Field("ok")), ok),
+        None if rule.reward != 0 => {
+            check
+                .error(at, "a rule with a reward needs an `ok` text".into())
+                .hint = Some("`ok` tells the trainee why keeping the rule earned points".into());
+        }
+        None => {}
+    }
+    if rule.reward < 0 {
+        check.error(
+            &with(at, Step::Field("reward")),
+            "a reward cannot be negative".into(),
+        );
+    }
+    if rule.penalty > 0 {
+        check
+            .error(
+                &with(at, Step::Field("penalty")),
+                "a penalty cannot be positive".into(),
+            )
+            .hint = Some(format!("write -{}", rule.penalty));
+    }
+    let check_at = with(at, Step::Field("check"));
+    let patterns = |check: &mut Checker, field: &'static str, tags: &[String]| {
+        for (t, pattern) in tags.iter().enumerate() {
+            let path = [&check_at[..], &[Step::Field(field), Step::Index(t)]].concat();
+            check.pattern(&path, pattern, catalogue);
+        }
+    };
+    match &rule.check {
+        Check::Sequence { steps, .. } => {
+            for (s, step) in steps.iter().enumerate() {
+                for (t, pattern) in step.tags.iter().enumerate() {
+                    let path = [
+                        &check_at[..],
+                        &[
+                            Step::Field("steps"),
+                            Step::Index(s),
+                            Step::Field("tags"),
+                            Step::Index(t),
+                        ],
+                    ]
+                    .concat();
+                    check.pattern(&path, pattern, catalogue);
+                }
+            }
+        }
+        Check::Span { from, to, .. } => {
+            for (field, mark) in [("from", from), ("to", to)] {
+                if let Mark::First(tags) | Mark::Last(tags) = mark {
+                    patterns(check, field, tags);
+                }
+            }
+        }
+        Check::LeaveOnCue { leave, .. } => patterns(check, "leave", leave),
+        Check::ForbiddenBefore { tags, until, .. } => {
+            patterns(check, "tags", tags);
+            patterns(check, "until", until);
+        }
+        Check::AtMost { tags, .. } => patterns(check, "tags", tags),
+        Check::Balance { ask, talk, .. } => {
+            patterns(check, "ask", ask);
+            patterns(check, "talk", talk);
+        }
+        Check::Identify { .. } => {}
     }
 }
 
@@ -284,6 +388,14 @@ fn check_persona(
                 format!("{field} {value} is outside 0–100"),
             );
         }
+    }
+    if !(0..=20).contains(&persona.spread) {
+        check
+            .error(
+                &[Step::Field("spread")],
+                format!("spread {} is outside 0–20", persona.spread),
+            )
+            .hint = Some("each meter starts at most this far from the baseline".into());
     }
     for (i, cue) in persona.cues.iter().enumerate() {
         let at = [Step::Field("cues"), Step::Index(i)];
@@ -393,6 +505,32 @@ fn check_scenario(
         }
         check.texts(&with(&at, Step::Field("says")), &ending.says, "an ending");
         check.text(&with(&at, Step::Field("why")), &ending.why);
+        match (&ending.commitment, ending.outcome) {
+            (Some(commitment), Outcome::Advance) => {
+                check.text(&with(&at, Step::Field("commitment")), commitment);
+            }
+            (None, Outcome::Advance) => {
+                check
+                    .warning(
+                        &with(&at, Step::Field("outcome")),
+                        format!(
+                            "advance \"{}\" names no commitment, so it scores as a continuation",
+                            ending.id
+                        ),
+                    )
+                    .hint = Some(
+                    "add commitment: (zh: …, en: …) — the concrete step the customer agreed to"
+                        .into(),
+                );
+            }
+            (Some(_), _) => {
+                check.warning(
+                    &with(&at, Step::Field("commitment")),
+                    "only an advance names a commitment; this one is ignored".into(),
+                );
+            }
+            (None, _) => {}
+        }
     }
     if !beats.contains_key(scenario.start.as_str()) {
         let near = closest(&scenario.start, beats.keys().copied());
@@ -458,6 +596,14 @@ fn check_scenario(
                 for (t, tag) in choice.tags.iter().enumerate() {
                     let tag_at = [&choice_at[..], &[Step::Field("tags"), Step::Index(t)]].concat();
                     check.tag(&tag_at, tag, &library.catalogue);
+                    if let Some(rule) = library.rubric.rules.iter().find(|r| &r.technique == tag) {
+                        check
+                            .warning(
+                                &tag_at,
+                                format!("\"{tag}\" is scored by a rubric rule, not by tags"),
+                            )
+                            .hint = Some(rule_hint(rule));
+                    }
                 }
                 let effects = choice.effects;
                 for (field, value) in [
@@ -522,6 +668,17 @@ fn check_scenario(
                 format!("no choice leads to ending \"{}\"", ending.id),
             );
         }
+    }
+}
+
+/// What to tag instead of a technique a rule awards.
+fn rule_hint(rule: &RuleSpec) -> String {
+    match &rule.check {
+        Check::ForbiddenBefore { tags, .. } | Check::AtMost { tags, .. } => format!(
+            "tag what the reply does ({}) and the rule decides; remove this tag",
+            tags.join(", ")
+        ),
+        _ => "the rule reads the reply's other tags; remove this tag".into(),
     }
 }
 

@@ -1,8 +1,8 @@
 //! The visit engine: a deterministic state machine over a scenario and a persona.
 //!
-//! A visit is fully determined by (scenario, persona, seed, choices). The seed only varies what
-//! the trainee sees — line variants, cue wording, the order choices are shown in — and, for a
-//! mystery customer, which persona is met; mood and score follow from the choices alone.
+//! A visit is fully determined by (scenario, persona, seed, choices). The seed varies what the
+//! trainee sees — line variants, cue wording, the order choices are shown in — the customer's
+//! starting mood within the persona's spread and, for a mystery customer, which persona is met.
 
 pub mod scoring;
 
@@ -19,7 +19,7 @@ use crate::content::{
 };
 use crate::i18n::Text;
 
-pub use scoring::{CategoryScore, Score, ScoreEvent};
+pub use scoring::{BetterReply, CategoryScore, Decision, Score, ScoreEvent};
 
 /// Ending ids the engine itself uses when the customer cuts the visit short.
 pub const PATIENCE_OUT: &str = "patience_out";
@@ -62,9 +62,24 @@ pub struct BeatView {
     pub narration: Option<Text>,
     /// What the customer's manner shows right now (from the persona's cues).
     pub cue: Option<Text>,
+    /// Which meter that cue shows, and whether it is the low side (impatience, distrust).
+    pub cue_signal: Option<CueSignal>,
     /// Display position → the choice's index in the file. Shuffled by seed.
     pub order: Vec<usize>,
     pub minute: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct CueSignal {
+    pub meter: Meter,
+    pub low: bool,
+}
+
+/// The trainee's note of which type the customer is, and after how many replies it was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PersonaGuess {
+    pub kind: PersonaKind,
+    pub after_replies: usize,
 }
 
 /// One exchange: what the customer said and what the trainee answered.
@@ -89,6 +104,8 @@ pub struct Finish {
     pub outcome: Outcome,
     pub says: Text,
     pub why: Text,
+    /// For an advance, the concrete step the customer agreed to.
+    pub commitment: Option<Text>,
     pub minute: u32,
 }
 
@@ -109,6 +126,7 @@ pub struct Visit {
     minute: u32,
     stage: Stage,
     transcript: Vec<Exchange>,
+    guess: Option<PersonaGuess>,
 }
 
 /// Which persona a scenario meets: the one named (a trainer may try any scenario against any
@@ -148,7 +166,7 @@ impl Visit {
     }
 
     pub fn start(scenario: Arc<Scenario>, persona: Persona, seed: u64) -> Visit {
-        let mood = persona.baseline;
+        let mood = starting_mood(&persona, seed);
         let mut visit = Visit {
             rng: ChaCha8Rng::seed_from_u64(seed),
             scenario,
@@ -158,6 +176,7 @@ impl Visit {
             minute: 0,
             stage: Stage::Finished(placeholder_finish()),
             transcript: Vec::new(),
+            guess: None,
         };
         let start = visit.scenario.start.clone();
         visit.enter_beat(&start);
@@ -186,6 +205,35 @@ impl Visit {
 
     pub fn transcript(&self) -> &[Exchange] {
         &self.transcript
+    }
+
+    /// The trainee's current note of the customer's type.
+    pub fn guess(&self) -> Option<PersonaGuess> {
+        self.guess
+    }
+
+    /// Notes the trainee's guess of the customer's type; a changed guess counts from now.
+    pub fn note_persona(&mut self, kind: PersonaKind) {
+        if self.guess.is_some_and(|g| g.kind == kind) || self.finish().is_some() {
+            return;
+        }
+        self.guess = Some(PersonaGuess {
+            kind,
+            after_replies: self.transcript.len(),
+        });
+    }
+
+    /// The same visit replayed from the start up to (not including) reply `step`, guess
+    /// included: how the debrief tries the other replies at a decision.
+    pub fn replay_until(&self, step: usize) -> Visit {
+        let mut visit = Visit::start(Arc::clone(&self.scenario), self.persona.clone(), self.seed);
+        for exchange in &self.transcript[..step.min(self.transcript.len())] {
+            visit
+                .choose(exchange.choice)
+                .expect("replaying choices that were valid");
+        }
+        visit.guess = self.guess.filter(|g| g.after_replies <= step);
+        visit
     }
 
     /// The file indices of the choices made so far.
@@ -347,15 +395,20 @@ impl Visit {
             says,
             narration: beat.narration.clone(),
             cue: None,
+            cue_signal: None,
             order,
             minute: self.minute,
         };
-        let cue = self.cue();
-        self.stage = Stage::At(BeatView { cue, ..view });
+        let (cue, cue_signal) = self.cue().unzip();
+        self.stage = Stage::At(BeatView {
+            cue,
+            cue_signal,
+            ..view
+        });
     }
 
     /// The first of the persona's cues that the current mood shows.
-    fn cue(&mut self) -> Option<Text> {
+    fn cue(&mut self) -> Option<(Text, CueSignal)> {
         let mood = self.mood;
         let showing = |cue: &&Cue| {
             let value = match cue.meter {
@@ -365,11 +418,18 @@ impl Visit {
             };
             cue.below.is_none_or(|b| value < b) && cue.at_least.is_none_or(|a| value >= a)
         };
-        let texts = &self.persona.cues.iter().find(showing)?.text;
-        if texts.is_empty() {
+        let cue = self.persona.cues.iter().find(showing)?;
+        if cue.text.is_empty() {
             return None;
         }
-        Some(texts[self.rng.random_range(0..texts.len())].clone())
+        let signal = CueSignal {
+            meter: cue.meter,
+            low: cue.below.is_some(),
+        };
+        Some((
+            cue.text[self.rng.random_range(0..cue.text.len())].clone(),
+            signal,
+        ))
     }
 
     fn end_with(&mut self, ending_id: &str) {
@@ -387,8 +447,22 @@ impl Visit {
             outcome: ending.outcome,
             says: ending.says[self.rng.random_range(0..ending.says.len())].clone(),
             why: ending.why.clone(),
+            commitment: ending.commitment.clone(),
             minute: self.minute,
         }
+    }
+}
+
+/// The persona's baseline moved by up to its spread, drawn from a stream of its own so the
+/// rest of the visit (wording, order) does not shift with it.
+fn starting_mood(persona: &Persona, seed: u64) -> Mood {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0ba5_e11e_5eed_0001);
+    let spread = persona.spread.max(0);
+    let mut vary = |value: i32| (value + rng.random_range(-spread..=spread)).clamp(0, 100);
+    Mood {
+        trust: vary(persona.baseline.trust),
+        interest: vary(persona.baseline.interest),
+        patience: vary(persona.baseline.patience),
     }
 }
 
@@ -433,6 +507,7 @@ fn builtin_finish(id: &str, minute: u32) -> Finish {
         outcome,
         says,
         why,
+        commitment: None,
         minute,
     }
 }

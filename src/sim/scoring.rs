@@ -4,9 +4,11 @@
 
 use serde::Serialize;
 
-use super::{Exchange, Finish, Visit};
-use crate::content::{Catalogue, Persona, Rubric, Technique};
-use crate::i18n::Text;
+use super::{Exchange, Finish, PATIENCE_OUT, PersonaGuess, Visit};
+use crate::content::{
+    Catalogue, Check, Mark, Outcome, Persona, Rubric, RuleSpec, SceneKind, Technique, tag_matches,
+};
+use crate::i18n::{Lang, Text, persona_name};
 
 /// One thing the trainee did that the course rewards or warns against.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -45,11 +47,13 @@ pub struct Score {
     pub events: Vec<ScoreEvent>,
 }
 
-/// What a rule may read.
+/// What a rule may read. `finish` is none while the visit runs: rules judge what has happened
+/// so far, which is how the debrief prices the replies that were not chosen.
 pub struct RuleInput<'a> {
     pub transcript: &'a [Exchange],
-    pub finish: &'a Finish,
+    pub finish: Option<&'a Finish>,
     pub persona: &'a Persona,
+    pub guess: Option<PersonaGuess>,
     pub catalogue: &'a Catalogue,
     pub rubric: &'a Rubric,
 }
@@ -59,7 +63,7 @@ impl RuleInput<'_> {
         self.catalogue.techniques.iter().find(|t| t.id == id)
     }
 
-    /// An event citing a catalogue technique.
+    /// An event citing a catalogue technique; without a step it is about the whole visit.
     fn event(
         &self,
         rule: &'static str,
@@ -69,6 +73,7 @@ impl RuleInput<'_> {
         why: Text,
     ) -> ScoreEvent {
         let exchange = step.map(|i| &self.transcript[i]);
+        let end_minute = self.finish.map_or(0, |f| f.minute);
         ScoreEvent {
             rule,
             technique: technique.id.clone(),
@@ -76,13 +81,28 @@ impl RuleInput<'_> {
             points,
             step,
             beat: exchange.map(|e| e.view.beat_id.clone()),
-            minute: exchange.map_or(self.finish.minute, |e| e.view.minute),
-            evidence: exchange.map_or_else(|| self.finish.says.clone(), |e| e.reply.clone()),
+            minute: exchange.map_or(end_minute, |e| e.view.minute),
+            evidence: exchange.map_or_else(
+                || self.finish.map(|f| f.says.clone()).unwrap_or_default(),
+                |e| e.reply.clone(),
+            ),
             why,
             section: technique.section.clone(),
             better: technique.better.clone(),
         }
     }
+
+    fn passed_scene(&self, kind: SceneKind) -> bool {
+        self.transcript.iter().any(|e| e.view.scene_kind == kind)
+    }
+}
+
+/// Whether a reply carries a tag matching one of the patterns.
+fn shows(exchange: &Exchange, patterns: &[String]) -> bool {
+    exchange
+        .tags
+        .iter()
+        .any(|tag| patterns.iter().any(|p| tag_matches(p, tag)))
 }
 
 /// A kind of rule; its parameters come from the rubric, catalogue and persona data.
@@ -140,51 +160,375 @@ impl Rule for PersonaFit {
     }
 }
 
-/// How the visit ended, weighed by the rubric's outcome points.
+/// How the visit ended, weighed by the rubric's outcome points. An advance counts only with a
+/// concrete commitment from the customer; without one it is a continuation.
 pub struct OutcomeRule;
 
 impl Rule for OutcomeRule {
     fn apply(&self, input: &RuleInput, out: &mut Vec<ScoreEvent>) {
+        let Some(finish) = input.finish else {
+            return;
+        };
+        let Some(technique) = input.technique("close.outcome") else {
+            return;
+        };
+        let (counted, why, evidence) = match (&finish.outcome, &finish.commitment) {
+            (Outcome::Advance, None) => (
+                Outcome::Continuation,
+                Text::new(
+                    "客户没有对任何具体的下一步作出承诺，所以只能算“暂时继续”，不算“有进展”。",
+                    "The customer committed to no concrete next step, so this counts as a continuation, not an advance.",
+                ),
+                finish.says.clone(),
+            ),
+            (Outcome::Advance, Some(commitment)) => {
+                (Outcome::Advance, finish.why.clone(), commitment.clone())
+            }
+            (outcome, _) => (*outcome, finish.why.clone(), finish.says.clone()),
+        };
         let points = input
             .rubric
             .outcome_points
-            .get(&input.finish.outcome)
+            .get(&counted)
             .copied()
             .unwrap_or(0);
-        if let Some(technique) = input.technique("close.outcome") {
-            let mut event =
-                input.event("outcome", technique, points, None, input.finish.why.clone());
-            event.category = input.rubric.outcome_category.clone();
-            out.push(event);
-        }
+        let mut event = input.event("outcome", technique, points, None, why);
+        event.evidence = evidence;
+        event.category = input.rubric.outcome_category.clone();
+        out.push(event);
     }
 }
 
-/// The rules every visit is scored by, in the order their events are listed.
-pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(TechniqueTags),
-        Box::new(PersonaFit),
-        Box::new(OutcomeRule),
-    ]
+/// One of the rubric's rules about order, timing, counts and reading the customer.
+pub struct CourseRule<'r>(pub &'r RuleSpec);
+
+impl Rule for CourseRule<'_> {
+    fn apply(&self, input: &RuleInput, out: &mut Vec<ScoreEvent>) {
+        let spec = self.0;
+        if spec.only_with.is_some_and(|kind| !input.passed_scene(kind)) {
+            return;
+        }
+        let Some(technique) = input.technique(&spec.technique) else {
+            return;
+        };
+        let ok = spec.ok.clone().unwrap_or_default();
+        let mut emit = |points: i32, step: Option<usize>, why: &Text, evidence: Option<Text>| {
+            let mut event = input.event(
+                spec_rule_name(&spec.check),
+                technique,
+                points,
+                step,
+                why.clone(),
+            );
+            if let Some(evidence) = evidence {
+                event.evidence = evidence;
+            }
+            out.push(event);
+        };
+        let transcript = input.transcript;
+        let finished = input.finish.is_some();
+        match &spec.check {
+            Check::Sequence { steps, min_steps } => {
+                let mut seen = vec![false; steps.len()];
+                let mut broken = false;
+                for (i, exchange) in transcript.iter().enumerate() {
+                    let here: Vec<usize> = (0..steps.len())
+                        .filter(|&k| shows(exchange, &steps[k].tags))
+                        .collect();
+                    let skipped = here.iter().any(|&k| {
+                        (0..k).any(|j| steps[j].required && !seen[j] && !here.contains(&j))
+                    });
+                    if skipped {
+                        broken = true;
+                        emit(spec.penalty, Some(i), &spec.broken, None);
+                    }
+                    for k in here {
+                        seen[k] = true;
+                    }
+                }
+                let shown = seen.iter().filter(|&&s| s).count();
+                if finished && !broken && shown >= *min_steps && spec.reward != 0 {
+                    emit(
+                        spec.reward,
+                        None,
+                        &ok,
+                        Some(steps_evidence(shown, steps.len())),
+                    );
+                }
+            }
+            Check::Span { from, to, min, max } => {
+                let Some(finish) = input.finish else {
+                    return;
+                };
+                let (Some((start, _)), Some((end, step))) =
+                    (mark(from, transcript, finish), mark(to, transcript, finish))
+                else {
+                    return;
+                };
+                let minutes = end.saturating_sub(start);
+                let within = min.is_none_or(|m| minutes >= m) && max.is_none_or(|m| minutes <= m);
+                let evidence = Some(Text::new(
+                    format!("第{start}分钟到第{end}分钟，共{minutes}分钟"),
+                    format!("Minute {start} to minute {end}: {minutes} minutes"),
+                ));
+                if !within {
+                    emit(spec.penalty, step, &spec.broken, evidence);
+                } else if spec.reward != 0 {
+                    emit(spec.reward, step, &ok, evidence);
+                }
+            }
+            Check::LeaveOnCue {
+                meter,
+                within,
+                leave,
+            } => {
+                let Some(cue) = transcript.iter().position(|e| {
+                    e.view
+                        .cue_signal
+                        .is_some_and(|s| s.meter == *meter && s.low)
+                }) else {
+                    return;
+                };
+                let window = cue..=cue + within;
+                if let Some(left) = window
+                    .clone()
+                    .find(|&i| transcript.get(i).is_some_and(|e| shows(e, leave)))
+                {
+                    if spec.reward != 0 {
+                        emit(spec.reward, Some(left), &ok, None);
+                    }
+                } else if transcript.len() > cue + within + 1 {
+                    // The trainee carried on past the window.
+                    emit(spec.penalty, Some(cue + within + 1), &spec.broken, None);
+                } else if input.finish.is_some_and(|f| f.ending_id == PATIENCE_OUT) {
+                    emit(spec.penalty, None, &spec.broken, None);
+                }
+            }
+            Check::ForbiddenBefore {
+                tags,
+                until,
+                after_scene,
+            } => {
+                let mut active = after_scene.is_none();
+                let mut allowed = false;
+                let mut broken = false;
+                for (i, exchange) in transcript.iter().enumerate() {
+                    active |= after_scene.is_some_and(|k| exchange.view.scene_kind == k);
+                    if !active {
+                        continue;
+                    }
+                    if shows(exchange, tags) {
+                        if !allowed {
+                            broken = true;
+                            emit(spec.penalty, Some(i), &spec.broken, None);
+                        } else if !broken && spec.reward != 0 {
+                            emit(spec.reward, Some(i), &ok, None);
+                            broken = true; // rewarded once
+                        }
+                    }
+                    allowed |= !until.is_empty() && shows(exchange, until);
+                }
+            }
+            Check::AtMost { tags, max } => {
+                let mut count = 0;
+                for (i, exchange) in transcript.iter().enumerate() {
+                    if shows(exchange, tags) {
+                        count += 1;
+                        if count > *max {
+                            emit(spec.penalty, Some(i), &spec.broken, None);
+                        }
+                    }
+                }
+                if finished && (1..=*max).contains(&count) && spec.reward != 0 {
+                    emit(spec.reward, None, &ok, Some(count_evidence(count)));
+                }
+            }
+            Check::Balance {
+                ask,
+                talk,
+                min_share,
+                min_replies,
+            } => {
+                if !finished {
+                    return;
+                }
+                let asked = transcript.iter().filter(|e| shows(e, ask)).count();
+                let talked = transcript.iter().filter(|e| shows(e, talk)).count();
+                if asked + talked < *min_replies {
+                    return;
+                }
+                let evidence = Some(Text::new(
+                    format!("提问或请客户参与{asked}次，自己讲{talked}次"),
+                    format!("{asked} replies asking or involving the customer, {talked} talking"),
+                ));
+                if (asked * 100) as u32 >= min_share * (asked + talked) as u32 {
+                    if spec.reward != 0 {
+                        emit(spec.reward, None, &ok, evidence);
+                    }
+                } else {
+                    emit(spec.penalty, None, &spec.broken, evidence);
+                }
+            }
+            Check::Identify { early_within, late } => {
+                let (Some(guess), true) = (input.guess, finished) else {
+                    return;
+                };
+                let evidence = Some(Text::new(
+                    format!(
+                        "笔记本：{}（第{}次回答后记下）",
+                        persona_name(guess.kind, Lang::Zh),
+                        guess.after_replies
+                    ),
+                    format!(
+                        "Notebook: {} (noted after {} replies)",
+                        persona_name(guess.kind, Lang::En),
+                        guess.after_replies
+                    ),
+                ));
+                if guess.kind != input.persona.kind {
+                    emit(spec.penalty, None, &spec.broken, evidence);
+                } else if guess.after_replies < *early_within {
+                    emit(spec.reward, None, &ok, evidence);
+                } else if *late != 0 {
+                    emit(*late, None, &ok, evidence);
+                }
+            }
+        }
+    }
+}
+fn spec_rule_name(check: &Check) -> &'static str {
+    match check {
+        Check::Sequence { .. } => "sequence",
+        Check::Span { .. } | Check::LeaveOnCue { .. } => "timing",
+        Check::ForbiddenBefore { .. } => "forbidden_before",
+        Check::AtMost { .. } | Check::Balance { .. } => "count",
+        Check::Identify { .. } => "persona_fit",
+    }
 }
 
-/// Scores a finished visit; `None` while it is still running.
-pub fn score(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Option<Score> {
+/// The minute a timing mark fell on, and the reply that set it.
+fn mark(mark: &Mark, transcript: &[Exchange], finish: &Finish) -> Option<(u32, Option<usize>)> {
+    match mark {
+        Mark::Start => Some((0, None)),
+        Mark::End => Some((finish.minute, None)),
+        Mark::First(tags) => transcript
+            .iter()
+            .position(|e| shows(e, tags))
+            .map(|i| (transcript[i].view.minute, Some(i))),
+        Mark::Last(tags) => transcript
+            .iter()
+            .rposition(|e| shows(e, tags))
+            .map(|i| (transcript[i].minute_after, Some(i))),
+    }
+}
+
+fn steps_evidence(shown: usize, of: usize) -> Text {
+    Text::new(
+        format!("按顺序走了{shown}/{of}步"),
+        format!("{shown} of {of} steps, in order"),
+    )
+}
+
+fn count_evidence(count: usize) -> Text {
+    Text::new(format!("共{count}次"), format!("{count} in all"))
+}
+
+/// The rules every visit is scored by: tags, persona fit, the rubric's rules, the outcome.
+pub fn rules(rubric: &Rubric) -> Vec<Box<dyn Rule + '_>> {
+    let mut rules: Vec<Box<dyn Rule + '_>> = vec![Box::new(TechniqueTags), Box::new(PersonaFit)];
+    rules.extend(
+        rubric
+            .rules
+            .iter()
+            .map(|spec| Box::new(CourseRule(spec)) as Box<dyn Rule>),
+    );
+    rules.push(Box::new(OutcomeRule));
+    rules
+}
+
+/// Every event the visit so far has earned, in visit order (whole-visit judgements last).
+pub fn events(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<ScoreEvent> {
     let input = RuleInput {
         transcript: visit.transcript(),
-        finish: visit.finish()?,
+        finish: visit.finish(),
         persona: visit.persona(),
+        guess: visit.guess(),
         catalogue,
         rubric,
     };
     let mut events = Vec::new();
-    for rule in rules() {
+    for rule in rules(rubric) {
         rule.apply(&input, &mut events);
     }
-    // Visit order; the outcome last.
     events.sort_by_key(|e| e.step.unwrap_or(usize::MAX));
-    Some(total(events, rubric))
+    events
+}
+
+/// Scores a finished visit; `None` while it is still running.
+pub fn score(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Option<Score> {
+    visit.finish()?;
+    Some(total(events(visit, catalogue, rubric), rubric))
+}
+
+/// One decision of the visit: what the chosen reply earned there, and the reply that would
+/// have earned the most, when that is more.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Decision {
+    pub step: usize,
+    pub points: i32,
+    pub best: Option<BetterReply>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BetterReply {
+    /// The reply's index in the file (0-based).
+    pub choice: usize,
+    pub text: Text,
+    pub points: i32,
+}
+
+/// Prices every reply at every decision by replaying the visit with each alternative: the same
+/// rules as the score, counting the events that reply itself set off.
+pub fn decisions(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<Decision> {
+    let points_at = |trial: &Visit, step: usize| -> i32 {
+        events(trial, catalogue, rubric)
+            .iter()
+            .filter(|e| e.step == Some(step))
+            .map(|e| e.points)
+            .sum()
+    };
+    (0..visit.transcript().len())
+        .map(|step| {
+            let before = visit.replay_until(step);
+            let taken = visit.transcript()[step].choice;
+            let mut chosen = 0;
+            let mut best: Option<BetterReply> = None;
+            let offered: Vec<(usize, Text)> = before
+                .shown_choices()
+                .into_iter()
+                .map(|(i, t)| (i, t.clone()))
+                .collect();
+            for (choice, text) in offered {
+                let mut trial = before.clone();
+                trial.choose(choice).expect("a choice the beat offers");
+                let points = points_at(&trial, step);
+                if choice == taken {
+                    chosen = points;
+                } else if best.as_ref().is_none_or(|b| points > b.points) {
+                    best = Some(BetterReply {
+                        choice,
+                        text,
+                        points,
+                    });
+                }
+            }
+            Decision {
+                step,
+                points: chosen,
+                best: best.filter(|b| b.points > chosen),
+            }
+        })
+        .collect()
 }
 
 fn total(events: Vec<ScoreEvent>, rubric: &Rubric) -> Score {
