@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use bevy::prelude::*;
-use salesdojo::content::{Library, Outcome};
+use salesdojo::content::{Library, Outcome, PersonaKind};
 use salesdojo::engine::{
     ActiveVisit, ChooseReply, ContentLibrary, StartVisit, VisitEnded, headless_app,
 };
@@ -199,4 +199,35 @@ fn choices_are_shown_in_a_shuffled_order_that_maps_back_to_the_file() {
     }
     assert_eq!(by_file.choices(), by_screen.choices());
     assert_eq!(by_file.finish(), by_screen.finish());
+}
+
+#[test]
+fn the_same_choices_score_differently_against_another_persona_and_the_debrief_says_why() {
+    let library = library();
+    let score_as = |persona| {
+        let mut visit = Visit::begin(&library, SCENARIO, 1, Some(persona)).unwrap();
+        for &number in BEST {
+            visit.choose(number - 1).unwrap();
+        }
+        scoring::score(&visit, &library.catalogue, &library.rubric).unwrap()
+    };
+    let analytical = score_as(PersonaKind::Analytical);
+    let driver = score_as(PersonaKind::Driver);
+    assert_ne!(analytical.total, driver.total);
+    // The situation question suits the analytical director but costs time with a Driver; the
+    // debrief names that reply and the reason.
+    let lost = driver
+        .events
+        .iter()
+        .find(|e| e.rule == "persona_fit" && e.points < 0)
+        .expect("the Driver disliked a reply");
+    assert!(lost.why.en.contains("Driver"), "{}", lost.why.en);
+    let step = lost.step.expect("the event names the reply");
+    assert!(
+        !analytical
+            .events
+            .iter()
+            .any(|e| e.step == Some(step) && e.rule == "persona_fit" && e.points < 0),
+        "the analytical customer took the same reply well"
+    );
 }

@@ -260,11 +260,12 @@ impl Rule for CourseRule<'_> {
                 let Some(finish) = input.finish else {
                     return;
                 };
-                let (Some((start, _)), Some((end, step))) =
+                let (Some((start, from_step)), Some((end, to_step))) =
                     (mark(from, transcript, finish), mark(to, transcript, finish))
                 else {
                     return;
                 };
+                let step = to_step.or(from_step);
                 let minutes = end.saturating_sub(start);
                 let within = min.is_none_or(|m| minutes >= m) && max.is_none_or(|m| minutes <= m);
                 let evidence = Some(Text::new(
