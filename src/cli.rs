@@ -57,6 +57,10 @@ pub enum Command {
         /// The replies, by their number in the file (1 = first listed), e.g. 2,1,3.
         #[arg(long, value_delimiter = ',', num_args = 1..)]
         choices: Vec<usize>,
+        /// The customer's type as noted in the notebook, after N replies (default 0),
+        /// e.g. `analytical@2`.
+        #[arg(long, value_parser = parse_guess, value_name = "TYPE[@N]")]
+        guess: Option<(PersonaKind, usize)>,
         /// Print one JSON object instead of the transcript.
         #[arg(long)]
         json: bool,
@@ -75,6 +79,14 @@ fn parse_lang(value: &str) -> Result<Lang, String> {
     Lang::parse(value).ok_or_else(|| format!("unknown language \"{value}\": use zh or en"))
 }
 
+fn parse_guess(value: &str) -> Result<(PersonaKind, usize), String> {
+    let (kind, after) = value.split_once('@').unwrap_or((value, "0"));
+    let after = after
+        .parse()
+        .map_err(|_| format!("\"{after}\" is not a number of replies (e.g. driver@2)"))?;
+    Ok((parse_persona(kind)?, after))
+}
+
 fn parse_persona(value: &str) -> Result<PersonaKind, String> {
     PersonaKind::parse(value).ok_or_else(|| {
         format!("unknown persona \"{value}\": use driver, expressive, analytical or amiable")
@@ -90,8 +102,20 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             seed,
             persona,
             choices,
+            guess,
             json,
-        } => play(&root, cli.lang, scenario, *seed, *persona, choices, *json),
+        } => play(
+            &root,
+            cli.lang,
+            PlayRequest {
+                scenario,
+                seed: *seed,
+                persona: *persona,
+                choices,
+                guess: *guess,
+            },
+            *json,
+        ),
         Command::Check { paths, json } => check(&root, paths, *json),
     });
     match result {
@@ -187,24 +211,44 @@ struct PlayReport<'a> {
     score: u32,
     categories: &'a [sim::CategoryScore],
     events: &'a [sim::ScoreEvent],
+    /// Per reply: the points it earned and, where another reply would have earned more, that one.
+    decisions: &'a [sim::Decision],
+    guess: Option<sim::PersonaGuess>,
     transcript: &'a [sim::Exchange],
+}
+
+/// A visit to replay from the command line.
+struct PlayRequest<'a> {
+    scenario: &'a str,
+    seed: u64,
+    persona: Option<PersonaKind>,
+    /// Choice numbers as the file lists them, from 1.
+    choices: &'a [usize],
+    guess: Option<(PersonaKind, usize)>,
 }
 
 fn play(
     root: &ContentRoot,
     lang: Lang,
-    scenario: &str,
-    seed: u64,
-    persona: Option<PersonaKind>,
-    choices: &[usize],
+    request: PlayRequest,
     json: bool,
 ) -> Result<ExitCode, String> {
+    let PlayRequest {
+        scenario,
+        seed,
+        persona,
+        choices,
+        guess,
+    } = request;
     let library = load(root);
     let mut visit = Visit::begin(&library, scenario, seed, persona).map_err(|err| {
         let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
         format!("{err}\nplayable scenarios: {}", known.join(", "))
     })?;
     for (step, &number) in choices.iter().enumerate() {
+        if let Some((kind, _)) = guess.filter(|&(_, after)| after == step) {
+            visit.note_persona(kind);
+        }
         if visit.finish().is_some() {
             return Err(format!(
                 "the visit ended after {step} choices, but {} were given",
@@ -229,6 +273,7 @@ fn play(
     };
     let score = sim::scoring::score(&visit, &library.catalogue, &library.rubric)
         .expect("a finished visit has a score");
+    let decisions = sim::scoring::decisions(&visit, &library.catalogue, &library.rubric);
     if json {
         let report = PlayReport {
             scenario: &visit.scenario().id,
@@ -244,19 +289,21 @@ fn play(
             score: score.total,
             categories: &score.categories,
             events: &score.events,
+            decisions: &decisions,
+            guess: visit.guess(),
             transcript: visit.transcript(),
         };
         println!("{}", to_json(&report));
     } else {
-        print_visit(&visit, &score, lang);
+        print_visit(&visit, &score, &decisions, lang);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_visit(visit: &Visit, score: &Score, lang: Lang) {
+fn print_visit(visit: &Visit, score: &Score, decisions: &[sim::Decision], lang: Lang) {
     let customer = tr(lang, "客户", "Customer");
     let you = tr(lang, "你", "You");
-    for exchange in visit.transcript() {
+    for (exchange, decision) in visit.transcript().iter().zip(decisions) {
         let view = &exchange.view;
         println!(
             "[{:>2}′] {}: {}",
@@ -268,6 +315,16 @@ fn print_visit(visit: &Visit, score: &Score, lang: Lang) {
             println!("      ({})", cue.get(lang));
         }
         println!("      {}: {}", you, exchange.reply.get(lang));
+        if let Some(better) = &decision.best {
+            println!(
+                "      ({} {:+} → {:+}: {} — {})",
+                tr(lang, "本步得分", "points here"),
+                decision.points,
+                better.points,
+                tr(lang, "更好的回答", "a better reply"),
+                better.text.get(lang)
+            );
+        }
     }
     let finish = visit.finish().expect("printed after the visit ends");
     println!(

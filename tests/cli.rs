@@ -32,7 +32,12 @@ fn list_json_names_the_shipped_scenario() {
     let output = salesdojo(&["list", "--json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let first = &list[0];
+    let first = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "analytical_equipment_director")
+        .expect("the shipped scenario is listed");
     assert_eq!(first["id"], "analytical_equipment_director");
     assert_eq!(first["persona"], "analytical");
     assert_eq!(
@@ -73,11 +78,75 @@ fn play_json_reports_the_visit_and_is_the_same_every_time() {
     assert_eq!(report["seed"], 5);
     assert_eq!(report["outcome"], "order");
     assert!(report["score"].as_u64().unwrap() >= 90);
+    // Every fired rule cites a technique the catalogue has, and the rubric's rule kinds fire.
+    let library = salesdojo::content::Library::load(&[repo().join("seeds")]);
     let events = report["events"].as_array().unwrap();
-    assert!(
-        events
+    for event in events {
+        let id = event["technique"].as_str().unwrap();
+        assert!(
+            library.catalogue.techniques.iter().any(|t| t.id == id),
+            "{id} is not in the catalogue"
+        );
+        assert!(event["points"].is_i64() && event["section"]["en"].is_string());
+    }
+    let kinds: Vec<&str> = events.iter().map(|e| e["rule"].as_str().unwrap()).collect();
+    for kind in [
+        "technique",
+        "persona_fit",
+        "sequence",
+        "timing",
+        "count",
+        "outcome",
+    ] {
+        assert!(kinds.contains(&kind), "no {kind} event in {kinds:?}");
+    }
+    // Categories carry their scores; the outcome has a category of its own.
+    let categories = report["categories"].as_array().unwrap();
+    let outcome = categories.iter().find(|c| c["id"] == "outcome").unwrap();
+    assert_eq!(outcome["score"], 100);
+    assert!(categories.iter().filter(|c| c["score"].is_u64()).count() >= 6);
+    // One priced decision per reply.
+    assert_eq!(
+        report["decisions"].as_array().unwrap().len(),
+        BEST.split(',').count()
+    );
+}
+
+#[test]
+fn play_guess_notes_the_persona_and_scores_reading_it() {
+    let play = |guess: &str| {
+        let output = salesdojo(&[
+            "play",
+            "--scenario",
+            "analytical_equipment_director",
+            "--choices",
+            BEST,
+            "--guess",
+            guess,
+            "--json",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["events"]
+            .as_array()
+            .unwrap()
             .iter()
-            .all(|e| e["technique"].is_string() && e["points"].is_i64())
+            .find(|e| e["technique"] == "persona.identify")
+            .map(|e| e["points"].as_i64().unwrap())
+    };
+    assert_eq!(play("analytical@1"), Some(4));
+    assert_eq!(play("driver"), Some(-2));
+    assert_clear_failure(
+        &salesdojo(&[
+            "play",
+            "--scenario",
+            "x",
+            "--guess",
+            "boss@1",
+            "--choices",
+            "1",
+        ]),
+        "unknown persona \"boss\"",
     );
 }
 
