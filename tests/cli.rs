@@ -114,11 +114,22 @@ fn play_json_reports_the_visit_and_is_the_same_every_time() {
 
 #[test]
 fn play_guess_notes_the_persona_and_scores_reading_it() {
+    // The shipped visit as a mystery customer, so the type has to be read.
+    let mystery = shipped_scenario()
+        .replace("Fixed(Analytical)", "OneOf([Analytical])")
+        .replace(
+            "id: \"analytical_equipment_director\"",
+            "id: \"mystery_director\"",
+        );
+    let root = root_with(&[("mystery.scenario.ron", mystery.as_bytes())]);
+    let root = root.path().to_str().unwrap();
     let play = |guess: &str| {
         let output = salesdojo(&[
+            "--root",
+            root,
             "play",
             "--scenario",
-            "analytical_equipment_director",
+            "mystery_director",
             "--choices",
             BEST,
             "--guess",

@@ -139,7 +139,12 @@ fn play_ending(
     outcome: Outcome,
     commitment: Option<&str>,
 ) -> Visit {
-    let scenario = Arc::new(fixture(moves, outcome, commitment));
+    let mut scenario = fixture(moves, outcome, commitment);
+    if guess.is_some() {
+        // A mystery customer: the type is drawn, so reading it is scored.
+        scenario.persona = PersonaSpec::OneOf(PersonaKind::ALL.to_vec());
+    }
+    let scenario = Arc::new(scenario);
     let mut visit = Visit::start(scenario, seeds().personas[&persona].clone(), 7);
     for step in 0..moves.len() {
         if let Some((kind, _)) = guess.filter(|&(_, at)| at == step) {
@@ -453,6 +458,18 @@ fn persona_fit_a_correct_early_guess_scores_and_a_wrong_one_costs() {
     assert_eq!(fired(&wrong, "persona.identify"), vec![(-2, None)]);
     let none = play(&moves, PersonaKind::Driver, None);
     assert!(fired(&none, "persona.identify").is_empty());
+}
+
+#[test]
+fn persona_fit_a_type_told_in_the_scenario_list_is_not_scored_as_read() {
+    let moves = [say(NeedsDiscovery, ASK), say(NeedsDiscovery, ASK)];
+    let scenario = Arc::new(fixture(&moves, Outcome::Advance, Some("a demo")));
+    assert!(matches!(scenario.persona, PersonaSpec::Fixed(_)));
+    let mut visit = Visit::start(scenario, seeds().personas[&PersonaKind::Driver].clone(), 7);
+    visit.note_persona(PersonaKind::Driver);
+    visit.choose(0).unwrap();
+    visit.choose(0).unwrap();
+    assert!(fired(&visit, "persona.identify").is_empty());
 }
 
 #[test]

@@ -429,8 +429,9 @@ pub enum Check {
         min_share: u32,
         min_replies: usize,
     },
-    /// The trainee's guess of the persona in the notebook: `reward` when right within the first
-    /// `early_within` replies, `late` points when right later, `penalty` when wrong.
+    /// The trainee's guess of the persona in the notebook, for a mystery customer (a persona
+    /// drawn from a pool): `reward` when right within the first `early_within` replies, `late`
+    /// points when right later, `penalty` when wrong.
     Identify { early_within: usize, late: i32 },
 }
 

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::{Exchange, Finish, PATIENCE_OUT, PersonaGuess, Visit};
 use crate::content::{
-    Catalogue, Check, Mark, Outcome, Persona, Rubric, RuleSpec, SceneKind, Technique, tag_matches,
+    Catalogue, Check, Mark, Outcome, Persona, PersonaSpec, Rubric, RuleSpec, SceneKind, Technique,
+    tag_matches,
 };
 use crate::i18n::{Lang, Text, persona_name};
 
@@ -53,6 +54,8 @@ pub struct RuleInput<'a> {
     pub transcript: &'a [Exchange],
     pub finish: Option<&'a Finish>,
     pub persona: &'a Persona,
+    /// Whether the persona was drawn from a pool rather than told in the scenario list.
+    pub mystery: bool,
     pub guess: Option<PersonaGuess>,
     pub catalogue: &'a Catalogue,
     pub rubric: &'a Rubric,
@@ -371,7 +374,8 @@ impl Rule for CourseRule<'_> {
                 }
             }
             Check::Identify { early_within, late } => {
-                let (Some(guess), true) = (input.guess, finished) else {
+                // Only a customer whose type was not told can be read.
+                let (Some(guess), true) = (input.guess, finished && input.mystery) else {
                     return;
                 };
                 let evidence = Some(Text::new(
@@ -453,6 +457,7 @@ pub fn events(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<Scor
         transcript: visit.transcript(),
         finish: visit.finish(),
         persona: visit.persona(),
+        mystery: matches!(visit.scenario().persona, PersonaSpec::OneOf(_)),
         guess: visit.guess(),
         catalogue,
         rubric,
