@@ -9,7 +9,8 @@ use bevy::prelude::*;
 
 pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin};
 pub use visit::{
-    ActiveVisit, ChooseReply, StartVisit, VisitEnded, VisitPlugin, VisitRejected, VisitSet,
+    ActiveVisit, ChooseReply, NotePersona, StartVisit, VisitEnded, VisitPlugin, VisitRejected,
+    VisitSet,
 };
 
 use crate::paths::ContentRoot;

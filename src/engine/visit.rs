@@ -5,7 +5,7 @@ use bevy::prelude::*;
 
 use super::assets::ContentLibrary;
 use crate::content::PersonaKind;
-use crate::sim::{self, Score, Visit};
+use crate::sim::{self, Decision, Score, Visit};
 
 pub struct VisitPlugin;
 
@@ -13,11 +13,14 @@ impl Plugin for VisitPlugin {
     fn build(&self, app: &mut App) {
         app.add_message::<StartVisit>()
             .add_message::<ChooseReply>()
+            .add_message::<NotePersona>()
             .add_message::<VisitEnded>()
             .add_message::<VisitRejected>()
             .add_systems(
                 Update,
-                (start_visits, apply_choices).chain().in_set(VisitSet),
+                (start_visits, note_personas, apply_choices)
+                    .chain()
+                    .in_set(VisitSet),
             );
     }
 }
@@ -43,6 +46,10 @@ pub enum ChooseReply {
     Listed(usize),
 }
 
+/// The trainee notes in the notebook which type the customer is.
+#[derive(Message, Debug, Clone, Copy)]
+pub struct NotePersona(pub PersonaKind);
+
 /// The active visit has finished and has been scored.
 #[derive(Message, Debug, Clone)]
 pub struct VisitEnded(pub Entity);
@@ -51,11 +58,12 @@ pub struct VisitEnded(pub Entity);
 #[derive(Message, Debug, Clone)]
 pub struct VisitRejected(pub sim::SimError);
 
-/// The visit being played, with its score once it is over.
+/// The visit being played, with its score and priced decisions once it is over.
 #[derive(Component, Debug, Clone)]
 pub struct ActiveVisit {
     pub visit: Visit,
     pub score: Option<Score>,
+    pub decisions: Vec<Decision>,
 }
 
 fn start_visits(
@@ -75,11 +83,26 @@ fn start_visits(
                 for entity in &existing {
                     commands.entity(entity).despawn();
                 }
-                commands.spawn((Name::new("visit"), ActiveVisit { visit, score: None }));
+                commands.spawn((
+                    Name::new("visit"),
+                    ActiveVisit {
+                        visit,
+                        score: None,
+                        decisions: Vec::new(),
+                    },
+                ));
             }
             Err(err) => {
                 rejected.write(VisitRejected(err));
             }
+        }
+    }
+}
+
+fn note_personas(mut notes: MessageReader<NotePersona>, mut visits: Query<&mut ActiveVisit>) {
+    for note in notes.read() {
+        if let Ok(mut active) = visits.single_mut() {
+            active.visit.note_persona(note.0);
         }
     }
 }
@@ -108,6 +131,8 @@ fn apply_choices(
             && let Some(library) = library.get()
         {
             active.score = sim::scoring::score(&active.visit, &library.catalogue, &library.rubric);
+            active.decisions =
+                sim::scoring::decisions(&active.visit, &library.catalogue, &library.rubric);
             ended.write(VisitEnded(entity));
         }
     }

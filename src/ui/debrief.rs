@@ -5,9 +5,10 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
-use crate::content::Outcome;
+use crate::content::{Library, Outcome};
 use crate::engine::{ActiveVisit, ContentLibrary};
-use crate::i18n::{outcome_name, tr};
+use crate::i18n::{Lang, outcome_name, scene_name, tr};
+use crate::sim::ScoreEvent;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -60,124 +61,206 @@ fn draw(
     egui::Panel::left("debrief_summary")
         .exact_size(400.0)
         .show(&mut ui, |ui| {
-            ui.label(egui::RichText::new(tr(lang, "拜访结果", "Outcome")).color(palette::MUTED));
-            let colour = match finish.outcome {
-                Outcome::Order | Outcome::Advance => palette::GOOD,
-                Outcome::Continuation => palette::CUE,
-                Outcome::NoSale => palette::BAD,
-            };
-            ui.label(
-                egui::RichText::new(outcome_name(finish.outcome, lang))
-                    .size(34.0)
-                    .color(colour),
-            );
-            ui.label(egui::RichText::new(format!("“{}”", finish.says.get(lang))).italics());
-            ui.label(finish.why.get(lang));
-            ui.separator();
-            ui.label(
-                egui::RichText::new(format!("{} / 100", score.total))
-                    .size(48.0)
-                    .strong(),
-            );
-            ui.label(
-                egui::RichText::new(format!(
-                    "{}′ · {}",
-                    finish.minute,
-                    tr(lang, "模拟分钟", "simulated minutes")
-                ))
-                .color(palette::MUTED),
-            );
-            ui.add_space(8.0);
-            for category in &score.categories {
-                let Some(value) = category.score else {
-                    continue;
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.label(
+                    egui::RichText::new(tr(lang, "拜访结果", "Outcome")).color(palette::MUTED),
+                );
+                let colour = match finish.outcome {
+                    Outcome::Order | Outcome::Advance => palette::GOOD,
+                    Outcome::Continuation => palette::CUE,
+                    Outcome::NoSale => palette::BAD,
                 };
-                ui.horizontal(|ui| {
-                    ui.add_sized([130.0, 22.0], egui::Label::new(category.name.get(lang)));
-                    ui.add(egui::ProgressBar::new(value as f32 / 100.0).text(value.to_string()));
-                });
-            }
+                ui.label(
+                    egui::RichText::new(outcome_name(finish.outcome, lang))
+                        .size(34.0)
+                        .color(colour),
+                );
+                ui.label(egui::RichText::new(format!("“{}”", finish.says.get(lang))).italics());
+                ui.label(finish.why.get(lang));
+                ui.separator();
+                ui.label(
+                    egui::RichText::new(format!("{} / 100", score.total))
+                        .size(48.0)
+                        .strong(),
+                );
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{}′ · {}",
+                        finish.minute,
+                        tr(lang, "模拟分钟", "simulated minutes")
+                    ))
+                    .color(palette::MUTED),
+                );
+                ui.add_space(8.0);
+                for category in &score.categories {
+                    let Some(value) = category.score else {
+                        continue;
+                    };
+                    ui.horizontal(|ui| {
+                        ui.add_sized([130.0, 22.0], egui::Label::new(category.name.get(lang)));
+                        ui.add(
+                            egui::ProgressBar::new(value as f32 / 100.0).text(value.to_string()),
+                        );
+                    });
+                }
+            });
         });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         ui.heading(tr(lang, "逐条评分", "Every point, rule by rule"));
         egui::ScrollArea::vertical().show(ui, |ui| {
-            // One card per reply (in visit order), then one for the outcome.
-            let mut events = score.events.iter().peekable();
-            while let Some(first) = events.next() {
-                let mut group = vec![first];
-                while let Some(next) = events.next_if(|e| e.step == first.step) {
-                    group.push(next);
-                }
-                let exchange = first.step.map(|s| &active.visit.transcript()[s]);
-                egui::Frame::group(ui.style())
-                    .inner_margin(10.0)
-                    .show(ui, |ui| {
-                        ui.set_width(ui.available_width());
-                        let heading = match exchange {
-                            Some(_) => {
-                                format!("{}′  {}", first.minute, tr(lang, "你说：", "You said:"))
-                            }
-                            None => format!(
-                                "{}′  {}",
-                                first.minute,
-                                tr(lang, "结果：客户说：", "Outcome: the customer said:")
-                            ),
-                        };
-                        ui.label(egui::RichText::new(heading).color(palette::MUTED).small());
+            // One card per reply in visit order, then the whole-visit rules, then the outcome.
+            for (step, exchange) in active.visit.transcript().iter().enumerate() {
+                card(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{}′ · {}",
+                            exchange.view.minute,
+                            scene_name(exchange.view.scene_kind, lang)
+                        ))
+                        .color(palette::MUTED)
+                        .small(),
+                    );
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} {}",
+                            tr(lang, "客户：", "Customer:"),
+                            exchange.view.says.get(lang)
+                        ))
+                        .color(palette::MUTED),
+                    );
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} “{}”",
+                            tr(lang, "你：", "You:"),
+                            exchange.reply.get(lang)
+                        ))
+                        .italics(),
+                    );
+                    for event in score.events.iter().filter(|e| e.step == Some(step)) {
+                        event_row(ui, library, event, lang);
+                    }
+                    if let Some(better) = active
+                        .decisions
+                        .get(step)
+                        .and_then(|d| d.best.as_ref().map(|b| (d.points, b)))
+                    {
+                        let (taken, best) = better;
                         ui.label(
-                            egui::RichText::new(format!("“{}”", first.evidence.get(lang)))
-                                .italics(),
+                            egui::RichText::new(format!(
+                                "{} {:+} · {} {:+}：“{}”",
+                                tr(lang, "这一步你得", "This reply earned"),
+                                taken,
+                                tr(
+                                    lang,
+                                    "最好的回答可得",
+                                    "the best one here would have earned"
+                                ),
+                                best.points,
+                                best.text.get(lang)
+                            ))
+                            .color(palette::GOOD),
                         );
-                        for event in group {
-                            let name = library
-                                .technique(&event.technique)
-                                .map_or(event.technique.as_str(), |t| t.name.get(lang));
-                            let colour = if event.points >= 0 {
-                                palette::GOOD
-                            } else {
-                                palette::BAD
-                            };
-                            ui.horizontal_wrapped(|ui| {
-                                ui.label(
-                                    egui::RichText::new(format!("{:+}", event.points))
-                                        .size(22.0)
-                                        .strong()
-                                        .color(colour),
-                                );
-                                ui.label(egui::RichText::new(name).strong());
-                                ui.label(
-                                    egui::RichText::new(format!("[{}]", event.section.get(lang)))
-                                        .color(palette::MUTED)
-                                        .small(),
-                                );
-                            });
-                            ui.label(event.why.get(lang));
-                            if event.points < 0 {
-                                ui.label(
-                                    egui::RichText::new(format!(
-                                        "{} {}",
-                                        tr(lang, "更好的做法：", "Better:"),
-                                        event.better.get(lang)
-                                    ))
-                                    .color(palette::GOOD),
-                                );
-                            }
-                        }
-                        if let Some(thinking) = exchange.and_then(|e| e.thinking.as_ref()) {
-                            ui.label(
-                                egui::RichText::new(format!(
-                                    "{} {}",
-                                    tr(lang, "客户心想：", "The customer thought:"),
-                                    thinking.get(lang)
-                                ))
-                                .color(palette::CUE),
-                            );
-                        }
-                    });
+                    }
+                    if let Some(thinking) = &exchange.thinking {
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "{} {}",
+                                tr(lang, "客户心想：", "The customer thought:"),
+                                thinking.get(lang)
+                            ))
+                            .color(palette::CUE),
+                        );
+                    }
+                });
+            }
+            let whole: Vec<&ScoreEvent> = score
+                .events
+                .iter()
+                .filter(|e| e.step.is_none() && e.rule != "outcome")
+                .collect();
+            if !whole.is_empty() {
+                card(ui, |ui| {
+                    ui.label(egui::RichText::new(tr(lang, "整场拜访", "The whole visit")).strong());
+                    for event in whole {
+                        event_row(ui, library, event, lang);
+                        ui.label(
+                            egui::RichText::new(event.evidence.get(lang))
+                                .color(palette::MUTED)
+                                .small(),
+                        );
+                    }
+                });
+            }
+            for event in score.events.iter().filter(|e| e.rule == "outcome") {
+                card(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{}′ · {}",
+                            finish.minute,
+                            tr(lang, "结果", "Outcome")
+                        ))
+                        .color(palette::MUTED)
+                        .small(),
+                    );
+                    if let Some(commitment) = &finish.commitment {
+                        ui.label(format!(
+                            "{} {}",
+                            tr(lang, "客户承诺：", "The customer committed to:"),
+                            commitment.get(lang)
+                        ));
+                    }
+                    event_row(ui, library, event, lang);
+                });
             }
         });
     });
     Ok(())
+}
+
+fn card(ui: &mut egui::Ui, contents: impl FnOnce(&mut egui::Ui)) {
+    egui::Frame::group(ui.style())
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            contents(ui);
+        });
+}
+
+/// One scored event: points, technique, course section, why, and for a loss the better move.
+fn event_row(ui: &mut egui::Ui, library: &Library, event: &ScoreEvent, lang: Lang) {
+    let name = library
+        .technique(&event.technique)
+        .map_or(event.technique.as_str(), |t| t.name.get(lang));
+    let colour = if event.points >= 0 {
+        palette::GOOD
+    } else {
+        palette::BAD
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            egui::RichText::new(format!("{:+}", event.points))
+                .size(22.0)
+                .strong()
+                .color(colour),
+        );
+        ui.label(egui::RichText::new(name).strong());
+        ui.label(
+            egui::RichText::new(format!("[{}]", event.section.get(lang)))
+                .color(palette::MUTED)
+                .small(),
+        );
+    });
+    ui.label(event.why.get(lang));
+    if event.points < 0 {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {}",
+                tr(lang, "更好的做法：", "Better:"),
+                event.better.get(lang)
+            ))
+            .color(palette::GOOD),
+        );
+    }
 }
 
 fn keys(keys: Res<ButtonInput<KeyCode>>, mut next: ResMut<NextState<Screen>>) {

@@ -5,9 +5,13 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, number_key, palette, window_ui};
-use crate::engine::{ActiveVisit, ChooseReply, VisitEnded, VisitSet};
-use crate::i18n::{Lang, scene_name, tr};
+use crate::content::{PersonaKind, PersonaSpec};
+use crate::engine::{ActiveVisit, ChooseReply, NotePersona, VisitEnded, VisitSet};
+use crate::i18n::{Lang, persona_name, scene_name, tr};
 use crate::sim::Visit;
+
+/// Keys for the notebook's four types, in `PersonaKind::ALL` order.
+const NOTEBOOK_KEYS: [KeyCode; 4] = [KeyCode::F1, KeyCode::F2, KeyCode::F3, KeyCode::F4];
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -25,6 +29,7 @@ fn draw(
     settings: Res<Settings>,
     visit: Option<Single<&ActiveVisit>>,
     mut choose: MessageWriter<ChooseReply>,
+    mut note: MessageWriter<NotePersona>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = settings.lang;
@@ -63,6 +68,10 @@ fn draw(
         .exact_size(360.0)
         .show(&mut ui, |ui| {
             meters(ui, visit, lang);
+            ui.separator();
+            if let Some(kind) = notebook(ui, visit, lang) {
+                note.write(NotePersona(kind));
+            }
             ui.separator();
             ui.label(egui::RichText::new(tr(lang, "对话记录", "Transcript")).strong());
             egui::ScrollArea::vertical()
@@ -136,9 +145,50 @@ fn meters(ui: &mut egui::Ui, visit: &Visit, lang: Lang) {
     }
 }
 
-fn keys(keys: Res<ButtonInput<KeyCode>>, mut choose: MessageWriter<ChooseReply>) {
+/// For a mystery customer, the notebook where the trainee notes the type they read from the
+/// cues; otherwise the type the scenario told. Returns a newly noted type.
+fn notebook(ui: &mut egui::Ui, visit: &Visit, lang: Lang) -> Option<PersonaKind> {
+    if let PersonaSpec::Fixed(kind) = visit.scenario().persona {
+        ui.label(format!(
+            "{} {}",
+            tr(lang, "客户类型：", "Customer type:"),
+            persona_name(kind, lang)
+        ));
+        return None;
+    }
+    ui.label(
+        egui::RichText::new(tr(
+            lang,
+            "笔记本：这位客户是……",
+            "Notebook: this customer is…",
+        ))
+        .strong(),
+    );
+    let noted = visit.guess().map(|g| g.kind);
+    let mut picked = None;
+    ui.horizontal_wrapped(|ui| {
+        for (i, kind) in PersonaKind::ALL.into_iter().enumerate() {
+            let label = format!("F{} {}", i + 1, persona_name(kind, lang));
+            if ui.selectable_label(noted == Some(kind), label).clicked() {
+                picked = Some(kind);
+            }
+        }
+    });
+    picked
+}
+
+fn keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut choose: MessageWriter<ChooseReply>,
+    mut note: MessageWriter<NotePersona>,
+) {
     if let Some(position) = number_key(&keys).filter(|&p| p < 4) {
         choose.write(ChooseReply::Shown(position));
+    }
+    for (key, kind) in NOTEBOOK_KEYS.into_iter().zip(PersonaKind::ALL) {
+        if keys.just_pressed(key) {
+            note.write(NotePersona(kind));
+        }
     }
 }
 
