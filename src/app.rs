@@ -1,7 +1,5 @@
 //! The game window: the root only composes plugins.
 
-use std::path::PathBuf;
-
 use bevy::prelude::*;
 use bevy::winit::WinitSettings;
 
@@ -9,9 +7,9 @@ use crate::engine::{ContentSourcesPlugin, EnginePlugin, asset_plugin};
 use crate::i18n::Lang;
 use crate::paths::ContentRoot;
 use crate::ui::UiPlugin;
-use crate::ui::tour::TourPlugin;
+use crate::ui::tour::{TourPlan, TourPlugin};
 
-pub fn run(root: ContentRoot, lang: Lang, tour: Option<PathBuf>) -> AppExit {
+pub fn run(root: ContentRoot, lang: Lang, tour: Option<TourPlan>) -> AppExit {
     let mut app = App::new();
     app.add_plugins((
         // Asset sources must be registered before the AssetPlugin inside DefaultPlugins.
@@ -29,9 +27,9 @@ pub fn run(root: ContentRoot, lang: Lang, tour: Option<PathBuf>) -> AppExit {
     ));
     match tour {
         // The tour drives itself, so it cannot wait for input like the reactive game does.
-        Some(dir) => {
+        Some(plan) => {
             app.insert_resource(WinitSettings::continuous())
-                .add_plugins(TourPlugin { dir });
+                .add_plugins(TourPlugin(plan));
         }
         None => {
             app.insert_resource(WinitSettings::desktop_app());

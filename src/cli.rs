@@ -31,6 +31,18 @@ pub struct Cli {
     #[arg(long, value_name = "DIR", hide = true)]
     pub tour: Option<PathBuf>,
 
+    /// With --tour: the scenario to pick, by id.
+    #[arg(long, value_name = "ID", hide = true, requires = "tour")]
+    pub tour_scenario: Option<String>,
+
+    /// With --tour: the replies to pick, numbered as in the file.
+    #[arg(long, value_delimiter = ',', hide = true, requires = "tour")]
+    pub tour_choices: Vec<usize>,
+
+    /// With --tour: the type to note in the notebook before the first reply.
+    #[arg(long, value_parser = parse_persona, hide = true, requires = "tour")]
+    pub tour_guess: Option<PersonaKind>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -94,6 +106,18 @@ fn parse_persona(value: &str) -> Result<PersonaKind, String> {
 }
 
 /// Runs a command; the game itself is started by the binary.
+impl Cli {
+    /// The scripted tour through the window, when asked for.
+    pub fn tour_plan(&self) -> Option<crate::ui::tour::TourPlan> {
+        Some(crate::ui::tour::TourPlan {
+            dir: self.tour.clone()?,
+            scenario: self.tour_scenario.clone(),
+            choices: self.tour_choices.clone(),
+            guess: self.tour_guess,
+        })
+    }
+}
+
 pub fn run(cli: &Cli, command: &Command) -> ExitCode {
     let result = ContentRoot::locate(cli.root.as_deref()).and_then(|root| match command {
         Command::List { json } => list(&root, cli.lang, *json),
@@ -213,6 +237,8 @@ struct PlayReport<'a> {
     events: &'a [sim::ScoreEvent],
     /// Per reply: the points it earned and, where another reply would have earned more, that one.
     decisions: &'a [sim::Decision],
+    /// Weighted points the better replies would have earned: in play but not won.
+    missed: u32,
     guess: Option<sim::PersonaGuess>,
     transcript: &'a [sim::Exchange],
 }
@@ -273,7 +299,6 @@ fn play(
     };
     let score = sim::scoring::score(&visit, &library.catalogue, &library.rubric)
         .expect("a finished visit has a score");
-    let decisions = sim::scoring::decisions(&visit, &library.catalogue, &library.rubric);
     if json {
         let report = PlayReport {
             scenario: &visit.scenario().id,
@@ -289,21 +314,22 @@ fn play(
             score: score.total,
             categories: &score.categories,
             events: &score.events,
-            decisions: &decisions,
+            decisions: &score.decisions,
+            missed: score.missed,
             guess: visit.guess(),
             transcript: visit.transcript(),
         };
         println!("{}", to_json(&report));
     } else {
-        print_visit(&visit, &score, &decisions, lang);
+        print_visit(&visit, &score, lang);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_visit(visit: &Visit, score: &Score, decisions: &[sim::Decision], lang: Lang) {
+fn print_visit(visit: &Visit, score: &Score, lang: Lang) {
     let customer = tr(lang, "客户", "Customer");
     let you = tr(lang, "你", "You");
-    for (exchange, decision) in visit.transcript().iter().zip(decisions) {
+    for (exchange, decision) in visit.transcript().iter().zip(&score.decisions) {
         let view = &exchange.view;
         println!(
             "[{:>2}′] {}: {}",

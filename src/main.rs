@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match salesdojo::app::run(root, cli.lang, cli.tour.clone()) {
+    match salesdojo::app::run(root, cli.lang, cli.tour_plan()) {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
     }

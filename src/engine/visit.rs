@@ -5,7 +5,7 @@ use bevy::prelude::*;
 
 use super::assets::ContentLibrary;
 use crate::content::PersonaKind;
-use crate::sim::{self, Decision, Score, Visit};
+use crate::sim::{self, Score, Visit};
 
 pub struct VisitPlugin;
 
@@ -58,12 +58,11 @@ pub struct VisitEnded(pub Entity);
 #[derive(Message, Debug, Clone)]
 pub struct VisitRejected(pub sim::SimError);
 
-/// The visit being played, with its score and priced decisions once it is over.
+/// The visit being played, with its score once it is over.
 #[derive(Component, Debug, Clone)]
 pub struct ActiveVisit {
     pub visit: Visit,
     pub score: Option<Score>,
-    pub decisions: Vec<Decision>,
 }
 
 fn start_visits(
@@ -83,14 +82,7 @@ fn start_visits(
                 for entity in &existing {
                     commands.entity(entity).despawn();
                 }
-                commands.spawn((
-                    Name::new("visit"),
-                    ActiveVisit {
-                        visit,
-                        score: None,
-                        decisions: Vec::new(),
-                    },
-                ));
+                commands.spawn((Name::new("visit"), ActiveVisit { visit, score: None }));
             }
             Err(err) => {
                 rejected.write(VisitRejected(err));
@@ -131,8 +123,6 @@ fn apply_choices(
             && let Some(library) = library.get()
         {
             active.score = sim::scoring::score(&active.visit, &library.catalogue, &library.rubric);
-            active.decisions =
-                sim::scoring::decisions(&active.visit, &library.catalogue, &library.rubric);
             ended.write(VisitEnded(entity));
         }
     }

@@ -46,6 +46,11 @@ pub struct Score {
     pub total: u32,
     pub categories: Vec<CategoryScore>,
     pub events: Vec<ScoreEvent>,
+    /// Every reply priced against the others on offer at that moment.
+    pub decisions: Vec<Decision>,
+    /// Weighted points the better replies would have earned beyond the chosen ones: in play,
+    /// but not won, so a visit of harmless but empty replies does not score full marks.
+    pub missed: u32,
 }
 
 /// What a rule may read. `finish` is none while the visit runs: rules judge what has happened
@@ -473,7 +478,8 @@ pub fn events(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<Scor
 /// Scores a finished visit; `None` while it is still running.
 pub fn score(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Option<Score> {
     visit.finish()?;
-    Some(total(events(visit, catalogue, rubric), rubric))
+    let decisions = decisions(visit, catalogue, rubric);
+    Some(total(events(visit, catalogue, rubric), decisions, rubric))
 }
 
 /// One decision of the visit: what the chosen reply earned there, and the reply that would
@@ -481,8 +487,11 @@ pub fn score(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Option<Sc
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Decision {
     pub step: usize,
+    /// The chosen reply's points at this step (net).
     pub points: i32,
     pub best: Option<BetterReply>,
+    /// Weighted points the best reply would have earned beyond the chosen one's gains.
+    pub missed: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -493,22 +502,44 @@ pub struct BetterReply {
     pub points: i32,
 }
 
+/// What one reply set off at its own step: net points, and weighted net and weighted gains.
+#[derive(Clone, Copy, Default)]
+struct Priced {
+    points: i32,
+    weighted: i64,
+    weighted_gain: i64,
+}
+
+fn weight(rubric: &Rubric, category: &str) -> i64 {
+    rubric
+        .categories
+        .iter()
+        .find(|c| c.id == category)
+        .map_or(0, |c| c.weight as i64)
+}
+
 /// Prices every reply at every decision by replaying the visit with each alternative: the same
 /// rules as the score, counting the events that reply itself set off.
 pub fn decisions(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<Decision> {
-    let points_at = |trial: &Visit, step: usize| -> i32 {
-        events(trial, catalogue, rubric)
+    let price = |trial: &Visit, step: usize| -> Priced {
+        let mut priced = Priced::default();
+        for event in events(trial, catalogue, rubric)
             .iter()
             .filter(|e| e.step == Some(step))
-            .map(|e| e.points)
-            .sum()
+        {
+            let weighted = event.points as i64 * weight(rubric, &event.category);
+            priced.points += event.points;
+            priced.weighted += weighted;
+            priced.weighted_gain += weighted.max(0);
+        }
+        priced
     };
     (0..visit.transcript().len())
         .map(|step| {
             let before = visit.replay_until(step);
             let taken = visit.transcript()[step].choice;
-            let mut chosen = 0;
-            let mut best: Option<BetterReply> = None;
+            let mut chosen = Priced::default();
+            let mut best: Option<(BetterReply, Priced)> = None;
             let offered: Vec<(usize, Text)> = before
                 .shown_choices()
                 .into_iter()
@@ -517,27 +548,36 @@ pub fn decisions(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<D
             for (choice, text) in offered {
                 let mut trial = before.clone();
                 trial.choose(choice).expect("a choice the beat offers");
-                let points = points_at(&trial, step);
+                let priced = price(&trial, step);
                 if choice == taken {
-                    chosen = points;
-                } else if best.as_ref().is_none_or(|b| points > b.points) {
-                    best = Some(BetterReply {
+                    chosen = priced;
+                } else if best
+                    .as_ref()
+                    .is_none_or(|(_, b)| priced.weighted > b.weighted)
+                {
+                    let reply = BetterReply {
                         choice,
                         text,
-                        points,
-                    });
+                        points: priced.points,
+                    };
+                    best = Some((reply, priced));
                 }
             }
+            let best = best.filter(|(_, b)| b.weighted > chosen.weighted);
+            let missed = best
+                .as_ref()
+                .map_or(0, |(_, b)| (b.weighted - chosen.weighted_gain).max(0));
             Decision {
                 step,
-                points: chosen,
-                best: best.filter(|b| b.points > chosen),
+                points: chosen.points,
+                best: best.map(|(reply, _)| reply),
+                missed: missed as u32,
             }
         })
         .collect()
 }
 
-fn total(events: Vec<ScoreEvent>, rubric: &Rubric) -> Score {
+fn total(events: Vec<ScoreEvent>, decisions: Vec<Decision>, rubric: &Rubric) -> Score {
     let mut categories: Vec<CategoryScore> = rubric
         .categories
         .iter()
@@ -559,7 +599,8 @@ fn total(events: Vec<ScoreEvent>, rubric: &Rubric) -> Score {
             }
         }
     }
-    let (mut earned, mut in_play) = (0i64, 0i64);
+    let missed: i64 = decisions.iter().map(|d| d.missed as i64).sum();
+    let (mut earned, mut in_play) = (0i64, missed);
     for category in &mut categories {
         let stake = category.earned + category.lost;
         if stake > 0 {
@@ -576,6 +617,8 @@ fn total(events: Vec<ScoreEvent>, rubric: &Rubric) -> Score {
         },
         categories,
         events,
+        decisions,
+        missed: missed as u32,
     }
 }
 

@@ -139,7 +139,7 @@ fn draw(
                     for event in score.events.iter().filter(|e| e.step == Some(step)) {
                         event_row(ui, library, event, lang);
                     }
-                    if let Some(better) = active
+                    if let Some(better) = score
                         .decisions
                         .get(step)
                         .and_then(|d| d.best.as_ref().map(|b| (d.points, b)))

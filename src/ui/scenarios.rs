@@ -3,18 +3,25 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Screen, ScreenUiSet, Selection, Settings, number_key, palette, window_ui};
+use super::{
+    Screen, ScreenUiSet, Selection, Settings, enter_pressed, number_key, palette, window_ui,
+};
 use crate::content::{PersonaSpec, Scenario};
 use crate::engine::ContentLibrary;
 use crate::i18n::{Lang, persona_name, scene_name, tr};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        EguiPrimaryContextPass,
-        draw.in_set(ScreenUiSet).run_if(in_state(Screen::Scenarios)),
-    )
-    .add_systems(Update, keys.run_if(in_state(Screen::Scenarios)));
+    app.init_resource::<Highlighted>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            draw.in_set(ScreenUiSet).run_if(in_state(Screen::Scenarios)),
+        )
+        .add_systems(Update, keys.run_if(in_state(Screen::Scenarios)));
 }
+
+/// The list entry the arrow keys have moved to; Enter picks it.
+#[derive(Resource, Default)]
+struct Highlighted(usize);
 
 fn pick(selection: &mut Selection, next: &mut NextState<Screen>, scenario: &Scenario) {
     selection.scenario = Some(scenario.id.clone());
@@ -37,6 +44,7 @@ fn draw(
     settings: Res<Settings>,
     library: Res<ContentLibrary>,
     mut selection: ResMut<Selection>,
+    highlighted: Res<Highlighted>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -59,7 +67,10 @@ fn draw(
     egui::CentralPanel::default().show(&mut ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             for (index, scenario) in library.scenarios.values().enumerate() {
-                let frame = egui::Frame::group(ui.style()).inner_margin(14.0);
+                let mut frame = egui::Frame::group(ui.style()).inner_margin(14.0);
+                if index == highlighted.0 {
+                    frame = frame.stroke(egui::Stroke::new(2.0, palette::ACCENT));
+                }
                 let response = frame
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
@@ -98,6 +109,9 @@ fn draw(
                     })
                     .response
                     .interact(egui::Sense::click());
+                if index == highlighted.0 {
+                    response.scroll_to_me(None);
+                }
                 if response
                     .on_hover_cursor(egui::CursorIcon::PointingHand)
                     .clicked()
@@ -114,6 +128,7 @@ fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     library: Res<ContentLibrary>,
     mut selection: ResMut<Selection>,
+    mut highlighted: ResMut<Highlighted>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     if keys.just_pressed(KeyCode::Escape) {
@@ -123,9 +138,22 @@ fn keys(
     let Some(library) = library.get() else {
         return;
     };
-    if let Some(index) = number_key(&keys)
-        && let Some(scenario) = library.scenarios.values().nth(index)
-    {
+    let count = library.scenarios.len();
+    if count == 0 {
+        return;
+    }
+    if keys.just_pressed(KeyCode::ArrowDown) {
+        highlighted.0 = (highlighted.0 + 1) % count;
+    }
+    if keys.just_pressed(KeyCode::ArrowUp) {
+        highlighted.0 = (highlighted.0 + count - 1) % count;
+    }
+    let chosen = match number_key(&keys) {
+        Some(index) => Some(index),
+        None if enter_pressed(&keys) => Some(highlighted.0.min(count - 1)),
+        None => None,
+    };
+    if let Some(scenario) = chosen.and_then(|i| library.scenarios.values().nth(i)) {
         pick(&mut selection, &mut next, scenario);
     }
 }

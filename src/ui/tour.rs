@@ -11,29 +11,60 @@ use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::PrimaryWindow;
 
 use super::Screen;
-use crate::engine::ContentLibrary;
+use crate::content::PersonaKind;
+use crate::engine::{ActiveVisit, ContentLibrary};
 
-pub struct TourPlugin {
+/// What the tour plays: by default the first scenario, always the first reply shown.
+#[derive(Clone, Debug, Default)]
+pub struct TourPlan {
     pub dir: PathBuf,
+    /// The scenario to pick from the list (with the arrow keys), by id.
+    pub scenario: Option<String>,
+    /// Replies by their number in the file (from 1), pressed as the keys they are shown under.
+    pub choices: Vec<usize>,
+    /// A type to note in the notebook (F1–F4) before the first reply.
+    pub guess: Option<PersonaKind>,
 }
+
+pub struct TourPlugin(pub TourPlan);
 
 impl Plugin for TourPlugin {
     fn build(&self, app: &mut App) {
-        let steps = VecDeque::from([
+        let plan = &self.0;
+        let mut steps = VecDeque::from([
             Step::WaitForContent,
             Step::Shoot("title", Screen::Title),
             Step::Press(KeyCode::Enter),
             Step::Shoot("scenarios", Screen::Scenarios),
-            Step::Press(KeyCode::Digit1),
+        ]);
+        match &plan.scenario {
+            Some(id) => steps.push_back(Step::Highlight(id.clone())),
+            None => steps.push_back(Step::Press(KeyCode::Digit1)),
+        }
+        steps.extend([
             Step::Shoot("briefing", Screen::Briefing),
             Step::Press(KeyCode::Enter),
+        ]);
+        if let Some(kind) = plan.guess {
+            let key = PersonaKind::ALL
+                .iter()
+                .position(|&k| k == kind)
+                .map_or(KeyCode::F1, |i| {
+                    [KeyCode::F1, KeyCode::F2, KeyCode::F3, KeyCode::F4][i]
+                });
+            steps.push_back(Step::Press(key));
+        }
+        steps.extend([
             Step::Shoot("visit", Screen::Visit),
-            Step::PlayToEnd { presses: 0 },
+            Step::PlayToEnd {
+                presses: 0,
+                choices: plan.choices.iter().map(|n| n.saturating_sub(1)).collect(),
+            },
             Step::Shoot("debrief", Screen::Debrief),
             Step::Exit,
         ]);
         app.insert_resource(Tour {
-            dir: self.dir.clone(),
+            dir: plan.dir.clone(),
             steps,
             wait: 0,
             release: None,
@@ -47,9 +78,12 @@ enum Step {
     /// Save a screenshot, after checking the game is on the expected screen.
     Shoot(&'static str, Screen),
     Press(KeyCode),
-    /// Press 1 until the visit is over.
+    /// Move down the scenario list to this id and press Enter.
+    Highlight(String),
+    /// Press the key each planned reply is shown under (then 1) until the visit is over.
     PlayToEnd {
         presses: u32,
+        choices: VecDeque<usize>,
     },
     Exit,
 }
@@ -67,10 +101,12 @@ struct Tour {
 /// No visit needs more replies than this; more means the game is stuck.
 const MAX_PRESSES: u32 = 60;
 
+#[allow(clippy::too_many_arguments)]
 fn run_tour(
     mut commands: Commands,
     mut tour: ResMut<Tour>,
     library: Res<ContentLibrary>,
+    visit: Option<Single<&ActiveVisit>>,
     screen: Res<State<Screen>>,
     window: Single<Entity, With<PrimaryWindow>>,
     mut keyboard: MessageWriter<KeyboardInput>,
@@ -81,7 +117,11 @@ fn run_tour(
         key_code: code,
         logical_key: match code {
             KeyCode::Enter => Key::Enter,
+            KeyCode::ArrowDown => Key::ArrowDown,
             KeyCode::Digit1 => Key::Character("1".into()),
+            KeyCode::Digit2 => Key::Character("2".into()),
+            KeyCode::Digit3 => Key::Character("3".into()),
+            KeyCode::Digit4 => Key::Character("4".into()),
             _ => Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),
         },
         state,
@@ -132,7 +172,25 @@ fn run_tour(
             tour.steps.pop_front();
             tour.wait = 20;
         }
-        Step::PlayToEnd { presses } => {
+        Step::Highlight(id) => {
+            let Some(position) = library
+                .get()
+                .and_then(|l| l.scenarios.keys().position(|k| k == id))
+            else {
+                error!("tour: no scenario \"{id}\" in the list");
+                exit.write(AppExit::from_code(5));
+                tour.steps.clear();
+                return;
+            };
+            // Down once per entry above it, then Enter.
+            let mut presses = vec![KeyCode::ArrowDown; position];
+            presses.push(KeyCode::Enter);
+            tour.steps.pop_front();
+            for code in presses.into_iter().rev() {
+                tour.steps.push_front(Step::Press(code));
+            }
+        }
+        Step::PlayToEnd { presses, choices } => {
             if *screen.get() == Screen::Debrief {
                 tour.steps.pop_front();
                 tour.wait = 30;
@@ -141,9 +199,23 @@ fn run_tour(
                 exit.write(AppExit::from_code(4));
                 tour.steps.clear();
             } else {
+                // The planned reply is pressed under the number it is shown at.
+                let shown = visit
+                    .as_ref()
+                    .and_then(|v| v.visit.current())
+                    .zip(choices.front())
+                    .and_then(|(view, listed)| view.order.iter().position(|i| i == listed))
+                    .unwrap_or(0);
+                choices.pop_front();
+                let code = [
+                    KeyCode::Digit1,
+                    KeyCode::Digit2,
+                    KeyCode::Digit3,
+                    KeyCode::Digit4,
+                ][shown.min(3)];
                 *presses += 1;
-                keyboard.write(key(KeyCode::Digit1, ButtonState::Pressed));
-                tour.release = Some(KeyCode::Digit1);
+                keyboard.write(key(code, ButtonState::Pressed));
+                tour.release = Some(code);
                 tour.wait = 4;
             }
         }

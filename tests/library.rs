@@ -1,0 +1,451 @@
+//! The scenario library as a trainer relies on it: every scenario has a pinned best path that
+//! scores at least 90 with an order or an advance, a pinned poor path that scores at most 40,
+//! and a pinned path to each of its endings. Adding a scenario without pinning it fails here.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use salesdojo::content::{Library, Outcome, PersonaKind, PersonaSpec, SceneKind};
+use salesdojo::sim::{Visit, scoring};
+
+/// One scenario's pinned paths: choice numbers as the file lists them, played with seed 1.
+struct Pinned {
+    id: &'static str,
+    /// The best path, per persona for a mystery customer (`None`: the seed's own draw).
+    best: &'static [(Option<PersonaKind>, &'static [usize])],
+    poor: &'static [usize],
+    /// One path to each ending of the file (with a persona where the ending needs one).
+    endings: &'static [(&'static str, Option<PersonaKind>, &'static [usize])],
+}
+
+use PersonaKind::{Amiable, Analytical, Driver, Expressive};
+
+const LIBRARY: &[Pinned] = &[
+    Pinned {
+        id: "analytical_equipment_director",
+        best: &[(None, &[2, 3, 1, 2, 4, 1, 3, 2, 3, 1, 3, 2, 3, 4, 2])],
+        poor: &[1, 1, 2, 2, 1, 3, 1, 3, 2, 1],
+        endings: &[
+            (
+                "order_signed",
+                None,
+                &[2, 3, 1, 2, 4, 1, 3, 2, 3, 1, 3, 2, 3, 4, 2],
+            ),
+            (
+                "order_slipped",
+                None,
+                &[2, 3, 1, 2, 4, 1, 3, 2, 3, 1, 3, 2, 3, 4, 1],
+            ),
+            (
+                "demo_agreed",
+                None,
+                &[2, 4, 1, 2, 3, 4, 2, 3, 2, 1, 2, 2, 2, 4, 1],
+            ),
+            (
+                "reference_visit",
+                None,
+                &[2, 3, 1, 3, 3, 4, 1, 2, 3, 3, 2, 2, 3, 3],
+            ),
+            (
+                "tell_the_boss",
+                None,
+                &[2, 3, 1, 2, 3, 1, 3, 3, 3, 1, 2, 2, 3, 2],
+            ),
+            (
+                "leave_material",
+                None,
+                &[1, 3, 1, 1, 2, 1, 1, 1, 1, 3, 3, 2, 3, 3, 3],
+            ),
+            ("brushed_off", None, &[1, 1, 2, 2, 1, 3, 1, 3, 2, 1]),
+            (
+                "shown_out",
+                None,
+                &[1, 3, 3, 2, 3, 2, 1, 2, 4, 2, 2, 3, 2, 2, 1, 1],
+            ),
+        ],
+    },
+    Pinned {
+        id: "driver_price_objection",
+        best: &[(None, &[3, 3, 2, 3, 2, 4, 3, 2, 3, 3, 2, 2])],
+        poor: &[4, 3, 2, 1, 1, 3, 1],
+        endings: &[
+            ("order_signed", None, &[3, 3, 2, 3, 2, 4, 3, 2, 3, 3, 2, 2]),
+            ("order_slipped", None, &[3, 3, 2, 3, 2, 4, 3, 2, 3, 3, 2, 1]),
+            ("huatai_visit", None, &[3, 3, 2, 3, 3, 4, 1, 3, 1, 4, 2, 2]),
+            ("send_quote", None, &[3, 3, 2, 3, 2, 3, 3]),
+            ("think_it_over", None, &[3, 3, 2, 3, 3, 4, 1, 3, 1, 4, 1]),
+            ("went_deli", None, &[1, 1, 1]),
+            ("shown_out", None, &[3, 3, 2, 3, 2, 1, 1]),
+        ],
+    },
+    Pinned {
+        id: "driver_typhoon_dealer",
+        best: &[(None, &[2, 2, 3, 2, 1, 1, 2, 2, 2, 1, 2, 2])],
+        poor: &[3, 1, 3, 2, 2, 1, 1, 1],
+        endings: &[
+            (
+                "moved_and_ordered",
+                None,
+                &[2, 2, 3, 2, 1, 1, 2, 2, 2, 1, 2, 2],
+            ),
+            ("moved_tonight", None, &[2, 2, 3, 2, 1, 1, 2, 2, 2, 1, 2, 1]),
+            ("sleep_on_it", None, &[2, 4, 2, 2, 3, 2, 2, 4, 2, 3, 3]),
+            ("gamble", None, &[3, 1, 3, 2, 2, 1, 1, 1]),
+            ("kicked_out", None, &[4, 1, 2, 1, 3]),
+        ],
+    },
+    Pinned {
+        id: "driver_gm_first_visit",
+        best: &[(None, &[1, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 2, 1])],
+        poor: &[3, 1, 1, 3, 1, 1, 1, 2, 1, 3, 1],
+        endings: &[
+            (
+                "pilot_signed",
+                None,
+                &[1, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 2, 1],
+            ),
+            (
+                "order_slipped",
+                None,
+                &[1, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 2, 2],
+            ),
+            (
+                "deshun_visit",
+                None,
+                &[1, 2, 2, 3, 3, 3, 3, 2, 3, 2, 4, 2, 1],
+            ),
+            ("meet_ma", None, &[1, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 4]),
+            (
+                "leave_material",
+                None,
+                &[1, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 1],
+            ),
+            ("shown_out", None, &[3, 1, 1, 3, 1, 1, 1, 2, 1, 3, 1]),
+        ],
+    },
+    Pinned {
+        id: "drill_price_objection",
+        best: &[(None, &[3, 1, 2, 1, 1, 2, 2])],
+        poor: &[2, 3, 1],
+        endings: &[
+            ("line3_order", None, &[3, 1, 2, 1, 1, 2, 2]),
+            ("trial_month", None, &[1, 2, 2, 1, 1, 1, 2]),
+            ("think_it_over", None, &[3, 1, 2, 1, 1, 2, 3]),
+            ("lost_to_domestic", None, &[2, 3, 1]),
+        ],
+    },
+    Pinned {
+        id: "amiable_account_mapping",
+        best: &[(None, &[2, 1, 2, 3, 2, 3, 1, 3, 2, 3, 1, 2, 3, 2])],
+        poor: &[1, 3, 3, 4, 4, 1, 2, 1, 3, 2, 3, 1, 2],
+        endings: &[
+            (
+                "first_order",
+                None,
+                &[2, 1, 2, 3, 2, 3, 1, 3, 2, 3, 1, 2, 3, 2],
+            ),
+            (
+                "order_slipped",
+                None,
+                &[2, 1, 2, 3, 2, 3, 1, 3, 2, 3, 1, 2, 3, 1],
+            ),
+            (
+                "intro_agreed",
+                None,
+                &[2, 4, 2, 2, 2, 3, 1, 2, 2, 3, 4, 2, 3, 3],
+            ),
+            (
+                "reference_visit",
+                None,
+                &[2, 1, 2, 3, 2, 3, 1, 3, 2, 3, 1, 2, 4],
+            ),
+            (
+                "mention_to_wang",
+                None,
+                &[2, 1, 2, 3, 2, 3, 1, 3, 2, 3, 1, 2, 2],
+            ),
+            (
+                "keep_in_touch",
+                None,
+                &[2, 2, 3, 2, 1, 2, 3, 2, 3, 2, 3, 1, 2],
+            ),
+            ("polite_no", None, &[1, 3, 3, 4, 4, 1, 2, 1, 3, 2, 3, 1, 2]),
+        ],
+    },
+    Pinned {
+        id: "amiable_black_three_minutes",
+        best: &[(None, &[2, 2, 3, 2, 2, 3, 2, 2, 2, 3, 3, 2])],
+        poor: &[1, 3, 2, 3, 3, 1, 3, 3, 3, 4],
+        endings: &[
+            ("signed", None, &[2, 2, 3, 2, 2, 3, 2, 2, 2, 3, 3, 2]),
+            (
+                "signed_strained",
+                None,
+                &[2, 2, 3, 2, 2, 3, 2, 2, 2, 3, 3, 1],
+            ),
+            ("boss_meeting", None, &[2, 3, 4, 3, 2, 3, 2, 3, 4, 3, 2]),
+            (
+                "signing_postponed",
+                None,
+                &[2, 2, 3, 2, 2, 3, 2, 2, 2, 3, 1],
+            ),
+            ("wait_for_call", None, &[2, 2, 3, 2, 2, 3, 2, 2, 2, 2]),
+            ("went_with_huacai", None, &[1, 3, 2, 3, 3, 1, 3, 3, 3, 4]),
+        ],
+    },
+    Pinned {
+        id: "amiable_competitor_temptation",
+        best: &[(None, &[2, 1, 2, 2, 2, 1, 2, 2, 2, 2, 3, 1])],
+        poor: &[3, 2, 3, 3, 3, 2, 3, 1, 1, 3, 1],
+        endings: &[
+            ("q3_order", None, &[2, 1, 2, 2, 2, 1, 2, 2, 2, 2, 3, 1]),
+            ("order_held", None, &[2, 1, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2]),
+            ("top_meeting", None, &[4, 3, 3, 2, 2, 1, 3, 4, 1, 2, 3, 1]),
+            ("audit_support", None, &[2, 1, 2, 2, 2, 1, 2, 2, 2, 2, 4]),
+            ("compare_first", None, &[2, 1, 2, 2, 2, 1, 2, 2, 2, 2, 2]),
+            ("lost_volume", None, &[3, 2, 3, 3, 3, 2, 3, 1, 1, 3, 1]),
+        ],
+    },
+    Pinned {
+        id: "drill_advance_close",
+        best: &[(None, &[2, 2, 1, 1, 3, 2, 2])],
+        poor: &[1, 1, 3, 2, 1],
+        endings: &[
+            ("principal_visit", None, &[2, 2, 1, 1, 3, 2, 2]),
+            ("zhang_visit", None, &[2, 2, 1, 1, 3, 2, 1]),
+            ("ask_principal", None, &[2, 2, 1, 1, 3, 1]),
+            ("leave_material", None, &[2, 2, 1, 1, 2]),
+            ("not_now", None, &[1, 1, 3, 2, 1]),
+        ],
+    },
+    Pinned {
+        id: "analytical_choosing_quote",
+        best: &[(None, &[1, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 3, 4, 2])],
+        poor: &[2, 1, 1, 1, 1],
+        endings: &[
+            (
+                "first_batch_order",
+                None,
+                &[1, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 3, 4, 2],
+            ),
+            (
+                "order_scaled_back",
+                None,
+                &[1, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 3, 4, 1],
+            ),
+            (
+                "sample_test_agreed",
+                None,
+                &[1, 1, 4, 1, 2, 2, 2, 2, 3, 2, 2, 3, 4, 1],
+            ),
+            (
+                "reference_site",
+                None,
+                &[1, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 3, 3],
+            ),
+            ("tell_pm", None, &[1, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 3, 2]),
+            ("send_quote", None, &[2, 2, 1, 2, 3, 4, 1, 1, 1, 2]),
+            ("went_with_xinda", None, &[1, 2, 3, 3, 2, 2, 3, 1]),
+            ("shown_out", None, &[2, 1, 1, 1, 1]),
+        ],
+    },
+    Pinned {
+        id: "mystery_quote_review",
+        best: &[
+            (Some(Driver), &[1, 2, 1, 2, 3, 1, 1, 3, 2, 2, 3, 2, 1, 2]),
+            (
+                Some(Analytical),
+                &[2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 2],
+            ),
+            (
+                Some(Expressive),
+                &[3, 2, 3, 2, 3, 3, 3, 3, 2, 2, 3, 2, 3, 2],
+            ),
+            (Some(Amiable), &[4, 2, 4, 2, 3, 4, 4, 3, 2, 2, 3, 2, 4, 2]),
+        ],
+        poor: &[1, 1, 1, 1],
+        endings: &[
+            (
+                "two_store_order",
+                None,
+                &[2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 2],
+            ),
+            (
+                "order_slipped",
+                None,
+                &[2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 1],
+            ),
+            (
+                "pilot_and_chairman",
+                None,
+                &[2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 4, 1],
+            ),
+            (
+                "reference_visit",
+                None,
+                &[2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 3],
+            ),
+            ("leave_quote", None, &[2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 3, 1]),
+            (
+                "tell_boss",
+                Some(Expressive),
+                &[3, 2, 3, 2, 3, 3, 3, 3, 2, 2, 3, 1],
+            ),
+            ("stay_with_bingfeng", None, &[1, 1, 1, 1]),
+            ("shown_out", None, &[1, 3, 1, 3, 2, 1, 1, 4, 3, 1]),
+        ],
+    },
+    Pinned {
+        id: "drill_spin_implication",
+        best: &[(None, &[2, 3, 1, 2, 2, 3])],
+        poor: &[3, 4, 2, 1],
+        endings: &[
+            ("trial_agreed", None, &[2, 3, 1, 2, 2, 3]),
+            ("brochure_left", None, &[2, 3, 1, 2, 2, 2]),
+            ("not_now", None, &[3, 4, 2, 1]),
+        ],
+    },
+];
+
+fn library() -> Library {
+    let repo = support::repo();
+    let library = Library::load(&[repo.join("seeds"), repo.join("scenarios")]);
+    let errors: Vec<String> = library.errors().map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    library
+}
+
+/// Plays a pinned path to its end and scores it.
+fn play(
+    library: &Library,
+    id: &str,
+    persona: Option<PersonaKind>,
+    choices: &[usize],
+) -> (Visit, scoring::Score) {
+    let mut visit = Visit::begin(library, id, 1, persona).unwrap();
+    for (step, &number) in choices.iter().enumerate() {
+        visit
+            .choose(number - 1)
+            .unwrap_or_else(|err| panic!("{id} step {}: {err}", step + 1));
+    }
+    assert!(
+        visit.finish().is_some(),
+        "{id}: {choices:?} leaves the visit unfinished"
+    );
+    let score = scoring::score(&visit, &library.catalogue, &library.rubric).unwrap();
+    (visit, score)
+}
+
+fn is_drill(id: &str) -> bool {
+    id.starts_with("drill_")
+}
+
+#[test]
+fn every_scenario_is_pinned() {
+    let library = library();
+    let shipped: BTreeSet<&str> = library.scenarios.keys().map(String::as_str).collect();
+    let pinned: BTreeSet<&str> = LIBRARY.iter().map(|p| p.id).collect();
+    assert_eq!(shipped, pinned, "pin the paths of every shipped scenario");
+}
+
+#[test]
+fn every_best_path_scores_at_least_90_with_an_order_or_an_advance() {
+    let library = library();
+    let mut failures = Vec::new();
+    for pinned in LIBRARY {
+        for &(persona, path) in pinned.best {
+            let (visit, score) = play(&library, pinned.id, persona, path);
+            let outcome = visit.finish().unwrap().outcome;
+            let decisions = if is_drill(pinned.id) { 5 } else { 12 };
+            if score.total < 90
+                || !matches!(outcome, Outcome::Order | Outcome::Advance)
+                || path.len() < decisions
+            {
+                failures.push(format!(
+                    "{} {persona:?}: {} with {outcome:?} after {} decisions",
+                    pinned.id,
+                    score.total,
+                    path.len()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn every_poor_path_scores_at_most_40() {
+    let library = library();
+    let failures: Vec<String> = LIBRARY
+        .iter()
+        .filter_map(|pinned| {
+            let (_, score) = play(&library, pinned.id, None, pinned.poor);
+            (score.total > 40).then(|| format!("{}: {}", pinned.id, score.total))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn every_ending_is_reached_by_its_pinned_path() {
+    let library = library();
+    for pinned in LIBRARY {
+        let scenario = library.scenario(pinned.id).unwrap();
+        let written: BTreeSet<&str> = scenario.endings.iter().map(|e| e.id.as_str()).collect();
+        let reached: BTreeSet<&str> = pinned.endings.iter().map(|e| e.0).collect();
+        assert_eq!(
+            written, reached,
+            "{}: pin a path to every ending",
+            pinned.id
+        );
+        for &(ending, persona, path) in pinned.endings {
+            let (visit, _) = play(&library, pinned.id, persona, path);
+            assert_eq!(
+                visit.finish().unwrap().ending_id,
+                ending,
+                "{}: {path:?}",
+                pinned.id
+            );
+        }
+        // Full scenarios reach all four outcomes; drills at least two.
+        let outcomes: BTreeSet<Outcome> = scenario.endings.iter().map(|e| e.outcome).collect();
+        let needed = if is_drill(pinned.id) { 2 } else { 4 };
+        assert!(
+            outcomes.len() >= needed,
+            "{}: outcomes {outcomes:?}",
+            pinned.id
+        );
+    }
+}
+
+#[test]
+fn the_library_covers_every_persona_scene_kind_and_drill() {
+    let library = library();
+    let mut per_persona = [0; 4];
+    let mut per_scene = std::collections::BTreeMap::<SceneKind, usize>::new();
+    let mut mysteries = 0;
+    for scenario in library.scenarios.values() {
+        match &scenario.persona {
+            PersonaSpec::Fixed(kind) => {
+                per_persona[PersonaKind::ALL.iter().position(|k| k == kind).unwrap()] += 1
+            }
+            PersonaSpec::OneOf(kinds) => {
+                assert!(kinds.len() >= 2, "{}: a mystery needs a pool", scenario.id);
+                mysteries += 1;
+            }
+        }
+        let kinds: BTreeSet<SceneKind> = scenario.scenes.iter().map(|s| s.kind).collect();
+        for kind in kinds {
+            *per_scene.entry(kind).or_default() += 1;
+        }
+    }
+    assert!(library.scenarios.len() >= 12);
+    assert!(per_persona.iter().all(|&n| n >= 3), "{per_persona:?}");
+    assert!(
+        per_scene.values().all(|&n| n >= 6) && per_scene.len() == 4,
+        "{per_scene:?}"
+    );
+    assert!(mysteries >= 2, "{mysteries} mystery customers");
+    assert!(library.scenarios.keys().filter(|id| is_drill(id)).count() >= 4);
+}
