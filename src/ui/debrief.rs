@@ -8,7 +8,7 @@ use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
 use crate::content::{Library, Outcome};
 use crate::engine::{ActiveVisit, ContentLibrary};
 use crate::i18n::{Lang, outcome_name, scene_name, tr};
-use crate::sim::ScoreEvent;
+use crate::sim::{Score, ScoreEvent};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -75,34 +75,55 @@ fn draw(
                         .size(34.0)
                         .color(colour),
                 );
-                ui.label(egui::RichText::new(format!("“{}”", finish.says.get(lang))).italics());
-                ui.label(finish.why.get(lang));
-                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.label(
+                        egui::RichText::new(format!("{} / 100", score.total))
+                            .size(48.0)
+                            .strong(),
+                    );
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{}′ · {}",
+                            finish.minute,
+                            tr(lang, "模拟分钟", "simulated minutes")
+                        ))
+                        .color(palette::MUTED),
+                    );
+                });
+                let (earned, lost) = weighted_totals(score);
                 ui.label(
-                    egui::RichText::new(format!("{} / 100", score.total))
-                        .size(48.0)
-                        .strong(),
-                );
-                ui.label(
-                    egui::RichText::new(format!(
-                        "{}′ · {}",
-                        finish.minute,
-                        tr(lang, "模拟分钟", "simulated minutes")
-                    ))
-                    .color(palette::MUTED),
+                    egui::RichText::new(match lang {
+                        Lang::Zh => format!(
+                            "得分 {earned} ÷（得分 {earned} + 失分 {lost} + 错过 {}），按类别权重加权",
+                            score.missed
+                        ),
+                        Lang::En => format!(
+                            "Earned {earned} ÷ (earned {earned} + lost {lost} + missed {}), weighted by category",
+                            score.missed
+                        ),
+                    })
+                    .color(palette::MUTED)
+                    .small(),
                 );
                 ui.add_space(8.0);
-                for category in &score.categories {
-                    let Some(value) = category.score else {
-                        continue;
-                    };
-                    ui.horizontal(|ui| {
-                        ui.add_sized([130.0, 22.0], egui::Label::new(category.name.get(lang)));
-                        ui.add(
-                            egui::ProgressBar::new(value as f32 / 100.0).text(value.to_string()),
-                        );
+                egui::Grid::new("category_bars")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        for category in &score.categories {
+                            ui.label(category.name.get(lang));
+                            // A category the visit gave nothing to judge shows as a dash.
+                            let bar = match category.score {
+                                Some(value) => egui::ProgressBar::new(value as f32 / 100.0)
+                                    .text(value.to_string()),
+                                None => egui::ProgressBar::new(0.0).text("—"),
+                            };
+                            ui.add(bar);
+                            ui.end_row();
+                        }
                     });
-                }
+                ui.separator();
+                ui.label(egui::RichText::new(format!("“{}”", finish.says.get(lang))).italics());
+                ui.label(finish.why.get(lang));
             });
         });
     egui::CentralPanel::default().show(&mut ui, |ui| {
@@ -215,6 +236,17 @@ fn draw(
         });
     });
     Ok(())
+}
+
+/// Weighted points earned and lost over all categories, as the total counts them.
+fn weighted_totals(score: &Score) -> (i64, i64) {
+    score.categories.iter().fold((0, 0), |(earned, lost), c| {
+        let weight = c.weight as i64;
+        (
+            earned + c.earned as i64 * weight,
+            lost + c.lost as i64 * weight,
+        )
+    })
 }
 
 fn card(ui: &mut egui::Ui, contents: impl FnOnce(&mut egui::Ui)) {
