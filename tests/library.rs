@@ -306,6 +306,91 @@ const LIBRARY: &[Pinned] = &[
             ("not_now", None, &[3, 4, 2, 1]),
         ],
     },
+    Pinned {
+        id: "expressive_anniversary_boss",
+        best: &[(None, &[2, 3, 1, 3, 2, 3, 2, 2, 2, 2, 2, 2])],
+        poor: &[3, 2, 2, 1],
+        endings: &[
+            (
+                "anniversary_order",
+                None,
+                &[2, 3, 1, 3, 2, 3, 2, 2, 2, 2, 2, 2],
+            ),
+            ("order_slipped", None, &[2, 3, 1, 3, 2, 3, 2, 2, 2, 2, 2, 1]),
+            ("ceremony_plan", None, &[2, 3, 1, 3, 2, 3, 2, 3, 1, 2, 1]),
+            ("points_compare", None, &[2, 3, 1, 3, 2, 3, 2, 2, 2, 2, 3]),
+            ("rival_wins", None, &[3, 2, 2, 1]),
+        ],
+    },
+    Pinned {
+        id: "expressive_tradeshow_followup",
+        best: &[(None, &[2, 2, 2, 3, 2, 2, 3, 2, 3, 2, 3, 1])],
+        poor: &[1, 1, 1, 1],
+        endings: &[
+            ("pilot_signed", None, &[2, 2, 2, 3, 2, 2, 3, 2, 3, 2, 3, 1]),
+            ("pilot_paused", None, &[2, 2, 2, 3, 2, 2, 3, 2, 3, 2, 3, 2]),
+            ("demo_meeting", None, &[2, 1, 2, 1, 1, 2, 2, 2, 3, 2, 3, 1]),
+            ("warm_silence", None, &[2, 2, 2, 3, 2, 2, 3, 1]),
+            ("cooled_off", None, &[3, 3, 3, 1, 1, 1, 1, 3, 1]),
+        ],
+    },
+    Pinned {
+        id: "drill_praise_observe",
+        best: &[(None, &[2, 3, 3, 1, 2, 1, 2, 2, 2])],
+        poor: &[1, 1, 2, 2, 1, 2, 1, 1],
+        endings: &[
+            ("salon_guest", None, &[2, 3, 3, 1, 2, 1, 2, 2, 2]),
+            ("card_on_pile", None, &[2, 3, 3, 1, 2, 1, 2, 3]),
+            ("polite_exit", None, &[1, 1, 2, 2, 1, 2, 1, 1]),
+        ],
+    },
+    Pinned {
+        id: "mystery_first_visit",
+        best: &[
+            (Some(Driver), &[1, 1, 2, 2, 2, 2, 1, 3, 2, 2, 1, 1]),
+            (Some(Expressive), &[2, 2, 1, 2, 2, 2, 3, 3, 2, 2, 3, 1]),
+            (Some(Analytical), &[3, 3, 1, 2, 2, 2, 2, 3, 2, 2, 2, 1]),
+            (Some(Amiable), &[4, 4, 4, 2, 3, 2, 4, 3, 2, 2, 4, 1]),
+        ],
+        poor: &[2, 2, 3, 1, 1, 1, 1, 4, 3, 1, 3],
+        endings: &[
+            (
+                "pilot_order",
+                Some(Driver),
+                &[1, 1, 2, 2, 2, 2, 1, 3, 2, 2, 1, 1],
+            ),
+            (
+                "salon_guest",
+                Some(Expressive),
+                &[2, 2, 1, 2, 2, 2, 3, 3, 2, 2, 3, 1],
+            ),
+            (
+                "data_review",
+                Some(Analytical),
+                &[3, 3, 1, 2, 2, 2, 2, 3, 2, 2, 2, 1],
+            ),
+            (
+                "pilot_plan",
+                Some(Amiable),
+                &[4, 4, 4, 2, 3, 2, 4, 3, 2, 2, 4, 1],
+            ),
+            (
+                "cfo_meeting",
+                Some(Driver),
+                &[1, 1, 2, 2, 2, 2, 1, 3, 2, 2, 1, 2],
+            ),
+            (
+                "keep_in_touch",
+                Some(Driver),
+                &[2, 2, 1, 2, 2, 2, 3, 3, 2, 2, 3],
+            ),
+            (
+                "shown_out",
+                Some(Analytical),
+                &[2, 2, 3, 1, 1, 1, 1, 4, 3, 1],
+            ),
+        ],
+    },
 ];
 
 fn library() -> Library {

@@ -267,7 +267,7 @@ pub enum Energy {
 }
 
 /// The three meters of the customer's mood, each 0–100.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mood {
     pub trust: i32,

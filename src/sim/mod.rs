@@ -14,8 +14,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::content::{
-    Cue, Effects, Ending, Library, Meter, Mood, Need, Next, Outcome, Persona, PersonaKind,
-    PersonaSpec, Scenario, SceneKind,
+    Cue, Ending, Library, Meter, Mood, Need, Next, Outcome, Persona, PersonaKind, PersonaSpec,
+    Scenario, SceneKind,
 };
 use crate::i18n::Text;
 
@@ -260,7 +260,7 @@ impl Visit {
         let Some(view) = self.current() else {
             return Vec::new();
         };
-        let beat = self.beat(&view.beat_id);
+        let beat = find_beat(&self.scenario, &view.beat_id);
         view.order
             .iter()
             .map(|&i| (i, &beat.choices[i].text))
@@ -287,50 +287,33 @@ impl Visit {
             return Err(SimError::Finished);
         };
         let view = view.clone();
-        let beat = self.beat(&view.beat_id).clone();
-        let choice = beat
-            .choices
-            .get(index)
-            .ok_or_else(|| SimError::NoSuchChoice {
-                number: index + 1,
-                beat: beat.id.clone(),
-                count: beat.choices.len(),
-            })?;
-
-        let reactions: Vec<usize> = self
-            .persona
-            .reactions
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| choice.tags.contains(&r.tag))
-            .map(|(i, _)| i)
-            .collect();
-        let mut delta = choice.effects;
-        for &i in &reactions {
-            let reaction = &self.persona.reactions[i];
-            delta.trust += reaction.trust;
-            delta.interest += reaction.interest;
-            delta.patience += reaction.patience;
-        }
-        self.apply(delta);
-
+        let scenario = Arc::clone(&self.scenario);
+        let beat = find_beat(&scenario, &view.beat_id);
+        let moved = step(
+            &scenario,
+            &self.persona,
+            beat,
+            Position {
+                mood: self.mood,
+                minute: self.minute,
+            },
+            index,
+        )?;
+        let choice = &beat.choices[index];
+        self.mood = moved.at.mood;
+        self.minute = moved.at.minute;
         self.transcript.push(Exchange {
             view,
             choice: index,
             reply: choice.text.clone(),
             tags: choice.tags.clone(),
-            reactions,
+            reactions: moved.reactions,
             thinking: choice.thinking.clone(),
             mood_after: self.mood,
             minute_after: self.minute,
         });
-
-        // The reply's own destination wins if it ends the visit; otherwise a customer out of
-        // patience or out of time ends it.
-        match self.resolve(&choice.next) {
+        match moved.to {
             Target::Ending(id) => self.end_with(&id),
-            _ if self.mood.patience <= 0 => self.end_with(PATIENCE_OUT),
-            _ if self.minute >= self.time_limit() => self.end_with(TIME_OUT),
             Target::Beat(id) => self.enter_beat(&id),
         }
         Ok(())
@@ -338,38 +321,7 @@ impl Visit {
 
     /// The customer ends the visit at one and a half times the time budget.
     pub fn time_limit(&self) -> u32 {
-        self.scenario.briefing.time_budget * 3 / 2
-    }
-
-    fn apply(&mut self, delta: Effects) {
-        self.mood.trust = (self.mood.trust + delta.trust).clamp(0, 100);
-        self.mood.interest = (self.mood.interest + delta.interest).clamp(0, 100);
-        self.mood.patience = (self.mood.patience + delta.patience).clamp(0, 100);
-        self.minute += delta.minutes;
-    }
-
-    fn resolve(&self, next: &Next) -> Target {
-        match next {
-            Next::Goto(id) => Target::Beat(id.clone()),
-            Next::End(id) => Target::Ending(id.clone()),
-            Next::If(gate) => {
-                let met = gate.need.iter().all(|need| match *need {
-                    Need::Trust(min) => self.mood.trust >= min,
-                    Need::Interest(min) => self.mood.interest >= min,
-                    Need::Patience(min) => self.mood.patience >= min,
-                });
-                self.resolve(if met { &gate.then } else { &gate.otherwise })
-            }
-        }
-    }
-
-    fn beat(&self, id: &str) -> &crate::content::Beat {
-        self.scenario
-            .scenes
-            .iter()
-            .flat_map(|s| &s.beats)
-            .find(|b| b.id == id)
-            .expect("beat ids are checked when the library is assembled")
+        time_limit(&self.scenario)
     }
 
     fn enter_beat(&mut self, id: &str) {
@@ -466,9 +418,106 @@ fn starting_mood(persona: &Persona, seed: u64) -> Mood {
     }
 }
 
-enum Target {
+/// Where a reply leads: another beat or an ending (by id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
     Beat(String),
     Ending(String),
+}
+
+/// The part of a visit's state that decides what happens next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Position {
+    pub mood: Mood,
+    pub minute: u32,
+}
+
+/// The result of one reply: the new position, the persona reactions it set off, where it leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moved {
+    pub at: Position,
+    pub reactions: Vec<usize>,
+    pub to: Target,
+}
+
+/// The customer ends the visit at one and a half times the time budget.
+pub fn time_limit(scenario: &Scenario) -> u32 {
+    scenario.briefing.time_budget * 3 / 2
+}
+
+pub(crate) fn find_beat<'s>(scenario: &'s Scenario, id: &str) -> &'s crate::content::Beat {
+    scenario
+        .scenes
+        .iter()
+        .flat_map(|s| &s.beats)
+        .find(|b| b.id == id)
+        .expect("beat ids are checked when the library is assembled")
+}
+
+/// The rules of one reply, used by the visit and by path exploration alike: the reply's effects
+/// plus the persona's reactions to its tags move the mood and the clock; then the reply's own
+/// destination wins if it ends the visit, else a customer out of patience or out of time ends it.
+pub fn step(
+    scenario: &Scenario,
+    persona: &Persona,
+    beat: &crate::content::Beat,
+    at: Position,
+    index: usize,
+) -> Result<Moved, SimError> {
+    let choice = beat
+        .choices
+        .get(index)
+        .ok_or_else(|| SimError::NoSuchChoice {
+            number: index + 1,
+            beat: beat.id.clone(),
+            count: beat.choices.len(),
+        })?;
+    let reactions: Vec<usize> = persona
+        .reactions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| choice.tags.contains(&r.tag))
+        .map(|(i, _)| i)
+        .collect();
+    let mut delta = choice.effects;
+    for &i in &reactions {
+        let reaction = &persona.reactions[i];
+        delta.trust += reaction.trust;
+        delta.interest += reaction.interest;
+        delta.patience += reaction.patience;
+    }
+    let mood = Mood {
+        trust: (at.mood.trust + delta.trust).clamp(0, 100),
+        interest: (at.mood.interest + delta.interest).clamp(0, 100),
+        patience: (at.mood.patience + delta.patience).clamp(0, 100),
+    };
+    let minute = at.minute + delta.minutes;
+    let to = match resolve(&choice.next, mood) {
+        Target::Ending(id) => Target::Ending(id),
+        _ if mood.patience <= 0 => Target::Ending(PATIENCE_OUT.to_string()),
+        _ if minute >= time_limit(scenario) => Target::Ending(TIME_OUT.to_string()),
+        beat => beat,
+    };
+    Ok(Moved {
+        at: Position { mood, minute },
+        reactions,
+        to,
+    })
+}
+
+fn resolve(next: &Next, mood: Mood) -> Target {
+    match next {
+        Next::Goto(id) => Target::Beat(id.clone()),
+        Next::End(id) => Target::Ending(id.clone()),
+        Next::If(gate) => {
+            let met = gate.need.iter().all(|need| match *need {
+                Need::Trust(min) => mood.trust >= min,
+                Need::Interest(min) => mood.interest >= min,
+                Need::Patience(min) => mood.patience >= min,
+            });
+            resolve(if met { &gate.then } else { &gate.otherwise }, mood)
+        }
+    }
 }
 
 fn placeholder_finish() -> Finish {
