@@ -78,6 +78,17 @@ pub enum Command {
         json: bool,
     },
     /// Check scenario, persona, catalogue and rubric files (default: all of them).
+    /// Explore every path of scenarios (by id, or files): paths, outcomes, scores, best and
+    /// worst paths, what they test, and warnings.
+    Analyze {
+        /// Scenario ids or files; all scenarios when none are given.
+        targets: Vec<String>,
+        /// The seed that draws the customer's starting mood.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
     Check {
         /// Files or folders to check.
         paths: Vec<PathBuf>,
@@ -141,6 +152,11 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             *json,
         ),
         Command::Check { paths, json } => check(&root, paths, *json),
+        Command::Analyze {
+            targets,
+            seed,
+            json,
+        } => analyze(&root, cli.lang, targets, *seed, *json),
     });
     match result {
         Ok(code) => code,
@@ -409,6 +425,122 @@ fn check(root: &ContentRoot, paths: &[PathBuf], json: bool) -> Result<ExitCode, 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn analyze(
+    root: &ContentRoot,
+    lang: Lang,
+    targets: &[String],
+    seed: u64,
+    json: bool,
+) -> Result<ExitCode, String> {
+    // Files are analysed with the seeds; ids come from the content folder.
+    let (files, ids): (Vec<&String>, Vec<&String>) = targets
+        .iter()
+        .partition(|t| t.ends_with(".ron") || std::path::Path::new(t.as_str()).is_file());
+    let mut inputs = vec![root.seeds()];
+    if files.is_empty() {
+        inputs.push(root.scenarios());
+    } else {
+        inputs.extend(files.iter().map(PathBuf::from));
+    }
+    let library = Library::load(&inputs);
+    for diagnostic in library.errors() {
+        eprintln!("{diagnostic}");
+    }
+    let chosen: Vec<&Scenario> = if ids.is_empty() {
+        library.scenarios.values().map(|s| s.as_ref()).collect()
+    } else {
+        ids.iter()
+            .map(|id| {
+                library.scenario(id).map(|s| s.as_ref()).ok_or_else(|| {
+                    let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
+                    format!("no scenario with id \"{id}\"\nscenarios: {}", known.join(", "))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    if chosen.is_empty() {
+        return Err("no scenario to analyse (see `salesdojo check` for problems)".into());
+    }
+    let reports: Vec<sim::analysis::Analysis> = chosen
+        .iter()
+        .map(|scenario| sim::analysis::analyze(&library, scenario, seed))
+        .collect();
+    if json {
+        println!("{}", to_json(&reports));
+    } else {
+        for report in &reports {
+            print_analysis(report, lang);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
+    println!("{}", report.scenario);
+    for p in &report.personas {
+        println!(
+            "  {}: {} {} ({} {})",
+            crate::i18n::persona_name(p.persona, lang),
+            p.paths,
+            tr(lang, "条路径", "paths"),
+            p.states,
+            tr(lang, "个状态", "states explored")
+        );
+        let outcomes: Vec<String> = p
+            .outcomes
+            .iter()
+            .map(|(outcome, n)| {
+                format!(
+                    "{} {:.1}%",
+                    crate::i18n::outcome_name(*outcome, lang),
+                    *n as f64 * 100.0 / p.paths.max(1) as f64
+                )
+            })
+            .collect();
+        println!("    {}: {}", tr(lang, "结果分布", "outcomes"), outcomes.join(" · "));
+        println!(
+            "    {}: {} · {}: {} · {} {:.0} ({} {})",
+            tr(lang, "最高分", "best"),
+            p.best.score,
+            tr(lang, "最低分", "worst"),
+            p.worst.score,
+            tr(lang, "平均", "mean"),
+            p.mean,
+            p.sampled,
+            tr(lang, "条随机路径", "paths drawn uniformly")
+        );
+        for (label, path) in [
+            (tr(lang, "最佳路径", "best path"), &p.best),
+            (tr(lang, "最差路径", "worst path"), &p.worst),
+        ] {
+            let choices: Vec<String> = path.choices.iter().map(ToString::to_string).collect();
+            println!(
+                "    {label}: {} → {} ({}, {})",
+                choices.join(","),
+                path.ending,
+                crate::i18n::outcome_name(path.outcome, lang),
+                path.score
+            );
+        }
+    }
+    println!(
+        "  {} ({}): {}",
+        tr(lang, "能考查的技巧", "techniques it can test"),
+        report.can_test.len(),
+        report.can_test.join(", ")
+    );
+    println!(
+        "  {} ({}): {}",
+        tr(lang, "考查不到的技巧", "techniques it cannot test"),
+        report.cannot_test.len(),
+        report.cannot_test.join(", ")
+    );
+    for warning in &report.warnings {
+        println!("  {}: {}", tr(lang, "警告", "warning"), warning.get(lang));
+    }
+    println!();
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

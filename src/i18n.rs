@@ -63,10 +63,11 @@ use crate::content::{Outcome, PersonaKind, SceneKind};
 
 pub fn outcome_name(outcome: Outcome, lang: Lang) -> &'static str {
     match outcome {
-        Outcome::Order => tr(lang, "成交（订单）", "Order"),
-        Outcome::Advance => tr(lang, "晋级（推进）", "Advance"),
-        Outcome::Continuation => tr(lang, "延续（暂无承诺）", "Continuation"),
-        Outcome::NoSale => tr(lang, "未成交", "No sale"),
+        // The course's own four names (Stage 3 · Closing).
+        Outcome::Order => tr(lang, "订单", "Order"),
+        Outcome::Advance => tr(lang, "有进展", "Advance"),
+        Outcome::Continuation => tr(lang, "暂时中断", "Continuation"),
+        Outcome::NoSale => tr(lang, "没有成交", "No sale"),
     }
 }
 

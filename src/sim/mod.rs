@@ -4,6 +4,8 @@
 //! trainee sees — line variants, cue wording, the order choices are shown in — the customer's
 //! starting mood within the persona's spread and, for a mystery customer, which persona is met.
 
+pub mod analysis;
+pub mod explore;
 pub mod scoring;
 
 use std::sync::Arc;
@@ -313,8 +315,8 @@ impl Visit {
             minute_after: self.minute,
         });
         match moved.to {
-            Target::Ending(id) => self.end_with(&id),
-            Target::Beat(id) => self.enter_beat(&id),
+            Target::Ending(id) => self.end_with(id),
+            Target::Beat(id) => self.enter_beat(id),
         }
         Ok(())
     }
@@ -407,7 +409,7 @@ impl Visit {
 
 /// The persona's baseline moved by up to its spread, drawn from a stream of its own so the
 /// rest of the visit (wording, order) does not shift with it.
-fn starting_mood(persona: &Persona, seed: u64) -> Mood {
+pub(crate) fn starting_mood(persona: &Persona, seed: u64) -> Mood {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0ba5_e11e_5eed_0001);
     let spread = persona.spread.max(0);
     let mut vary = |value: i32| (value + rng.random_range(-spread..=spread)).clamp(0, 100);
@@ -419,10 +421,10 @@ fn starting_mood(persona: &Persona, seed: u64) -> Mood {
 }
 
 /// Where a reply leads: another beat or an ending (by id).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Beat(String),
-    Ending(String),
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target<'s> {
+    Beat(&'s str),
+    Ending(&'s str),
 }
 
 /// The part of a visit's state that decides what happens next.
@@ -434,10 +436,10 @@ pub struct Position {
 
 /// The result of one reply: the new position, the persona reactions it set off, where it leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Moved {
+pub struct Moved<'s> {
     pub at: Position,
     pub reactions: Vec<usize>,
-    pub to: Target,
+    pub to: Target<'s>,
 }
 
 /// The customer ends the visit at one and a half times the time budget.
@@ -457,13 +459,13 @@ pub(crate) fn find_beat<'s>(scenario: &'s Scenario, id: &str) -> &'s crate::cont
 /// The rules of one reply, used by the visit and by path exploration alike: the reply's effects
 /// plus the persona's reactions to its tags move the mood and the clock; then the reply's own
 /// destination wins if it ends the visit, else a customer out of patience or out of time ends it.
-pub fn step(
+pub fn step<'s>(
     scenario: &Scenario,
     persona: &Persona,
-    beat: &crate::content::Beat,
+    beat: &'s crate::content::Beat,
     at: Position,
     index: usize,
-) -> Result<Moved, SimError> {
+) -> Result<Moved<'s>, SimError> {
     let choice = beat
         .choices
         .get(index)
@@ -494,8 +496,8 @@ pub fn step(
     let minute = at.minute + delta.minutes;
     let to = match resolve(&choice.next, mood) {
         Target::Ending(id) => Target::Ending(id),
-        _ if mood.patience <= 0 => Target::Ending(PATIENCE_OUT.to_string()),
-        _ if minute >= time_limit(scenario) => Target::Ending(TIME_OUT.to_string()),
+        _ if mood.patience <= 0 => Target::Ending(PATIENCE_OUT),
+        _ if minute >= time_limit(scenario) => Target::Ending(TIME_OUT),
         beat => beat,
     };
     Ok(Moved {
@@ -505,10 +507,10 @@ pub fn step(
     })
 }
 
-fn resolve(next: &Next, mood: Mood) -> Target {
+fn resolve(next: &Next, mood: Mood) -> Target<'_> {
     match next {
-        Next::Goto(id) => Target::Beat(id.clone()),
-        Next::End(id) => Target::Ending(id.clone()),
+        Next::Goto(id) => Target::Beat(id),
+        Next::End(id) => Target::Ending(id),
         Next::If(gate) => {
             let met = gate.need.iter().all(|need| match *need {
                 Need::Trust(min) => mood.trust >= min,

@@ -1,0 +1,345 @@
+//! What a trainer learns about a scenario before any trainee sees it: how many paths it has,
+//! how they end and score, its best and worst paths, what it can and cannot test, and warnings.
+//! Paths come from `explore` (every path, through the engine's own step); scores from `scoring`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::explore::{Exploration, replay};
+use super::{Visit, scoring};
+use crate::content::{
+    Check, Library, Mark, Outcome, PersonaKind, PersonaSpec, Scenario, tag_matches,
+};
+use crate::i18n::Text;
+
+/// Paths drawn uniformly at random to estimate the mean score.
+pub const SAMPLES: usize = 200;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub scenario: String,
+    /// One analysis per persona the scenario can meet (the pool of a mystery customer).
+    pub personas: Vec<PersonaAnalysis>,
+    /// Catalogue techniques some reply or rule of this scenario can score.
+    pub can_test: Vec<String>,
+    /// Catalogue techniques it never scores.
+    pub cannot_test: Vec<String>,
+    pub warnings: Vec<Text>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonaAnalysis {
+    pub persona: PersonaKind,
+    /// Distinct states explored (the work done), against `paths` for brute force.
+    pub states: usize,
+    pub paths: u128,
+    pub outcomes: BTreeMap<Outcome, u128>,
+    pub endings: BTreeMap<String, u128>,
+    pub best: ScoredPath,
+    pub worst: ScoredPath,
+    /// Mean score over `sampled` paths drawn uniformly among all paths.
+    pub mean: f64,
+    pub sampled: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScoredPath {
+    /// Choice numbers as the file lists them, from 1.
+    pub choices: Vec<usize>,
+    pub score: u32,
+    pub outcome: Outcome,
+    pub ending: String,
+}
+
+/// Analyses one scenario of the library with the given seed (for the starting mood).
+pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
+    let pool: Vec<PersonaKind> = match &scenario.persona {
+        PersonaSpec::Fixed(kind) => vec![*kind],
+        PersonaSpec::OneOf(kinds) => kinds.clone(),
+    };
+    let mut warnings = Vec::new();
+    let mut personas = Vec::new();
+    let mut reached = BTreeSet::new();
+    for &kind in &pool {
+        let Some(persona) = library.personas.get(&kind) else {
+            continue;
+        };
+        let exploration = Exploration::new(scenario, persona, seed);
+        reached.extend(exploration.reached_beats());
+        for beat in exploration.loops.iter().collect::<BTreeSet<_>>() {
+            warnings.push(Text::new(
+                format!("节拍“{beat}”有一个不耗时间的回答会绕回原处，形成死循环。"),
+                format!("beat \"{beat}\": a reply loops back without any time passing"),
+            ));
+        }
+        let start = Visit::start(
+            std::sync::Arc::new(scenario.clone()),
+            persona.clone(),
+            seed,
+        );
+        let scored = |path: &[usize]| score_path(library, &start, path);
+        let mut candidates = vec![
+            exploration.extreme_path(scenario, persona, library, true),
+            exploration.extreme_path(scenario, persona, library, false),
+            greedy(library, &start, true),
+            greedy(library, &start, false),
+        ];
+        let samples = exploration.sample(SAMPLES, seed);
+        let sampled: Vec<ScoredPath> = samples.iter().map(|p| scored(p)).collect();
+        candidates.extend(samples);
+        let all: Vec<ScoredPath> = candidates.iter().map(|p| scored(p)).collect();
+        let best = all.iter().max_by_key(|p| p.score).cloned().expect("a path");
+        let worst = all.iter().min_by_key(|p| p.score).cloned().expect("a path");
+        let (outcomes, endings) = exploration.outcomes();
+        let mean = sampled.iter().map(|p| p.score as f64).sum::<f64>() / sampled.len().max(1) as f64;
+        personas.push(PersonaAnalysis {
+            persona: kind,
+            states: exploration.states(),
+            paths: exploration.paths(),
+            outcomes,
+            endings,
+            best,
+            worst,
+            mean,
+            sampled: sampled.len(),
+        });
+    }
+    warn_about_paths(library, scenario, seed, &personas, &reached, &mut warnings);
+    let (can_test, cannot_test) = coverage(library, scenario, &reached);
+    Analysis {
+        scenario: scenario.id.clone(),
+        personas,
+        can_test,
+        cannot_test,
+        warnings,
+    }
+}
+
+fn score_path(library: &Library, start: &Visit, path: &[usize]) -> ScoredPath {
+    let visit = replay(start, path);
+    let score = scoring::score(&visit, &library.catalogue, &library.rubric)
+        .expect("explored paths end");
+    let finish = visit.finish().expect("explored paths end");
+    ScoredPath {
+        choices: path.iter().map(|c| c + 1).collect(),
+        score: score.total,
+        outcome: finish.outcome,
+        ending: finish.ending_id.clone(),
+    }
+}
+
+/// The path that takes, at every decision, the reply the debrief prices highest (or lowest).
+fn greedy(library: &Library, start: &Visit, best: bool) -> Vec<usize> {
+    let mut visit = start.clone();
+    while let Some(view) = visit.current() {
+        let step = visit.transcript().len();
+        let mut pick: Option<(i32, usize)> = None;
+        for choice in 0..view.order.len() {
+            let mut trial = visit.clone();
+            trial.choose(choice).expect("offered");
+            let points: i32 = scoring::events(&trial, &library.catalogue, &library.rubric)
+                .iter()
+                .filter(|e| e.step == Some(step))
+                .map(|e| e.points)
+                .sum();
+            let better = pick.is_none_or(|(p, _)| if best { points > p } else { points < p });
+            if better {
+                pick = Some((points, choice));
+            }
+        }
+        let (_, choice) = pick.expect("a beat offers replies");
+        visit.choose(choice).expect("offered");
+    }
+    visit.choices()
+}
+
+fn warn_about_paths(
+    library: &Library,
+    scenario: &Scenario,
+    seed: u64,
+    personas: &[PersonaAnalysis],
+    reached: &BTreeSet<(usize, usize)>,
+    warnings: &mut Vec<Text>,
+) {
+    for analysis in personas {
+        let who = analysis.persona.id();
+        if analysis.best.score < 90 {
+            warnings.push(Text::new(
+                format!("{who}：找到的最佳路径只有{}分，没有一条路径达到90分。", analysis.best.score),
+                format!("{who}: no path found reaching 90 (the best scores {})", analysis.best.score),
+            ));
+        }
+        for ending in &scenario.endings {
+            if !analysis.endings.contains_key(&ending.id) {
+                warnings.push(Text::new(
+                    format!("{who}：结局“{}”没有任何路径能到达。", ending.id),
+                    format!("{who}: no path reaches ending \"{}\"", ending.id),
+                ));
+            }
+        }
+    }
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        if !(0..scene.beats.len()).any(|b| reached.contains(&(s, b))) {
+            warnings.push(Text::new(
+                format!("场景“{}”被所有路径跳过了。", scene.id),
+                format!("every path skips scene \"{}\"", scene.id),
+            ));
+        }
+    }
+    // A giveaway: the best-scoring reply is also the longest, beat after beat.
+    let (mut longest_best, mut judged) = (0, 0);
+    for beat in scenario.scenes.iter().flat_map(|s| &s.beats) {
+        if beat.choices.len() < 3 {
+            continue;
+        }
+        let Some(persona) = personas.first().and_then(|p| library.personas.get(&p.persona)) else {
+            continue;
+        };
+        let points = |i: usize| {
+            let tags = &beat.choices[i].tags;
+            let own: i32 = tags.iter().filter_map(|t| library.technique(t)).map(|t| t.points).sum();
+            let fit: i32 =
+                persona.reactions.iter().filter(|r| tags.contains(&r.tag)).map(|r| r.points).sum();
+            own + fit
+        };
+        let best = (0..beat.choices.len()).max_by_key(|&i| points(i)).expect("choices");
+        let longest = (0..beat.choices.len())
+            .max_by_key(|&i| beat.choices[i].text.en.chars().count())
+            .expect("choices");
+        judged += 1;
+        if best == longest {
+            longest_best += 1;
+        }
+    }
+    if judged >= 4 && longest_best * 2 > judged {
+        warnings.push(Text::new(
+            format!("在{judged}个节拍中有{longest_best}个，得分最高的回答也是最长的：学员可能靠长度猜答案。"),
+            format!("the best reply is also the longest at {longest_best} of {judged} beats: trainees can guess by length"),
+        ));
+    }
+    // The customer's type should matter: the same replies should not score the same for all.
+    match &scenario.persona {
+        PersonaSpec::Fixed(kind) => {
+            let Some(analysis) = personas.first() else {
+                return;
+            };
+            let path: Vec<usize> = analysis.best.choices.iter().map(|c| c - 1).collect();
+            let same = PersonaKind::ALL
+                .into_iter()
+                .filter(|k| k != kind)
+                .filter_map(|k| library.personas.get(&k))
+                .all(|persona| {
+                    let start = Visit::start(
+                        std::sync::Arc::new(scenario.clone()),
+                        persona.clone(),
+                        seed,
+                    );
+                    try_path(&start, &path).is_some_and(|visit| {
+                        scoring::score(&visit, &library.catalogue, &library.rubric)
+                            .is_some_and(|s| s.total == analysis.best.score)
+                            && visit.finish().map(|f| f.outcome) == Some(analysis.best.outcome)
+                    })
+                });
+            if same {
+                warnings.push(Text::new(
+                    "最佳路径对四种性格的客户得分和结果都一样：客户类型在这里不起作用。",
+                    "the best path scores and ends the same with every persona: the customer's type makes no difference here",
+                ));
+            }
+        }
+        PersonaSpec::OneOf(_) => {
+            for (i, a) in personas.iter().enumerate() {
+                for b in &personas[i + 1..] {
+                    if a.best.choices == b.best.choices {
+                        warnings.push(Text::new(
+                            format!("{}和{}的最佳路径完全相同：神秘客户的类型在这里不起作用。", a.persona.id(), b.persona.id()),
+                            format!("{} and {} share the same best path: reading the mystery customer makes no difference", a.persona.id(), b.persona.id()),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Plays a path if every choice is offered along the way.
+fn try_path(start: &Visit, path: &[usize]) -> Option<Visit> {
+    let mut visit = start.clone();
+    for &choice in path {
+        visit.choose(choice).ok()?;
+    }
+    visit.finish().is_some().then_some(visit)
+}
+
+/// Techniques that replies on reachable beats carry, and those the rubric's rules can award
+/// from them; the rest of the catalogue cannot be tested here.
+fn coverage(
+    library: &Library,
+    scenario: &Scenario,
+    reached: &BTreeSet<(usize, usize)>,
+) -> (Vec<String>, Vec<String>) {
+    let tags: BTreeSet<&str> = scenario
+        .scenes
+        .iter()
+        .enumerate()
+        .flat_map(|(s, scene)| {
+            scene
+                .beats
+                .iter()
+                .enumerate()
+                .filter(move |(b, _)| reached.contains(&(s, *b)))
+                .flat_map(|(_, beat)| &beat.choices)
+        })
+        .flat_map(|c| c.tags.iter().map(String::as_str))
+        .collect();
+    let any = |patterns: &[String]| {
+        patterns
+            .iter()
+            .any(|p| tags.iter().any(|t| tag_matches(p, t)))
+    };
+    let mystery = matches!(scenario.persona, PersonaSpec::OneOf(_));
+    let mut can: BTreeSet<String> = tags.iter().map(|t| t.to_string()).collect();
+    for rule in &library.rubric.rules {
+        let testable = match &rule.check {
+            Check::Sequence { steps, .. } => steps.iter().any(|s| any(&s.tags)),
+            Check::Span { from, to, .. } => [from, to].iter().all(|m| match m {
+                Mark::First(t) | Mark::Last(t) => any(t),
+                Mark::Start | Mark::End => true,
+            }),
+            Check::LeaveOnCue { leave, .. } => any(leave),
+            Check::ForbiddenBefore {
+                tags, after_scene, ..
+            } => {
+                any(tags)
+                    && after_scene.is_none_or(|kind| scenario.scenes.iter().any(|s| s.kind == kind))
+            }
+            Check::AtMost { tags, .. } => any(tags),
+            Check::Balance { ask, talk, .. } => any(ask) || any(talk),
+            Check::Identify { .. } => mystery,
+        };
+        let applies = rule
+            .only_with
+            .is_none_or(|kind| scenario.scenes.iter().any(|s| s.kind == kind));
+        if testable && applies {
+            can.insert(rule.technique.clone());
+        }
+    }
+    can.insert("close.outcome".into());
+    can.retain(|id| library.technique(id).is_some() && !is_marker(library, id));
+    let cannot = library
+        .catalogue
+        .techniques
+        .iter()
+        .map(|t| t.id.clone())
+        .filter(|id| !can.contains(id) && !is_marker(library, id))
+        .collect();
+    (can.into_iter().collect(), cannot)
+}
+
+/// A neutral tag the rules read (no points of its own, not awarded by any rule).
+fn is_marker(library: &Library, id: &str) -> bool {
+    library.technique(id).is_some_and(|t| t.points == 0)
+        && !library.rubric.rules.iter().any(|r| r.technique == id)
+        && !id.starts_with("persona.")
+}
