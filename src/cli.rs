@@ -455,7 +455,10 @@ fn analyze(
             .map(|id| {
                 library.scenario(id).map(|s| s.as_ref()).ok_or_else(|| {
                     let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
-                    format!("no scenario with id \"{id}\"\nscenarios: {}", known.join(", "))
+                    format!(
+                        "no scenario with id \"{id}\"\nscenarios: {}",
+                        known.join(", ")
+                    )
                 })
             })
             .collect::<Result<_, _>>()?
@@ -499,7 +502,11 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
                 )
             })
             .collect();
-        println!("    {}: {}", tr(lang, "结果分布", "outcomes"), outcomes.join(" · "));
+        println!(
+            "    {}: {}",
+            tr(lang, "结果分布", "outcomes"),
+            outcomes.join(" · ")
+        );
         println!(
             "    {}: {} · {}: {} · {} {:.0} ({} {})",
             tr(lang, "最高分", "best"),
@@ -511,6 +518,14 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
             p.sampled,
             tr(lang, "条随机路径", "paths drawn uniformly")
         );
+        for (ending, path) in &p.ending_paths {
+            let choices: Vec<String> = path.iter().map(ToString::to_string).collect();
+            println!(
+                "    {} {ending}: {}",
+                tr(lang, "到达结局", "reaches"),
+                choices.join(",")
+            );
+        }
         for (label, path) in [
             (tr(lang, "最佳路径", "best path"), &p.best),
             (tr(lang, "最差路径", "worst path"), &p.worst),

@@ -45,7 +45,7 @@ const LIBRARY: &[Pinned] = &[
             (
                 "reference_visit",
                 None,
-                &[2, 3, 1, 3, 3, 4, 1, 2, 3, 3, 2, 2, 3, 3],
+                &[1, 1, 3, 1, 1, 3, 1, 3, 2, 2, 1, 3, 2, 3, 3],
             ),
             (
                 "tell_the_boss",
@@ -98,7 +98,7 @@ const LIBRARY: &[Pinned] = &[
     Pinned {
         id: "driver_gm_first_visit",
         best: &[(None, &[1, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 2, 1])],
-        poor: &[3, 1, 1, 3, 1, 1, 1, 2, 1, 3, 1],
+        poor: &[3, 1, 1, 3, 1, 1, 1, 2],
         endings: &[
             (
                 "pilot_signed",
@@ -121,7 +121,7 @@ const LIBRARY: &[Pinned] = &[
                 None,
                 &[1, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 1],
             ),
-            ("shown_out", None, &[3, 1, 1, 3, 1, 1, 1, 2, 1, 3, 1]),
+            ("shown_out", None, &[3, 1, 1, 3, 1, 1, 1, 2]),
         ],
     },
     Pinned {
@@ -213,7 +213,7 @@ const LIBRARY: &[Pinned] = &[
         poor: &[1, 1, 3, 2, 1],
         endings: &[
             ("principal_visit", None, &[2, 2, 1, 1, 3, 2, 2]),
-            ("zhang_visit", None, &[2, 2, 1, 1, 3, 2, 1]),
+            ("zhang_visit", None, &[1, 2, 1, 1, 3, 2, 3]),
             ("ask_principal", None, &[2, 2, 1, 1, 3, 1]),
             ("leave_material", None, &[2, 2, 1, 1, 2]),
             ("not_now", None, &[1, 1, 3, 2, 1]),

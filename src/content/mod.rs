@@ -72,7 +72,7 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<ParsedFile, Vec<Diagnosti
     let start = Pos { line: 1, col: 1 };
     let Some(kind) = FileKind::of(path) else {
         return Err(vec![
-            Diagnostic::error(path, start, "not a content file").with_hint(
+            Diagnostic::warning(path, start, "not a content file, so it is ignored").with_hint(
                 "name scenario files *.scenario.ron, personas *.persona.ron, the technique \
                  catalogue *.catalogue.ron and the rubric *.rubric.ron",
             ),
@@ -93,6 +93,8 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<ParsedFile, Vec<Diagnosti
             ]);
         }
     };
+    // Some editors on Windows start UTF-8 files with a byte-order mark; it is not content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::error(path, start, "the file is empty")]);
     }
@@ -112,18 +114,170 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<ParsedFile, Vec<Diagnosti
 }
 
 fn parse_ron<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
-    // Optional texts may be written with or without `Some(…)`.
     ron::Options::default()
+        // Optional texts may be written with or without `Some(…)`.
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(128)
         .from_str(text)
-        .map_err(|err: ron::error::SpannedError| {
-            let pos = Pos {
-                line: err.span.start.line,
-                col: err.span.start.col,
+        .map_err(|err: ron::error::SpannedError| vec![ron_diagnostic(path, text, &err)])
+}
+
+/// A RON error in a trainer's words: where the fix goes, what is wrong, and a hint.
+fn ron_diagnostic(path: &Path, text: &str, err: &ron::error::SpannedError) -> Diagnostic {
+    use ron::error::Error;
+    let at = Pos {
+        line: err.span.start.line,
+        col: err.span.start.col,
+    };
+    let found_char = char_at(text, at);
+    let (pos, message, hint): (Pos, String, Option<String>) = match &err.code {
+        Error::ExpectedComma => (
+            end_of_previous_token(text, at),
+            "a comma is missing here".into(),
+            Some(
+                "items in a list and fields of a value are separated by commas; inside a text, \
+                 write a double quote as \\\""
+                    .into(),
+            ),
+        ),
+        Error::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => {
+            let near = validate::closest(found, expected.iter().copied());
+            let hint = match near {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if found.starts_with(char::is_uppercase) => {
+                    "a `)` or `]` closing the value before it may be missing".into()
+                }
+                None => format!("the fields here are: {}", expected.join(", ")),
             };
-            vec![Diagnostic::error(path, pos, err.code.to_string())]
-        })
+            (
+                at,
+                format!("unknown field `{found}`{}", in_outer(outer)),
+                Some(hint),
+            )
+        }
+        Error::MissingStructField { field, outer } => (
+            at,
+            format!("the field `{field}` is missing{}", in_outer(outer)),
+            Some(
+                "the value ends here without it; add `{field}: …` before its closing `)`"
+                    .replace("{field}", field),
+            ),
+        ),
+        Error::DuplicateStructField { field, outer } => (
+            at,
+            format!("the field `{field}` is written twice{}", in_outer(outer)),
+            Some("keep one of them".into()),
+        ),
+        Error::NoSuchEnumVariant {
+            expected, found, ..
+        } => {
+            let near = validate::closest(found, expected.iter().copied());
+            (
+                at,
+                format!("`{found}` is not one of the allowed values"),
+                Some(match near {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("use one of: {}", expected.join(", ")),
+                }),
+            )
+        }
+        Error::ExpectedString if matches!(found_char, Some('“' | '”' | '‘' | '’')) => (
+            at,
+            "a text must start with a straight double quote \"".into(),
+            Some(
+                "Chinese quotation marks “ ” are fine inside a text, but the text itself is \
+                 written between straight quotes: (zh: \"他说“好”\", en: \"…\")"
+                    .into(),
+            ),
+        ),
+        Error::IntegerOutOfBounds => (
+            at,
+            "this number is out of range for the field".into(),
+            Some(
+                "minutes, difficulty and weights cannot be negative; other limits are in \
+                 docs/authoring.md"
+                    .into(),
+            ),
+        ),
+        Error::ExpectedDifferentStructName { expected, found } => (
+            at,
+            format!("expected {expected}(…) here, but found `{found}`"),
+            Some(if *expected == "Gate" {
+                "a gate takes two pairs of parentheses: If((need: [Trust(50)], then: Goto(\"a\"), \
+                 otherwise: Goto(\"b\")))"
+                    .into()
+            } else {
+                "a `)` or `]` closing the value before it may be missing, or one too many".into()
+            }),
+        ),
+        Error::ExpectedStructLikeEnd | Error::ExpectedArrayEnd | Error::ExpectedMapEnd => (
+            at,
+            err.code.to_string(),
+            Some("brackets must pair up: every `(` needs a `)`, every `[` a `]`".into()),
+        ),
+        Error::Eof => (
+            at,
+            "the file ends too early".into(),
+            Some("a closing `)` or `]` is missing, or the file was cut off".into()),
+        ),
+        Error::ExceededRecursionLimit => (
+            at,
+            "values are nested too deeply".into(),
+            Some("a `(` or `[` is probably never closed".into()),
+        ),
+        other => (at, other.to_string(), None),
+    };
+    let diagnostic = Diagnostic::error(path, pos, message);
+    match hint {
+        Some(hint) => diagnostic.with_hint(hint),
+        None => diagnostic,
+    }
+}
+
+fn in_outer(outer: &Option<String>) -> String {
+    outer
+        .as_ref()
+        .map(|o| format!(" in {o}"))
+        .unwrap_or_default()
+}
+
+fn char_at(text: &str, at: Pos) -> Option<char> {
+    text.lines()
+        .nth(at.line.checked_sub(1)?)?
+        .chars()
+        .nth(at.col.checked_sub(1)?)
+}
+
+/// Just after the last token before `at` (skipping spaces and comments): where a missing
+/// comma belongs, rather than the start of the next item where the parser noticed.
+fn end_of_previous_token(text: &str, at: Pos) -> Pos {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut line = at.line.saturating_sub(1).min(lines.len().saturating_sub(1));
+    let mut limit = Some(at.col.saturating_sub(1));
+    loop {
+        let Some(content) = lines.get(line) else {
+            return at;
+        };
+        // Ignore a line comment.
+        let code = content.split("//").next().unwrap_or(content);
+        let chars: Vec<char> = code.chars().collect();
+        let end = limit.map_or(chars.len(), |l| l.min(chars.len()));
+        if let Some(last) = chars[..end].iter().rposition(|c| !c.is_whitespace()) {
+            return Pos {
+                line: line + 1,
+                col: last + 2,
+            };
+        }
+        if line == 0 {
+            return at;
+        }
+        line -= 1;
+        limit = None;
+    }
 }
 
 /// Everything the game can play, plus every problem found while assembling it.
@@ -195,7 +349,9 @@ fn collect(path: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if path.is_dir() {
         for entry in std::fs::read_dir(path)? {
             let entry = entry?.path();
-            if entry.is_dir() || FileKind::of(&entry).is_some() {
+            // Any .ron file is read, so a misnamed one is reported rather than silently skipped.
+            let ron = entry.extension().is_some_and(|e| e == "ron");
+            if entry.is_dir() || ron {
                 collect(&entry, found)?;
             }
         }

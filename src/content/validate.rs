@@ -58,7 +58,13 @@ pub(super) fn assemble(files: &[ParsedFile]) -> Library {
             continue;
         };
         let before = diagnostics.len();
-        check_persona(file, persona, &library.catalogue, &mut diagnostics);
+        check_persona(
+            file,
+            persona,
+            &library.catalogue,
+            &library.rubric,
+            &mut diagnostics,
+        );
         let sound = !diagnostics[before..].iter().any(Diagnostic::is_error);
         match library.personas.entry(persona.kind) {
             Entry::Occupied(_) => diagnostics.push(Diagnostic::error(
@@ -367,6 +373,7 @@ fn check_persona(
     file: &ParsedFile,
     persona: &Persona,
     catalogue: &Catalogue,
+    rubric: &Rubric,
     out: &mut Vec<Diagnostic>,
 ) {
     let mut check = Checker::new(file, out);
@@ -406,10 +413,38 @@ fn check_persona(
                 Some("e.g. below: Some(35) shows the cue while the meter is under 35".into());
         }
         check.texts(&with(&at, Step::Field("text")), &cue.text, "a cue");
+        // The first matching cue is shown, so an earlier, wider one can hide this one.
+        let hidden_by = persona.cues[..i].iter().position(|earlier| {
+            earlier.meter == cue.meter
+                && match (earlier.below, cue.below, earlier.at_least, cue.at_least) {
+                    (Some(wide), Some(narrow), None, None) => wide >= narrow,
+                    (None, None, Some(wide), Some(narrow)) => wide <= narrow,
+                    _ => false,
+                }
+        });
+        if let Some(earlier) = hidden_by {
+            check
+                .warning(
+                    &at,
+                    "this cue can never show: an earlier cue on the same meter covers it".into(),
+                )
+                .hint = Some(format!(
+                "the first cue that matches is shown; move this one above cue {} (the stronger sign first)",
+                earlier + 1
+            ));
+        }
     }
     for (i, reaction) in persona.reactions.iter().enumerate() {
         let at = [Step::Field("reactions"), Step::Index(i)];
         check.tag(&with(&at, Step::Field("tag")), &reaction.tag, catalogue);
+        if rubric.rules.iter().any(|r| r.technique == reaction.tag) {
+            check
+                .warning(
+                    &with(&at, Step::Field("tag")),
+                    format!("\"{}\" is scored by a rubric rule and never tagged on a reply, so this reaction never fires", reaction.tag),
+                )
+                .hint = Some("react to the tag replies carry instead (e.g. close.classic, quote.price)".into());
+        }
         check.text(&with(&at, Step::Field("why")), &reaction.why);
     }
 }
@@ -468,14 +503,20 @@ fn check_scenario(
 
     // Ids first, so references can be checked against all of them.
     let mut beats = BTreeMap::new();
-    let mut scene_ids = BTreeSet::new();
+    let mut scene_ids = BTreeMap::new();
     for (s, scene) in scenario.scenes.iter().enumerate() {
         let at = [Step::Field("scenes"), Step::Index(s)];
-        if !scene_ids.insert(scene.id.as_str()) {
-            check.error(
-                &with(&at, Step::Field("id")),
-                format!("scene id \"{}\" is used twice", scene.id),
-            );
+        if let Some(first) = scene_ids.insert(scene.id.as_str(), s) {
+            let first = check.pos(&[Step::Field("scenes"), Step::Index(first), Step::Field("id")]);
+            check
+                .error(
+                    &with(&at, Step::Field("id")),
+                    format!("scene id \"{}\" is used twice", scene.id),
+                )
+                .hint = Some(format!(
+                "first used at line {}; ids must be unique",
+                first.line
+            ));
         }
         check.text(&with(&at, Step::Field("title")), &scene.title);
         if scene.beats.is_empty() {
@@ -489,19 +530,41 @@ fn check_scenario(
                 Step::Index(b),
                 Step::Field("id"),
             ];
-            if beats.insert(beat.id.as_str(), (s, b)).is_some() {
-                check.error(&beat_at, format!("beat id \"{}\" is used twice", beat.id));
+            if let Some((fs, fb)) = beats.insert(beat.id.as_str(), (s, b)) {
+                let first = check.pos(&[
+                    Step::Field("scenes"),
+                    Step::Index(fs),
+                    Step::Field("beats"),
+                    Step::Index(fb),
+                    Step::Field("id"),
+                ]);
+                check
+                    .error(&beat_at, format!("beat id \"{}\" is used twice", beat.id))
+                    .hint = Some(format!(
+                    "first used at line {}; ids must be unique",
+                    first.line
+                ));
             }
         }
     }
-    let mut endings = BTreeSet::new();
+    let mut ending_ids = BTreeMap::new();
     for (e, ending) in scenario.endings.iter().enumerate() {
         let at = [Step::Field("endings"), Step::Index(e)];
-        if !endings.insert(ending.id.as_str()) {
-            check.error(
-                &with(&at, Step::Field("id")),
-                format!("ending id \"{}\" is used twice", ending.id),
-            );
+        if let Some(first) = ending_ids.insert(ending.id.as_str(), e) {
+            let first = check.pos(&[
+                Step::Field("endings"),
+                Step::Index(first),
+                Step::Field("id"),
+            ]);
+            check
+                .error(
+                    &with(&at, Step::Field("id")),
+                    format!("ending id \"{}\" is used twice", ending.id),
+                )
+                .hint = Some(format!(
+                "first used at line {}; ids must be unique",
+                first.line
+            ));
         }
         check.texts(&with(&at, Step::Field("says")), &ending.says, "an ending");
         check.text(&with(&at, Step::Field("why")), &ending.why);
@@ -532,6 +595,7 @@ fn check_scenario(
             (None, _) => {}
         }
     }
+    let endings: BTreeSet<&str> = ending_ids.keys().copied().collect();
     if !beats.contains_key(scenario.start.as_str()) {
         let near = closest(&scenario.start, beats.keys().copied());
         check
@@ -542,8 +606,6 @@ fn check_scenario(
             .hint = near.map(|n| format!("did you mean \"{n}\"?"));
     }
 
-    let mut reached_beats = BTreeSet::from([scenario.start.as_str()]);
-    let mut reached_endings = BTreeSet::new();
     for (s, scene) in scenario.scenes.iter().enumerate() {
         for (b, beat) in scene.beats.iter().enumerate() {
             let at = [
@@ -571,11 +633,15 @@ fn check_scenario(
                 check
                     .error(
                         &with(&at, Step::Field("choices")),
-                        format!(
-                            "beat \"{}\" has {} choices; a beat needs 2 to 4",
-                            beat.id,
-                            beat.choices.len()
-                        ),
+                        match beat.choices.len() {
+                            1 => format!(
+                                "beat \"{}\" has only 1 choice; a beat needs 2 to 4",
+                                beat.id
+                            ),
+                            n => {
+                                format!("beat \"{}\" has {n} choices; a beat needs 2 to 4", beat.id)
+                            }
+                        },
                     )
                     .hint =
                     Some("keys 1–4 pick a choice, so a beat offers two, three or four".into());
@@ -635,38 +701,128 @@ fn check_scenario(
                     );
                 }
                 let next_at = with(&choice_at, Step::Field("next"));
-                check_next(
-                    &mut check,
-                    &next_at,
-                    &choice.next,
-                    &beats,
-                    &endings,
-                    &mut reached_beats,
-                    &mut reached_endings,
-                );
+                check_next(&mut check, &next_at, &choice.next, &beats, &endings);
             }
+        }
+    }
+    check_flow(&mut check, scenario, &beats, &library.catalogue);
+}
+
+/// The shape of the conversation: what the start reaches, which beats can still reach an
+/// ending, and which scenes score nothing.
+fn check_flow(
+    check: &mut Checker,
+    scenario: &Scenario,
+    beats: &BTreeMap<&str, (usize, usize)>,
+    catalogue: &Catalogue,
+) {
+    let beat_at = |(s, b): (usize, usize)| {
+        [
+            Step::Field("scenes"),
+            Step::Index(s),
+            Step::Field("beats"),
+            Step::Index(b),
+            Step::Field("id"),
+        ]
+    };
+    // Where each beat's replies lead, through every branch of a gate.
+    let mut leads: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
+    for beat in scenario.scenes.iter().flat_map(|s| &s.beats) {
+        let entry = leads.entry(beat.id.as_str()).or_default();
+        for choice in &beat.choices {
+            targets(&choice.next, &mut entry.0, &mut entry.1);
+        }
+    }
+    // A broken start is reported already; everything would look unreachable after it.
+    if beats.contains_key(scenario.start.as_str()) {
+        let mut reached = BTreeSet::from([scenario.start.as_str()]);
+        let mut ended = BTreeSet::new();
+        let mut queue = vec![scenario.start.as_str()];
+        while let Some(id) = queue.pop() {
+            let Some((next, ends)) = leads.get(id) else {
+                continue;
+            };
+            ended.extend(ends.iter().copied());
+            for &n in next {
+                if beats.contains_key(n) && reached.insert(n) {
+                    queue.push(n);
+                }
+            }
+        }
+        for (&id, &place) in beats {
+            if !reached.contains(id) {
+                check
+                    .warning(
+                        &beat_at(place),
+                        format!("no path from the start reaches beat \"{id}\""),
+                    )
+                    .hint =
+                    Some("a Goto in some reachable beat must lead here, or remove the beat".into());
+            }
+        }
+        for (e, ending) in scenario.endings.iter().enumerate() {
+            if !ended.contains(ending.id.as_str()) {
+                check
+                    .warning(
+                        &[Step::Field("endings"), Step::Index(e), Step::Field("id")],
+                        format!("no path from the start reaches ending \"{}\"", ending.id),
+                    )
+                    .hint = Some(format!("some reply needs next: End(\"{}\")", ending.id));
+            }
+        }
+    }
+    // Beats from which no reply, however the gates go, ever reaches an ending.
+    let mut can_end: BTreeSet<&str> = leads
+        .iter()
+        .filter(|(_, (_, ends))| !ends.is_empty())
+        .map(|(&id, _)| id)
+        .collect();
+    loop {
+        let before = can_end.len();
+        for (&id, (next, _)) in &leads {
+            if next.iter().any(|n| can_end.contains(n)) {
+                can_end.insert(id);
+            }
+        }
+        if can_end.len() == before {
+            break;
+        }
+    }
+    for (&id, &place) in beats {
+        if !can_end.contains(id) {
+            check
+                .error(&beat_at(place), format!("beat \"{id}\" has no way out: no reply from it ever reaches an ending"))
+                .hint = Some("the replies here only lead round in a circle; give one of them an End(…) or a Goto towards one".into());
         }
     }
     for (s, scene) in scenario.scenes.iter().enumerate() {
-        for (b, beat) in scene.beats.iter().enumerate() {
-            if !reached_beats.contains(beat.id.as_str()) {
-                let at = [
-                    Step::Field("scenes"),
-                    Step::Index(s),
-                    Step::Field("beats"),
-                    Step::Index(b),
-                    Step::Field("id"),
-                ];
-                check.warning(&at, format!("no choice leads to beat \"{}\"", beat.id));
-            }
+        let scored = scene.beats.iter().flat_map(|b| &b.choices).any(|c| {
+            c.tags
+                .iter()
+                .any(|t| catalogue.techniques.iter().any(|k| &k.id == t))
+        });
+        if !scored && !scene.beats.is_empty() {
+            check
+                .warning(
+                    &[Step::Field("scenes"), Step::Index(s), Step::Field("kind")],
+                    format!(
+                        "no reply in scene \"{}\" carries a tag, so nothing in it is scored",
+                        scene.id
+                    ),
+                )
+                .hint = Some("tag the replies with the techniques and mistakes they show".into());
         }
     }
-    for (e, ending) in scenario.endings.iter().enumerate() {
-        if !reached_endings.contains(ending.id.as_str()) {
-            check.warning(
-                &[Step::Field("endings"), Step::Index(e), Step::Field("id")],
-                format!("no choice leads to ending \"{}\"", ending.id),
-            );
+}
+
+/// Every beat and ending a `next` can lead to, through both branches of each gate.
+fn targets<'s>(next: &'s Next, beats: &mut Vec<&'s str>, endings: &mut Vec<&'s str>) {
+    match next {
+        Next::Goto(id) => beats.push(id),
+        Next::End(id) => endings.push(id),
+        Next::If(gate) => {
+            targets(&gate.then, beats, endings);
+            targets(&gate.otherwise, beats, endings);
         }
     }
 }
@@ -678,24 +834,31 @@ fn rule_hint(rule: &RuleSpec) -> String {
             "tag what the reply does ({}) and the rule decides; remove this tag",
             tags.join(", ")
         ),
-        _ => "the rule reads the reply's other tags; remove this tag".into(),
+        Check::Sequence { .. } => "the rule judges the order of the replies' other tags (see \
+                                   the steps in course.rubric.ron); remove this tag"
+            .into(),
+        Check::Span { .. } | Check::LeaveOnCue { .. } => {
+            "the rule judges the simulated minutes between replies; remove this tag".into()
+        }
+        Check::Balance { .. } => {
+            "the rule counts the questions against the talking; remove this tag".into()
+        }
+        Check::Identify { .. } => {
+            "the rule reads the trainee's notebook, not the replies; remove this tag".into()
+        }
     }
 }
 
-fn check_next<'s>(
+fn check_next(
     check: &mut Checker,
     at: &[Step],
-    next: &'s Next,
+    next: &Next,
     beats: &BTreeMap<&str, (usize, usize)>,
     endings: &BTreeSet<&str>,
-    reached_beats: &mut BTreeSet<&'s str>,
-    reached_endings: &mut BTreeSet<&'s str>,
 ) {
     match next {
         Next::Goto(id) => {
-            if beats.contains_key(id.as_str()) {
-                reached_beats.insert(id);
-            } else {
+            if !beats.contains_key(id.as_str()) {
                 let near = closest(id, beats.keys().copied());
                 check
                     .error(at, format!("Goto(\"{id}\"): there is no beat with this id"))
@@ -703,9 +866,7 @@ fn check_next<'s>(
             }
         }
         Next::End(id) => {
-            if endings.contains(id.as_str()) {
-                reached_endings.insert(id);
-            } else {
+            if !endings.contains(id.as_str()) {
                 let near = closest(id, endings.iter().copied());
                 check
                     .error(
@@ -721,15 +882,7 @@ fn check_next<'s>(
             }
             for (branch, field) in [(&gate.then, "then"), (&gate.otherwise, "otherwise")] {
                 let inner = with(at, Step::Field(field));
-                check_next(
-                    check,
-                    &inner,
-                    branch,
-                    beats,
-                    endings,
-                    reached_beats,
-                    reached_endings,
-                );
+                check_next(check, &inner, branch, beats, endings);
             }
         }
     }

@@ -36,6 +36,8 @@ pub struct PersonaAnalysis {
     pub paths: u128,
     pub outcomes: BTreeMap<Outcome, u128>,
     pub endings: BTreeMap<String, u128>,
+    /// One path to each reachable ending (choice numbers from 1).
+    pub ending_paths: BTreeMap<String, Vec<usize>>,
     pub best: ScoredPath,
     pub worst: ScoredPath,
     /// Mean score over `sampled` paths drawn uniformly among all paths.
@@ -73,18 +75,14 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
                 format!("beat \"{beat}\": a reply loops back without any time passing"),
             ));
         }
-        let start = Visit::start(
-            std::sync::Arc::new(scenario.clone()),
-            persona.clone(),
-            seed,
-        );
+        let start = Visit::start(std::sync::Arc::new(scenario.clone()), persona.clone(), seed);
         let scored = |path: &[usize]| score_path(library, &start, path);
         let mut candidates = vec![
             exploration.extreme_path(scenario, persona, library, true),
             exploration.extreme_path(scenario, persona, library, false),
-            greedy(library, &start, true),
-            greedy(library, &start, false),
         ];
+        candidates.extend(beam(library, &start, true));
+        candidates.extend(beam(library, &start, false));
         let samples = exploration.sample(SAMPLES, seed);
         let sampled: Vec<ScoredPath> = samples.iter().map(|p| scored(p)).collect();
         candidates.extend(samples);
@@ -92,13 +90,19 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
         let best = all.iter().max_by_key(|p| p.score).cloned().expect("a path");
         let worst = all.iter().min_by_key(|p| p.score).cloned().expect("a path");
         let (outcomes, endings) = exploration.outcomes();
-        let mean = sampled.iter().map(|p| p.score as f64).sum::<f64>() / sampled.len().max(1) as f64;
+        let mean =
+            sampled.iter().map(|p| p.score as f64).sum::<f64>() / sampled.len().max(1) as f64;
         personas.push(PersonaAnalysis {
             persona: kind,
             states: exploration.states(),
             paths: exploration.paths(),
             outcomes,
             endings,
+            ending_paths: exploration
+                .witnesses
+                .iter()
+                .map(|(id, path)| (id.clone(), path.iter().map(|c| c + 1).collect()))
+                .collect(),
             best,
             worst,
             mean,
@@ -118,8 +122,8 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
 
 fn score_path(library: &Library, start: &Visit, path: &[usize]) -> ScoredPath {
     let visit = replay(start, path);
-    let score = scoring::score(&visit, &library.catalogue, &library.rubric)
-        .expect("explored paths end");
+    let score =
+        scoring::score(&visit, &library.catalogue, &library.rubric).expect("explored paths end");
     let finish = visit.finish().expect("explored paths end");
     ScoredPath {
         choices: path.iter().map(|c| c + 1).collect(),
@@ -129,29 +133,49 @@ fn score_path(library: &Library, start: &Visit, path: &[usize]) -> ScoredPath {
     }
 }
 
-/// The path that takes, at every decision, the reply the debrief prices highest (or lowest).
-fn greedy(library: &Library, start: &Visit, best: bool) -> Vec<usize> {
-    let mut visit = start.clone();
-    while let Some(view) = visit.current() {
-        let step = visit.transcript().len();
-        let mut pick: Option<(i32, usize)> = None;
-        for choice in 0..view.order.len() {
-            let mut trial = visit.clone();
-            trial.choose(choice).expect("offered");
-            let points: i32 = scoring::events(&trial, &library.catalogue, &library.rubric)
-                .iter()
-                .filter(|e| e.step == Some(step))
-                .map(|e| e.points)
-                .sum();
-            let better = pick.is_none_or(|(p, _)| if best { points > p } else { points < p });
-            if better {
-                pick = Some((points, choice));
+/// Partial paths kept at each step of the beam search.
+const BEAM: usize = 48;
+
+/// A beam search through real visits: at each step every reply of the kept visits is tried and
+/// the `BEAM` visits with the most (or fewest) weighted points so far are kept. Returns every
+/// finished path it met.
+fn beam(library: &Library, start: &Visit, best: bool) -> Vec<Vec<usize>> {
+    let weight = |category: &str| {
+        library
+            .rubric
+            .categories
+            .iter()
+            .find(|c| c.id == category)
+            .map_or(0, |c| c.weight as i64)
+    };
+    let points = |visit: &Visit| -> i64 {
+        scoring::events(visit, &library.catalogue, &library.rubric)
+            .iter()
+            .map(|e| e.points as i64 * weight(&e.category))
+            .sum()
+    };
+    let mut finished = Vec::new();
+    let mut frontier = vec![start.clone()];
+    while !frontier.is_empty() {
+        let mut next: Vec<(i64, Visit)> = Vec::new();
+        for visit in &frontier {
+            let Some(view) = visit.current() else {
+                continue;
+            };
+            for choice in 0..view.order.len() {
+                let mut trial = visit.clone();
+                trial.choose(choice).expect("offered");
+                if trial.finish().is_some() {
+                    finished.push(trial.choices());
+                } else {
+                    next.push((points(&trial), trial));
+                }
             }
         }
-        let (_, choice) = pick.expect("a beat offers replies");
-        visit.choose(choice).expect("offered");
+        next.sort_by_key(|(p, _)| if best { -p } else { *p });
+        frontier = next.into_iter().take(BEAM).map(|(_, v)| v).collect();
     }
-    visit.choices()
+    finished
 }
 
 fn warn_about_paths(
@@ -166,8 +190,14 @@ fn warn_about_paths(
         let who = analysis.persona.id();
         if analysis.best.score < 90 {
             warnings.push(Text::new(
-                format!("{who}：找到的最佳路径只有{}分，没有一条路径达到90分。", analysis.best.score),
-                format!("{who}: no path found reaching 90 (the best scores {})", analysis.best.score),
+                format!(
+                    "{who}：找到的最佳路径只有{}分，没有一条路径达到90分。",
+                    analysis.best.score
+                ),
+                format!(
+                    "{who}: no path found reaching 90 (the best scores {})",
+                    analysis.best.score
+                ),
             ));
         }
         for ending in &scenario.endings {
@@ -193,17 +223,30 @@ fn warn_about_paths(
         if beat.choices.len() < 3 {
             continue;
         }
-        let Some(persona) = personas.first().and_then(|p| library.personas.get(&p.persona)) else {
+        let Some(persona) = personas
+            .first()
+            .and_then(|p| library.personas.get(&p.persona))
+        else {
             continue;
         };
         let points = |i: usize| {
             let tags = &beat.choices[i].tags;
-            let own: i32 = tags.iter().filter_map(|t| library.technique(t)).map(|t| t.points).sum();
-            let fit: i32 =
-                persona.reactions.iter().filter(|r| tags.contains(&r.tag)).map(|r| r.points).sum();
+            let own: i32 = tags
+                .iter()
+                .filter_map(|t| library.technique(t))
+                .map(|t| t.points)
+                .sum();
+            let fit: i32 = persona
+                .reactions
+                .iter()
+                .filter(|r| tags.contains(&r.tag))
+                .map(|r| r.points)
+                .sum();
             own + fit
         };
-        let best = (0..beat.choices.len()).max_by_key(|&i| points(i)).expect("choices");
+        let best = (0..beat.choices.len())
+            .max_by_key(|&i| points(i))
+            .expect("choices");
         let longest = (0..beat.choices.len())
             .max_by_key(|&i| beat.choices[i].text.en.chars().count())
             .expect("choices");
@@ -230,11 +273,8 @@ fn warn_about_paths(
                 .filter(|k| k != kind)
                 .filter_map(|k| library.personas.get(&k))
                 .all(|persona| {
-                    let start = Visit::start(
-                        std::sync::Arc::new(scenario.clone()),
-                        persona.clone(),
-                        seed,
-                    );
+                    let start =
+                        Visit::start(std::sync::Arc::new(scenario.clone()), persona.clone(), seed);
                     try_path(&start, &path).is_some_and(|visit| {
                         scoring::score(&visit, &library.catalogue, &library.rubric)
                             .is_some_and(|s| s.total == analysis.best.score)

@@ -40,6 +40,8 @@ pub struct Exploration {
     finished: Vec<usize>,
     /// A reply that leads back to a state already on the path: a loop where no time passes.
     pub loops: Vec<String>,
+    /// The first path found to each ending (choice indices, 0-based).
+    pub witnesses: BTreeMap<String, Vec<usize>>,
 }
 
 impl Exploration {
@@ -76,6 +78,7 @@ impl Exploration {
             beats,
             finished: Vec::new(),
             loops: Vec::new(),
+            witnesses: BTreeMap::new(),
         };
         let start = Key {
             beat: beat_index[scenario.start.as_str()],
@@ -115,6 +118,11 @@ impl Exploration {
             let edge = match moved.to {
                 Target::Ending(id) => {
                     let (ending, outcome) = ending_index[id];
+                    if !exploration.witnesses.contains_key(id) {
+                        // The choices on the stack lead here; each frame has moved past its own.
+                        let path = stack.iter().map(|&(_, c)| c - 1).collect();
+                        exploration.witnesses.insert(id.to_string(), path);
+                    }
                     Edge::End { ending, outcome }
                 }
                 Target::Beat(id) => {
