@@ -129,7 +129,7 @@ fn ron_diagnostic(path: &Path, text: &str, err: &ron::error::SpannedError) -> Di
         line: err.span.start.line,
         col: err.span.start.col,
     };
-    let found_char = char_at(text, at);
+    let found_char = next_char_from(text, at);
     let (pos, message, hint): (Pos, String, Option<String>) = match &err.code {
         Error::ExpectedComma => (
             end_of_previous_token(text, at),
@@ -194,6 +194,20 @@ fn ron_diagnostic(path: &Path, text: &str, err: &ron::error::SpannedError) -> Di
                     .into(),
             ),
         ),
+        Error::ExpectedString => (at, "expected a text in double quotes here".into(), None),
+        Error::ExpectedStringEnd => (
+            at,
+            "a text is not closed: its closing \" is missing".into(),
+            Some("if the file was cut off, restore the rest of it".into()),
+        ),
+        Error::ExpectedInteger => (at, "expected a whole number here".into(), None),
+        Error::ExpectedBoolean => (at, "expected true or false here".into(), None),
+        Error::ExpectedArray => (at, "expected a list in [ … ] here".into(), None),
+        Error::ExpectedOption => (
+            at,
+            "expected a value here (or None)".into(),
+            Some("optional fields may be left out altogether".into()),
+        ),
         Error::IntegerOutOfBounds => (
             at,
             "this number is out of range for the field".into(),
@@ -227,7 +241,9 @@ fn ron_diagnostic(path: &Path, text: &str, err: &ron::error::SpannedError) -> Di
         Error::ExceededRecursionLimit => (
             at,
             "values are nested too deeply".into(),
-            Some("a `(` or `[` is probably never closed".into()),
+            Some(
+                "more than 128 levels of ( and [ are not supported; one may never be closed".into(),
+            ),
         ),
         other => (at, other.to_string(), None),
     };
@@ -245,11 +261,13 @@ fn in_outer(outer: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn char_at(text: &str, at: Pos) -> Option<char> {
+/// The first character at or after `at` that is not a space.
+fn next_char_from(text: &str, at: Pos) -> Option<char> {
     text.lines()
         .nth(at.line.checked_sub(1)?)?
         .chars()
-        .nth(at.col.checked_sub(1)?)
+        .skip(at.col.checked_sub(1)?)
+        .find(|c| !c.is_whitespace())
 }
 
 /// Just after the last token before `at` (skipping spaces and comments): where a missing
