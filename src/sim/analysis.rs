@@ -200,13 +200,14 @@ fn warn_about_paths(
                 ),
             ));
         }
-        for ending in &scenario.endings {
-            if !analysis.endings.contains_key(&ending.id) {
-                warnings.push(Text::new(
-                    format!("{who}：结局“{}”没有任何路径能到达。", ending.id),
-                    format!("{who}: no path reaches ending \"{}\"", ending.id),
-                ));
-            }
+    }
+    // For a mystery customer an ending may belong to one type only; it must suit some type.
+    for ending in &scenario.endings {
+        if !personas.iter().any(|p| p.endings.contains_key(&ending.id)) {
+            warnings.push(Text::new(
+                format!("结局“{}”没有任何路径能到达。", ending.id),
+                format!("no path reaches ending \"{}\"", ending.id),
+            ));
         }
     }
     for (s, scene) in scenario.scenes.iter().enumerate() {
@@ -247,11 +248,14 @@ fn warn_about_paths(
         let best = (0..beat.choices.len())
             .max_by_key(|&i| points(i))
             .expect("choices");
-        let longest = (0..beat.choices.len())
-            .max_by_key(|&i| beat.choices[i].text.en.chars().count())
-            .expect("choices");
+        // Longest in either language: trainees read one or the other.
+        let longest = |text: fn(&crate::i18n::Text) -> &str| {
+            (0..beat.choices.len())
+                .max_by_key(|&i| text(&beat.choices[i].text).chars().count())
+                .expect("choices")
+        };
         judged += 1;
-        if best == longest {
+        if best == longest(|t| &t.zh) || best == longest(|t| &t.en) {
             longest_best += 1;
         }
     }
