@@ -78,6 +78,11 @@ pub enum Command {
         json: bool,
     },
     /// Check scenario, persona, catalogue and rubric files (default: all of them).
+    /// Write a new, valid starting file for a trainer to fill in.
+    New {
+        #[command(subcommand)]
+        what: NewFile,
+    },
     /// Explore every path of scenarios (by id, or files): paths, outcomes, scores, best and
     /// worst paths, what they test, and warnings.
     Analyze {
@@ -97,6 +102,21 @@ pub enum Command {
         json: bool,
     },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum NewFile {
+    /// scenarios/NAME.scenario.ron: two scenes, three beats, the four outcomes.
+    Scenario {
+        /// The scenario id and file name: lowercase letters, digits and underscores.
+        name: String,
+        /// The customer's type.
+        #[arg(long, value_parser = parse_persona, default_value = "analytical")]
+        persona: PersonaKind,
+    },
+}
+
+/// The starting file `new scenario` writes; `{id}` and `{persona}` are filled in.
+const SCENARIO_TEMPLATE: &str = include_str!("../assets/templates/new.scenario.ron");
 
 fn parse_lang(value: &str) -> Result<Lang, String> {
     Lang::parse(value).ok_or_else(|| format!("unknown language \"{value}\": use zh or en"))
@@ -152,6 +172,9 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             *json,
         ),
         Command::Check { paths, json } => check(&root, paths, *json),
+        Command::New {
+            what: NewFile::Scenario { name, persona },
+        } => new_scenario(&root, name, *persona),
         Command::Analyze {
             targets,
             seed,
@@ -425,6 +448,38 @@ fn check(root: &ContentRoot, paths: &[PathBuf], json: bool) -> Result<ExitCode, 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn new_scenario(root: &ContentRoot, name: &str, persona: PersonaKind) -> Result<ExitCode, String> {
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid {
+        return Err(format!(
+            "\"{name}\" cannot be a scenario id: use lowercase letters, digits and underscores, \
+             e.g. driver_first_visit"
+        ));
+    }
+    let path = root.scenarios().join(format!("{name}.scenario.ron"));
+    if path.exists() {
+        return Err(format!(
+            "{} already exists; choose another name or edit that file",
+            path.display()
+        ));
+    }
+    let kind = format!("{persona:?}");
+    let text = SCENARIO_TEMPLATE
+        .replace("{id}", name)
+        .replace("{persona}", &kind);
+    std::fs::create_dir_all(root.scenarios())
+        .and_then(|()| std::fs::write(&path, text))
+        .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    println!("wrote {}", path.display());
+    println!("next: edit it (docs/authoring.md explains every field), then");
+    println!("  salesdojo check {}", path.display());
+    println!("  salesdojo play --scenario {name} --choices 1,1,1");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn analyze(

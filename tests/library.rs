@@ -534,3 +534,30 @@ fn the_library_covers_every_persona_scene_kind_and_drill() {
     assert!(mysteries >= 2, "{mysteries} mystery customers");
     assert!(library.scenarios.keys().filter(|id| is_drill(id)).count() >= 4);
 }
+
+#[test]
+fn analyze_finds_a_best_path_as_good_as_the_pinned_one() {
+    // The scenarios whose state spaces are small enough for a debug build; the benchmark
+    // (docs/benchmarks.md) times the whole library in release.
+    const QUICK: &[&str] = &[
+        "drill_advance_close",
+        "drill_praise_observe",
+        "drill_price_objection",
+        "drill_spin_implication",
+        "amiable_black_three_minutes",
+        "amiable_competitor_temptation",
+    ];
+    let library = library();
+    for pinned in LIBRARY.iter().filter(|p| QUICK.contains(&p.id)) {
+        let scenario = library.scenario(pinned.id).unwrap();
+        let analysis = salesdojo::sim::analysis::analyze(&library, scenario, 1);
+        let (_, pinned_score) = play(&library, pinned.id, None, pinned.best[0].1);
+        let found = &analysis.personas[0].best;
+        assert_eq!(
+            found.score, pinned_score.total,
+            "{}: analyze found {:?}",
+            pinned.id, found.choices
+        );
+        assert!(analysis.personas[0].paths > 1);
+    }
+}

@@ -1,0 +1,146 @@
+//! The trainer's commands beyond `check`: `new scenario` writes a starting file that is valid as
+//! it stands, and `analyze` explores every path and warns about what a trainer must fix.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::root_with;
+
+fn salesdojo(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn analyze_json(root: &Path, id: &str) -> serde_json::Value {
+    let output = salesdojo(root, &["analyze", id, "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let reports: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    reports[0].clone()
+}
+
+#[test]
+fn new_scenario_writes_a_file_that_checks_plays_and_analyzes_clean() {
+    let root = root_with(&[]);
+    let output = salesdojo(
+        root.path(),
+        &["new", "scenario", "first_visit", "--persona", "driver"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let file = root.path().join("scenarios/first_visit.scenario.ron");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("id: \"first_visit\"") && text.contains("Fixed(Driver)"));
+
+    let check = salesdojo(root.path(), &["check", "--json"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "[]");
+
+    let report = analyze_json(root.path(), "first_visit");
+    assert_eq!(report["warnings"], serde_json::json!([]));
+    let driver = &report["personas"][0];
+    assert!(driver["best"]["score"].as_u64().unwrap() >= 90);
+    // All four outcomes can be reached from the starting file.
+    assert_eq!(driver["outcomes"].as_object().unwrap().len(), 4);
+}
+
+#[test]
+fn new_scenario_never_overwrites_and_rejects_a_bad_name() {
+    let root = root_with(&[]);
+    assert!(
+        salesdojo(root.path(), &["new", "scenario", "mine"])
+            .status
+            .success()
+    );
+    let again = salesdojo(root.path(), &["new", "scenario", "mine"]);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    let bad = salesdojo(root.path(), &["new", "scenario", "My Visit"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("lowercase letters, digits and underscores"));
+}
+
+#[test]
+fn analyze_counts_paths_and_outcomes_and_names_the_best_path() {
+    let root = root_with(&[]);
+    salesdojo(
+        root.path(),
+        &["new", "scenario", "small", "--persona", "amiable"],
+    );
+    let report = analyze_json(root.path(), "small");
+    let amiable = &report["personas"][0];
+    assert_eq!(amiable["persona"], "Amiable");
+    // 2 openings × 2 questions × 3 closes = 12 paths.
+    assert_eq!(amiable["paths"], 12);
+    let outcomes = amiable["outcomes"].as_object().unwrap();
+    let total: u64 = outcomes.values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(total, 12);
+    assert_eq!(amiable["best"]["choices"], serde_json::json!([1, 1, 1]));
+    assert!(
+        report["can_test"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("spin.problem"))
+    );
+    let endings = amiable["ending_paths"].as_object().unwrap();
+    assert_eq!(endings.len(), 4, "a path to each ending: {endings:?}");
+}
+
+#[test]
+fn analyze_warns_about_a_scenario_nobody_can_win_and_a_scene_nobody_reaches() {
+    let root = root_with(&[]);
+    salesdojo(
+        root.path(),
+        &["new", "scenario", "flawed", "--persona", "analytical"],
+    );
+    let file = root.path().join("scenarios/flawed.scenario.ron");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        // The only good question becomes a vague answer: no path can reach 90.
+        .replace("[\"spin.problem\"]", "[\"mistake.vague_answer\"]")
+        // A scene nobody is sent to.
+        .replace(
+            "    ],\n    // The four outcomes",
+            "        Scene(id: \"lost\", kind: Objection, title: (zh: \"没人来\", en: \"Nobody comes\"), beats: [\n            Beat(id: \"alone\", says: [(zh: \"嗯？\", en: \"Hm?\")], choices: [\n                Choice(text: (zh: \"好\", en: \"Yes\"), tags: [\"objection.kinds\"], next: End(\"order\")),\n                Choice(text: (zh: \"不\", en: \"No\"), next: End(\"shown_out\")),\n            ]),\n        ]),\n    ],\n    // The four outcomes",
+        );
+    std::fs::write(&file, text).unwrap();
+    let report = analyze_json(root.path(), "flawed");
+    let warnings: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["en"].as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("no path found reaching 90")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("every path skips scene \"lost\"")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn analyze_reports_an_unknown_id_clearly() {
+    let root = root_with(&[]);
+    let output = salesdojo(root.path(), &["analyze", "nothing_here"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("no scenario with id \"nothing_here\""));
+}
