@@ -1,9 +1,9 @@
 //! The game window: the root only composes plugins.
 
 use bevy::prelude::*;
-use bevy::winit::WinitSettings;
+use bevy::winit::{EventLoopProxyWrapper, WinitSettings, WinitUserEvent};
 
-use crate::engine::{ContentSourcesPlugin, EnginePlugin, asset_plugin};
+use crate::engine::{ContentSourcesPlugin, ContentWake, EnginePlugin, asset_plugin};
 use crate::i18n::Lang;
 use crate::paths::ContentRoot;
 use crate::ui::UiPlugin;
@@ -25,6 +25,11 @@ pub fn run(root: ContentRoot, lang: Lang, tour: Option<TourPlan>) -> AppExit {
         EnginePlugin,
         UiPlugin { lang },
     ));
+    // Wake the reactive window when a content file changes, so a saved edit shows at once.
+    let proxy = (**app.world().resource::<EventLoopProxyWrapper>()).clone();
+    app.insert_resource(ContentWake(std::sync::Arc::new(move || {
+        let _ = proxy.send_event(WinitUserEvent::WakeUp);
+    })));
     match tour {
         // The tour drives itself, so it cannot wait for input like the reactive game does.
         Some(plan) => {

@@ -224,8 +224,8 @@ fn load(root: &ContentRoot) -> Library {
     let errors = library.errors().count();
     if errors > 0 {
         eprintln!(
-            "warning: {errors} problem(s) in the content files; broken files are left out \
-             (run `salesdojo check` for details)"
+            "note: {errors} error(s) in the content files; a scenario with errors cannot be \
+             played (run `salesdojo check` for details)"
         );
     }
     library
@@ -308,7 +308,18 @@ fn play(
     let library = load(root);
     let mut visit = Visit::begin(&library, scenario, seed, persona).map_err(|err| {
         let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
-        format!("{err}\nplayable scenarios: {}", known.join(", "))
+        let broken: std::collections::BTreeSet<String> = library
+            .errors()
+            .map(|d| d.file.display().to_string())
+            .collect();
+        let mut message = format!("{err}\nplayable scenarios: {}", known.join(", "));
+        if !broken.is_empty() {
+            message.push_str(&format!(
+                "\nfiles with errors (perhaps the one you mean): {}",
+                broken.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        message
     })?;
     for (step, &number) in choices.iter().enumerate() {
         if let Some((kind, _)) = guess.filter(|&(_, after)| after == step) {

@@ -73,3 +73,19 @@ fn edits_on_disk_reach_the_running_app_and_broken_edits_keep_the_last_good_versi
         !l.has_errors() && title(l).starts_with("First visit")
     });
 }
+
+#[test]
+fn a_scenario_file_created_while_the_app_runs_becomes_playable() {
+    let root = root_with(&[]);
+    let mut app = headless_app(&ContentRoot {
+        root: root.path().to_path_buf(),
+    });
+    update_until(&mut app, "first load", |l| l.scenarios.is_empty());
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(
+        root.path().join("scenarios/new.scenario.ron"),
+        shipped_scenario(),
+    )
+    .unwrap();
+    update_until(&mut app, "the new scenario", |l| l.scenario(ID).is_some());
+}

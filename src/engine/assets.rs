@@ -49,8 +49,11 @@ impl Plugin for ContentPlugin {
             .register_asset_loader(ContentFileLoader { root })
             .init_resource::<ContentLibrary>()
             .init_resource::<LastGood>()
-            .add_systems(Startup, load_content)
-            .add_systems(PreUpdate, rebuild_library.in_set(ContentSet));
+            .add_systems(Startup, (load_content, watch_content).chain())
+            .add_systems(
+                PreUpdate,
+                (load_new_files, rebuild_library).chain().in_set(ContentSet),
+            );
     }
 }
 
@@ -110,9 +113,24 @@ impl ContentLibrary {
     }
 }
 
-/// The content files being loaded (holding the handles keeps them loaded and watched).
+/// The content files being loaded (holding the handles keeps them loaded and watched), by asset
+/// path.
 #[derive(Resource)]
-struct ContentHandles(Vec<Handle<ContentFile>>);
+struct ContentHandles(HashMap<String, Handle<ContentFile>>);
+
+/// Called whenever a content file changes on disk. The windowed game sets it to wake its
+/// reactive event loop, which otherwise sleeps until the next input, so a saved edit (or its
+/// diagnostics) shows at once.
+#[derive(Resource, Clone)]
+pub struct ContentWake(pub Arc<dyn Fn() + Send + Sync>);
+
+/// Watches the content folders for files created after start, which Bevy's watcher (it only
+/// reloads files already loaded) would miss.
+#[derive(Resource)]
+struct ContentWatch {
+    _watcher: notify::RecommendedWatcher,
+    changed: std::sync::Mutex<std::sync::mpsc::Receiver<PathBuf>>,
+}
 
 /// The last version of each file that was free of errors, used while an edit is broken.
 #[derive(Resource, Default)]
@@ -121,7 +139,7 @@ struct LastGood(HashMap<PathBuf, ParsedFile>);
 /// Loads every content file of the sources. Files are listed the way the command line lists
 /// them, so other files in the folders (a README) are left alone.
 fn load_content(mut commands: Commands, assets: Res<AssetServer>, root: Res<Root>) {
-    let mut handles = Vec::new();
+    let mut handles = HashMap::new();
     for source in SOURCES {
         let folder = root.0.absolute().join(source);
         let files = content_files(std::slice::from_ref(&folder)).unwrap_or_else(|diagnostic| {
@@ -129,13 +147,92 @@ fn load_content(mut commands: Commands, assets: Res<AssetServer>, root: Res<Root
             Vec::new()
         });
         for file in files {
-            if let Ok(relative) = file.strip_prefix(&folder) {
-                let relative = relative.to_string_lossy().replace('\\', "/");
-                handles.push(assets.load(format!("{source}://{relative}")));
+            if let Some(path) = asset_path(&root.0, &file) {
+                handles.insert(path.clone(), assets.load(path));
             }
         }
     }
     commands.insert_resource(ContentHandles(handles));
+}
+
+/// `scenarios://sub/x.scenario.ron` for a file inside a content folder.
+fn asset_path(root: &ContentRoot, file: &Path) -> Option<String> {
+    SOURCES.iter().find_map(|source| {
+        let relative = file.strip_prefix(root.absolute().join(source)).ok()?;
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        Some(format!("{source}://{relative}"))
+    })
+}
+
+fn watch_content(mut commands: Commands, root: Res<Root>, wake: Option<Res<ContentWake>>) {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let (send, changed) = std::sync::mpsc::channel();
+    let wake = wake.map(|w| w.0.clone());
+    let handler = move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else {
+            return;
+        };
+        if !matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+        ) {
+            return;
+        }
+        for path in event.paths {
+            let _ = send.send(path);
+        }
+        if let Some(wake) = wake.clone() {
+            // Bevy's own watcher waits 300 ms for an editor to finish saving, then the file
+            // loads in the background: wake now and a few times after, so each step is seen.
+            std::thread::spawn(move || {
+                for wait in [0, 500, 500, 1000] {
+                    std::thread::sleep(std::time::Duration::from_millis(wait));
+                    wake();
+                }
+            });
+        }
+    };
+    let mut watcher = match notify::recommended_watcher(handler) {
+        Ok(watcher) => watcher,
+        Err(err) => {
+            warn!("content changes will not show until restart: {err}");
+            return;
+        }
+    };
+    for source in SOURCES {
+        let folder = root.0.absolute().join(source);
+        if let Err(err) = watcher.watch(&folder, RecursiveMode::Recursive) {
+            warn!("not watching {}: {err}", folder.display());
+        }
+    }
+    commands.insert_resource(ContentWatch {
+        _watcher: watcher,
+        changed: std::sync::Mutex::new(changed),
+    });
+}
+
+/// Starts loading content files that appeared after start; Bevy reloads the known ones itself.
+fn load_new_files(
+    watch: Option<Res<ContentWatch>>,
+    root: Res<Root>,
+    assets: Res<AssetServer>,
+    mut handles: Option<ResMut<ContentHandles>>,
+) {
+    let (Some(watch), Some(handles)) = (watch, handles.as_mut()) else {
+        return;
+    };
+    let Ok(changed) = watch.changed.lock() else {
+        return;
+    };
+    for file in changed.try_iter() {
+        let content = file.extension().is_some_and(|e| e == "ron") && file.is_file();
+        if let Some(path) = asset_path(&root.0, &file).filter(|_| content)
+            && !handles.0.contains_key(&path)
+        {
+            info!("new content file {path}");
+            handles.0.insert(path.clone(), assets.load(path));
+        }
+    }
 }
 
 fn rebuild_library(
@@ -150,7 +247,7 @@ fn rebuild_library(
     let Some(handles) = handles else {
         return;
     };
-    let loaded = handles.0.iter().all(|handle| assets.is_loaded(handle));
+    let loaded = handles.0.values().all(|handle| assets.is_loaded(handle));
     if !loaded || (!touched && library.0.is_some()) {
         return;
     }

@@ -7,7 +7,7 @@ pub mod visit;
 use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 
-pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin};
+pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, ContentWake};
 pub use visit::{
     ActiveVisit, ChooseReply, NotePersona, StartVisit, VisitEnded, VisitPlugin, VisitRejected,
     VisitSet,

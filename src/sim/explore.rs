@@ -68,7 +68,7 @@ impl Exploration {
                     .endings
                     .iter()
                     .find(|e| &e.id == id)
-                    .map_or_else(|| builtin_outcome(id), |e| counted_outcome(e));
+                    .map_or_else(|| builtin_outcome(id), counted_outcome);
                 (id.clone(), (i, outcome))
             })
             .collect();

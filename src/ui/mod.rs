@@ -3,6 +3,7 @@
 
 mod briefing;
 mod debrief;
+mod problems;
 mod scenarios;
 mod title;
 pub mod tour;
@@ -42,6 +43,7 @@ impl Plugin for UiPlugin {
                 briefing::plugin,
                 visit::plugin,
                 debrief::plugin,
+                problems::plugin,
             ));
     }
 }

@@ -71,8 +71,8 @@ fn draw(
                                 "{errors} {}",
                                 tr(
                                     lang,
-                                    "个内容错误：出错的文件暂不可用（运行 salesdojo check 查看）",
-                                    "content errors: broken files are left out (run salesdojo check)"
+                                    "个内容错误：出错的文件继续使用上一次正确的版本，详见右下角",
+                                    "content errors: broken files keep their last good version (see the list)"
                                 )
                             ))
                             .color(palette::BAD),
