@@ -77,7 +77,6 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check scenario, persona, catalogue and rubric files (default: all of them).
     /// Write a new, valid starting file for a trainer to fill in.
     New {
         #[command(subcommand)]
@@ -91,9 +90,11 @@ pub enum Command {
         /// The seed that draws the customer's starting mood.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Print JSON instead of a report.
         #[arg(long)]
         json: bool,
     },
+    /// Check scenario, persona, catalogue and rubric files (default: all of them).
     Check {
         /// Files or folders to check.
         paths: Vec<PathBuf>,
@@ -487,7 +488,7 @@ fn new_scenario(root: &ContentRoot, name: &str, persona: PersonaKind) -> Result<
         .and_then(|()| std::fs::write(&path, text))
         .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
     println!("wrote {}", path.display());
-    println!("next: edit it (docs/authoring.md explains every field), then");
+    println!("next: edit it (the authoring guide, docs/authoring.md, explains every field), then");
     println!("  salesdojo check {}", path.display());
     println!("  salesdojo play --scenario {name} --choices 1,1,1");
     Ok(ExitCode::SUCCESS)
@@ -561,11 +562,13 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
             .outcomes
             .iter()
             .map(|(outcome, n)| {
-                format!(
-                    "{} {:.1}%",
-                    crate::i18n::outcome_name(*outcome, lang),
-                    *n as f64 * 100.0 / p.paths.max(1) as f64
-                )
+                let share = *n as f64 * 100.0 / p.paths.max(1) as f64;
+                let share = if share > 0.0 && share < 0.1 {
+                    "<0.1".to_string()
+                } else {
+                    format!("{share:.1}")
+                };
+                format!("{} {share}%", crate::i18n::outcome_name(*outcome, lang))
             })
             .collect();
         println!(
@@ -588,7 +591,11 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
             let choices: Vec<String> = path.iter().map(ToString::to_string).collect();
             println!(
                 "    {} {ending}: {}",
-                tr(lang, "到达结局", "reaches"),
+                tr(
+                    lang,
+                    "到达结局（种子决定初始心态）",
+                    "reaches (with this seed)"
+                ),
                 choices.join(",")
             );
         }

@@ -144,7 +144,7 @@ const CORPUS: &[Case] = &[
     case(
         "chinese_quotes.scenario.ron",
         "error",
-        (7, 8),
+        (7, 9),
         "straight double quote",
         Some("Chinese quotation marks"),
     ),

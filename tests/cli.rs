@@ -249,11 +249,27 @@ fn a_broken_scenario_file_is_reported_by_check_and_play() {
     let root_arg = root.path().to_str().unwrap();
     let check = salesdojo(&["check", "--root", root_arg]);
     let (line, col) = position_of(&text, "Goto(\"obsrve\")");
+    // rustc-style: the message, where, the line with a marker under the mistake, the hint.
     assert_clear_failure(
         &check,
-        &format!("broken.scenario.ron:{line}:{col}: error: Goto(\"obsrve\")"),
+        "error: Goto(\"obsrve\"): there is no beat with this id",
     );
-    assert!(stderr(&check).contains("did you mean \"observe\"?"));
+    let report = stderr(&check);
+    assert!(
+        report.contains(&format!("broken.scenario.ron:{line}:{col}")),
+        "{report}"
+    );
+    let source_line = text.lines().nth(line - 1).unwrap();
+    assert!(
+        report.contains(&format!("{line} │ {source_line}")),
+        "{report}"
+    );
+    assert!(
+        report.contains("hint: did you mean \"observe\"?"),
+        "{report}"
+    );
+    // The play error names the broken file too.
+    let play_text = |output: &std::process::Output| stderr(output);
     let play = salesdojo(&[
         "play",
         "--root",
@@ -266,9 +282,10 @@ fn a_broken_scenario_file_is_reported_by_check_and_play() {
     ]);
     assert_clear_failure(&play, "no scenario with id \"broken_visit\"");
     assert!(
-        stderr(&play).contains("salesdojo check"),
-        "points to check: {}",
-        stderr(&play)
+        play_text(&play).contains("salesdojo check")
+            && play_text(&play).contains("broken.scenario.ron"),
+        "points to check and the file: {}",
+        play_text(&play)
     );
 }
 

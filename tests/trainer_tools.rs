@@ -45,7 +45,10 @@ fn new_scenario_writes_a_file_that_checks_plays_and_analyzes_clean() {
     assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "[]");
 
     let report = analyze_json(root.path(), "first_visit");
-    assert_eq!(report["warnings"], serde_json::json!([]));
+    // The only warning: a starting file is short, and analyze reminds the trainer to grow it.
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0]["en"].as_str().unwrap().contains("only 3 decisions"));
     let driver = &report["personas"][0];
     assert!(driver["best"]["score"].as_u64().unwrap() >= 90);
     // All four outcomes can be reached from the starting file.

@@ -58,36 +58,52 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// The rustc-style block: location, message, the source line with a marker, the hint.
+    /// The rustc-style report: message, location, the source line with a marker, the hint.
     pub fn render(&self, source: Option<&str>) -> String {
-        let mut out = format!("{self}\n");
-        if let Some(line) = source.and_then(|text| text.lines().nth(self.line.saturating_sub(1))) {
-            let number = self.line.to_string();
-            let gutter = " ".repeat(number.len());
-            let marker_at: usize = line
-                .chars()
-                .take(self.col.saturating_sub(1))
-                .map(display_width)
-                .sum();
-            out.push_str(&format!("{gutter} |\n{number} | {line}\n{gutter} | "));
-            out.push_str(&" ".repeat(marker_at));
-            out.push_str("^\n");
+        use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+        use codespan_reporting::files::SimpleFile;
+        use codespan_reporting::term::{self, Config};
+
+        let Some((text, span)) = source.and_then(|t| Some((t, span_at(t, self.line, self.col)?)))
+        else {
+            // Without the text to show, the one-line form still says where.
+            let hint = self.hint.as_ref().map(|h| format!("\n  = hint: {h}"));
+            return format!("{self}{}\n", hint.unwrap_or_default());
+        };
+        let report = match self.severity {
+            Severity::Error => Report::error(),
+            Severity::Warning => Report::warning(),
         }
-        if let Some(hint) = &self.hint {
-            out.push_str(&format!("  = hint: {hint}\n"));
+        .with_message(&self.message)
+        .with_labels(vec![Label::primary((), span)])
+        .with_notes(self.hint.iter().map(|h| format!("hint: {h}")).collect());
+        let file = SimpleFile::new(self.file.display().to_string(), text);
+        let mut out = term::termcolor::NoColor::new(Vec::new());
+        match term::emit(&mut out, &Config::default(), &file, &report) {
+            Ok(()) => String::from_utf8_lossy(&out.into_inner()).into_owned(),
+            Err(_) => format!("{self}\n"),
         }
-        out
     }
 }
 
-/// Terminal columns a character takes: CJK characters are two wide.
-fn display_width(c: char) -> usize {
-    match c as u32 {
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFF60 => {
-            2
-        }
-        _ => 1,
-    }
+/// The byte range of the character at a 1-based line and column (columns count characters),
+/// or an empty range at the end of a shorter line.
+fn span_at(text: &str, line: usize, col: usize) -> Option<std::ops::Range<usize>> {
+    let start_of_line: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let content = text
+        .get(start_of_line..)?
+        .split('\n')
+        .next()
+        .unwrap_or_default();
+    let content = content.strip_suffix('\r').unwrap_or(content);
+    Some(match content.char_indices().nth(col.checked_sub(1)?) {
+        Some((at, c)) => start_of_line + at..start_of_line + at + c.len_utf8(),
+        None => start_of_line + content.len()..start_of_line + content.len(),
+    })
 }
 
 impl fmt::Display for Diagnostic {

@@ -186,7 +186,7 @@ fn ron_diagnostic(path: &Path, text: &str, err: &ron::error::SpannedError) -> Di
             )
         }
         Error::ExpectedString if matches!(found_char, Some('“' | '”' | '‘' | '’')) => (
-            at,
+            next_char_pos(text, at),
             "a text must start with a straight double quote \"".into(),
             Some(
                 "Chinese quotation marks “ ” are fine inside a text, but the text itself is \
@@ -259,6 +259,23 @@ fn in_outer(outer: &Option<String>) -> String {
         .as_ref()
         .map(|o| format!(" in {o}"))
         .unwrap_or_default()
+}
+
+/// Where the first character at or after `at` that is not a space sits.
+fn next_char_pos(text: &str, at: Pos) -> Pos {
+    let skipped = text
+        .lines()
+        .nth(at.line.saturating_sub(1))
+        .map_or(0, |line| {
+            line.chars()
+                .skip(at.col.saturating_sub(1))
+                .take_while(|c| c.is_whitespace())
+                .count()
+        });
+    Pos {
+        line: at.line,
+        col: at.col + skipped,
+    }
 }
 
 /// The first character at or after `at` that is not a space.

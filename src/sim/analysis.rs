@@ -63,12 +63,19 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
     let mut warnings = Vec::new();
     let mut personas = Vec::new();
     let mut reached = BTreeSet::new();
+    let mut no_way_to_leave = BTreeSet::new();
     for &kind in &pool {
         let Some(persona) = library.personas.get(&kind) else {
             continue;
         };
         let exploration = Exploration::new(scenario, persona, seed);
         reached.extend(exploration.reached_beats());
+        no_way_to_leave.extend(beats_without_a_way_to_leave(
+            library,
+            scenario,
+            persona,
+            &exploration,
+        ));
         for beat in exploration.loops.iter().collect::<BTreeSet<_>>() {
             warnings.push(Text::new(
                 format!("节拍“{beat}”有一个不耗时间的回答会绕回原处，形成死循环。"),
@@ -110,6 +117,19 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
         });
     }
     warn_about_paths(library, scenario, seed, &personas, &reached, &mut warnings);
+    if !no_way_to_leave.is_empty() {
+        let beats: Vec<&str> = no_way_to_leave.iter().map(String::as_str).collect();
+        warnings.push(Text::new(
+            format!(
+                "客户在这些节点可能露出不耐烦的信号，但这里和下一步都没有收尾告辞的回答，学员无从照“见信号就告辞”去做：{}",
+                beats.join("、")
+            ),
+            format!(
+                "the customer can show impatience at {}, but neither that beat nor the next offers a reply that wraps up, so the trainee cannot leave on the cue",
+                beats.join(", ")
+            ),
+        ));
+    }
     let (can_test, cannot_test) = coverage(library, scenario, &reached);
     Analysis {
         scenario: scenario.id.clone(),
@@ -118,6 +138,38 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
         cannot_test,
         warnings,
     }
+}
+
+/// Beats where a low cue on the meter of a `LeaveOnCue` rule can show while no reply there, or
+/// at a beat one reply away, carries the rule's wrap-up tags.
+fn beats_without_a_way_to_leave(
+    library: &Library,
+    scenario: &Scenario,
+    persona: &crate::content::Persona,
+    exploration: &Exploration,
+) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for rule in &library.rubric.rules {
+        let Check::LeaveOnCue { meter, leave, .. } = &rule.check else {
+            continue;
+        };
+        let beat = |(s, b): (usize, usize)| &scenario.scenes[s].beats[b];
+        let can_leave = |place: (usize, usize)| {
+            beat(place).choices.iter().any(|c| {
+                c.tags
+                    .iter()
+                    .any(|t| leave.iter().any(|p| tag_matches(p, t)))
+            })
+        };
+        for (place, mood, next) in exploration.states_visited() {
+            let cue = super::showing_cue(persona, mood);
+            let low = cue.is_some_and(|c| c.meter == *meter && c.below.is_some());
+            if low && !can_leave(place) && !next.iter().any(|&n| can_leave(n)) {
+                found.insert(beat(place).id.clone());
+            }
+        }
+    }
+    found
 }
 
 fn score_path(library: &Library, start: &Visit, path: &[usize]) -> ScoredPath {
@@ -188,6 +240,23 @@ fn warn_about_paths(
 ) {
     for analysis in personas {
         let who = analysis.persona.id();
+        let needed = if scenario.id.starts_with("drill_") {
+            5
+        } else {
+            12
+        };
+        if analysis.best.choices.len() < needed {
+            warnings.push(Text::new(
+                format!(
+                    "{who}：最佳路径只有{}个决策；完整场景至少要12个，专项练习（id以drill_开头）至少5个。",
+                    analysis.best.choices.len()
+                ),
+                format!(
+                    "{who}: the best path has only {} decisions; a full scenario needs at least 12, a drill (id starting drill_) at least 5",
+                    analysis.best.choices.len()
+                ),
+            ));
+        }
         if analysis.best.score < 90 {
             warnings.push(Text::new(
                 format!(
@@ -220,6 +289,7 @@ fn warn_about_paths(
     }
     // A giveaway: the best-scoring reply is also the longest, beat after beat.
     let (mut longest_best, mut judged) = (0, 0);
+    let mut giveaways = Vec::new();
     for beat in scenario.scenes.iter().flat_map(|s| &s.beats) {
         if beat.choices.len() < 3 {
             continue;
@@ -257,12 +327,19 @@ fn warn_about_paths(
         judged += 1;
         if best == longest(|t| &t.zh) || best == longest(|t| &t.en) {
             longest_best += 1;
+            giveaways.push(beat.id.as_str());
         }
     }
     if judged >= 4 && longest_best * 2 > judged {
         warnings.push(Text::new(
-            format!("在{judged}个节拍中有{longest_best}个，得分最高的回答也是最长的：学员可能靠长度猜答案。"),
-            format!("the best reply is also the longest at {longest_best} of {judged} beats: trainees can guess by length"),
+            format!(
+                "在{judged}个节点中有{longest_best}个（{}），得分最高的回答也是中文或英文里最长的：学员可能靠长度猜答案。请控制在一半以下。",
+                giveaways.join("、")
+            ),
+            format!(
+                "the best reply is also the longest (in Chinese or English) at {longest_best} of {judged} beats ({}): trainees can guess by length; keep it under half",
+                giveaways.join(", ")
+            ),
         ));
     }
     // The customer's type should matter: the same replies should not score the same for all.

@@ -199,6 +199,27 @@ impl Exploration {
         (outcomes, endings)
     }
 
+    /// Every state explored: its beat (scene, beat), the mood there, and the beats its replies
+    /// lead to.
+    pub fn states_visited(
+        &self,
+    ) -> Vec<((usize, usize), crate::content::Mood, Vec<(usize, usize)>)> {
+        self.nodes
+            .iter()
+            .map(|node| {
+                let next = node
+                    .edges
+                    .iter()
+                    .filter_map(|edge| match *edge {
+                        Edge::To(child) => Some(self.beats[self.nodes[child].key.beat]),
+                        Edge::End { .. } => None,
+                    })
+                    .collect();
+                (self.beats[node.key.beat], node.key.at.mood, next)
+            })
+            .collect()
+    }
+
     /// The beats some path passes through, by (scene, beat) position.
     pub fn reached_beats(&self) -> BTreeSet<(usize, usize)> {
         self.nodes.iter().map(|n| self.beats[n.key.beat]).collect()

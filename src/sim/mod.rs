@@ -363,16 +363,7 @@ impl Visit {
 
     /// The first of the persona's cues that the current mood shows.
     fn cue(&mut self) -> Option<(Text, CueSignal)> {
-        let mood = self.mood;
-        let showing = |cue: &&Cue| {
-            let value = match cue.meter {
-                Meter::Trust => mood.trust,
-                Meter::Interest => mood.interest,
-                Meter::Patience => mood.patience,
-            };
-            cue.below.is_none_or(|b| value < b) && cue.at_least.is_none_or(|a| value >= a)
-        };
-        let cue = self.persona.cues.iter().find(showing)?;
+        let cue = showing_cue(&self.persona, self.mood)?;
         if cue.text.is_empty() {
             return None;
         }
@@ -405,6 +396,18 @@ impl Visit {
             minute: self.minute,
         }
     }
+}
+
+/// The cue a customer in this mood shows: the first of the persona's cues that matches.
+pub fn showing_cue(persona: &Persona, mood: Mood) -> Option<&Cue> {
+    persona.cues.iter().find(|cue| {
+        let value = match cue.meter {
+            Meter::Trust => mood.trust,
+            Meter::Interest => mood.interest,
+            Meter::Patience => mood.patience,
+        };
+        cue.below.is_none_or(|b| value < b) && cue.at_least.is_none_or(|a| value >= a)
+    })
 }
 
 /// The persona's baseline moved by up to its spread, drawn from a stream of its own so the

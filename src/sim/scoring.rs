@@ -563,7 +563,9 @@ pub fn decisions(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<D
                     best = Some((reply, priced));
                 }
             }
-            let best = best.filter(|(_, b)| b.weighted > chosen.weighted);
+            // A better reply is one that earns more, as the trainee sees the points.
+            let best =
+                best.filter(|(_, b)| b.weighted > chosen.weighted && b.points > chosen.points);
             let missed = best
                 .as_ref()
                 .map_or(0, |(_, b)| (b.weighted - chosen.weighted_gain).max(0));
