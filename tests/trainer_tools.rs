@@ -48,7 +48,12 @@ fn new_scenario_writes_a_file_that_checks_plays_and_analyzes_clean() {
     // The only warning: a starting file is short, and analyze reminds the trainer to grow it.
     let warnings = report["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0]["en"].as_str().unwrap().contains("only 3 decisions"));
+    assert!(
+        warnings[0]["en"]
+            .as_str()
+            .unwrap()
+            .contains("only 3 decisions")
+    );
     let driver = &report["personas"][0];
     assert!(driver["best"]["score"].as_u64().unwrap() >= 90);
     // All four outcomes can be reached from the starting file.

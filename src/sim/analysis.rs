@@ -161,11 +161,11 @@ fn beats_without_a_way_to_leave(
                     .any(|t| leave.iter().any(|p| tag_matches(p, t)))
             })
         };
-        for (place, mood, next) in exploration.states_visited() {
-            let cue = super::showing_cue(persona, mood);
+        for state in exploration.states_visited() {
+            let cue = super::showing_cue(persona, state.mood);
             let low = cue.is_some_and(|c| c.meter == *meter && c.below.is_some());
-            if low && !can_leave(place) && !next.iter().any(|&n| can_leave(n)) {
-                found.insert(beat(place).id.clone());
+            if low && !can_leave(state.beat) && !state.next.iter().any(|&n| can_leave(n)) {
+                found.insert(beat(state.beat).id.clone());
             }
         }
     }

@@ -30,6 +30,13 @@ struct Node {
     paths: u128,
 }
 
+/// One explored state, with beats as (scene, beat) positions.
+pub struct VisitedState {
+    pub beat: (usize, usize),
+    pub mood: crate::content::Mood,
+    pub next: Vec<(usize, usize)>,
+}
+
 /// The state graph of one scenario against one persona, from one starting mood.
 pub struct Exploration {
     nodes: Vec<Node>,
@@ -199,11 +206,8 @@ impl Exploration {
         (outcomes, endings)
     }
 
-    /// Every state explored: its beat (scene, beat), the mood there, and the beats its replies
-    /// lead to.
-    pub fn states_visited(
-        &self,
-    ) -> Vec<((usize, usize), crate::content::Mood, Vec<(usize, usize)>)> {
+    /// Every state explored: its beat, the mood there, and the beats its replies lead to.
+    pub fn states_visited(&self) -> Vec<VisitedState> {
         self.nodes
             .iter()
             .map(|node| {
@@ -215,7 +219,11 @@ impl Exploration {
                         Edge::End { .. } => None,
                     })
                     .collect();
-                (self.beats[node.key.beat], node.key.at.mood, next)
+                VisitedState {
+                    beat: self.beats[node.key.beat],
+                    mood: node.key.at.mood,
+                    next,
+                }
             })
             .collect()
     }
