@@ -127,6 +127,17 @@ fn fixture(moves: &[Move], outcome: Outcome, commitment: Option<&str>) -> Scenar
     }
 }
 
+/// Plays the given choice (0: the move, 1: the filler) at each beat.
+fn play_picks(moves: &[Move], persona: PersonaKind, picks: &[usize]) -> Visit {
+    let scenario = Arc::new(fixture(moves, Outcome::Advance, Some("a demo")));
+    let mut visit = Visit::start(scenario, seeds().personas[&persona].clone(), 7);
+    for &pick in picks {
+        visit.choose(pick).unwrap();
+    }
+    assert!(visit.finish().is_some(), "the fixture visit should be over");
+    visit
+}
+
 /// Plays choice 1 at every beat against `persona`, noting a persona guess when asked.
 fn play(moves: &[Move], persona: PersonaKind, guess: Option<(PersonaKind, usize)>) -> Visit {
     play_ending(moves, persona, guess, Outcome::Advance, Some("a demo"))
@@ -294,28 +305,35 @@ fn timing_a_first_visit_lasts_twenty_to_thirty_minutes() {
 #[test]
 fn timing_carrying_on_after_the_first_impatience_cue_is_penalised() {
     // The Driver starts at patience 45±5; a reply costing 25 brings on the watch-checking cue.
-    let stay = play(
-        &[
-            say(NeedsDiscovery, ASK).patience(-25),
-            say(NeedsDiscovery, &["spin.situation"]),
-            say(NeedsDiscovery, &["spin.situation"]),
-            say(NeedsDiscovery, LEAVE),
-        ],
-        PersonaKind::Driver,
-        None,
-    );
-    assert_eq!(fired(&stay, "visit.leave_on_cue"), vec![(-4, Some(3))]);
+    // At beat 1 a wrap-up is on offer, but the trainee takes the filler and carries on.
+    let moves = [
+        say(NeedsDiscovery, ASK).patience(-25),
+        say(NeedsDiscovery, LEAVE),
+        say(NeedsDiscovery, &["spin.situation"]),
+        say(NeedsDiscovery, LEAVE),
+    ];
+    let stay = play_picks(&moves, PersonaKind::Driver, &[0, 1, 0, 0]);
     assert!(stay.transcript()[1].view.cue.is_some(), "the cue was shown");
+    assert_eq!(fired(&stay, "visit.leave_on_cue"), vec![(-4, Some(3))]);
 
-    let go = play(
-        &[
-            say(NeedsDiscovery, ASK).patience(-25),
-            say(NeedsDiscovery, LEAVE),
-        ],
-        PersonaKind::Driver,
-        None,
-    );
+    let go = play(&moves[..2], PersonaKind::Driver, None);
     assert_eq!(fired(&go, "visit.leave_on_cue"), vec![(3, Some(1))]);
+}
+
+#[test]
+fn timing_no_penalty_for_not_leaving_when_no_wrap_up_was_offered() {
+    let moves = [
+        say(NeedsDiscovery, ASK).patience(-25),
+        say(NeedsDiscovery, &["spin.situation"]),
+        say(NeedsDiscovery, &["spin.implication"]),
+        say(NeedsDiscovery, LEAVE),
+    ];
+    let visit = play(&moves, PersonaKind::Driver, None);
+    assert!(
+        visit.transcript()[1].view.cue.is_some(),
+        "the cue was shown"
+    );
+    assert!(fired(&visit, "visit.leave_on_cue").is_empty());
 }
 
 #[test]

@@ -121,11 +121,11 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
         let beats: Vec<&str> = no_way_to_leave.iter().map(String::as_str).collect();
         warnings.push(Text::new(
             format!(
-                "客户在这些节点可能露出不耐烦的信号，但这里和下一步都没有收尾告辞的回答，学员无从照“见信号就告辞”去做：{}",
+                "客户在这些节点可能露出不耐烦的信号，但这里和下一步都没有收尾告辞的回答，“见信号就告辞”在这里练不到：{}",
                 beats.join("、")
             ),
             format!(
-                "the customer can show impatience at {}, but neither that beat nor the next offers a reply that wraps up, so the trainee cannot leave on the cue",
+                "the customer can show impatience at {}, but neither that beat nor the next offers a reply that wraps up, so leaving on the cue cannot be practised there",
                 beats.join(", ")
             ),
         ));

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use super::{Exchange, Finish, PATIENCE_OUT, PersonaGuess, Visit};
+use super::{Exchange, Finish, PATIENCE_OUT, PersonaGuess, Visit, find_beat};
 use crate::content::{
-    Catalogue, Check, Mark, Outcome, Persona, PersonaSpec, Rubric, RuleSpec, SceneKind, Technique,
-    tag_matches,
+    Catalogue, Check, Mark, Outcome, Persona, PersonaSpec, Rubric, RuleSpec, Scenario, SceneKind,
+    Technique, tag_matches,
 };
 use crate::i18n::{Lang, Text, persona_name};
 
@@ -59,6 +59,7 @@ pub struct RuleInput<'a> {
     pub transcript: &'a [Exchange],
     pub finish: Option<&'a Finish>,
     pub persona: &'a Persona,
+    pub scenario: &'a Scenario,
     /// Whether the persona was drawn from a pool rather than told in the scenario list.
     pub mystery: bool,
     pub guess: Option<PersonaGuess>,
@@ -299,6 +300,19 @@ impl Rule for CourseRule<'_> {
                     return;
                 };
                 let window = cue..=cue + within;
+                // Only a wrap-up the trainee was offered can be asked of them.
+                let offered = window.clone().any(|i| {
+                    transcript.get(i).is_some_and(|e| {
+                        find_beat(input.scenario, &e.view.beat_id)
+                            .choices
+                            .iter()
+                            .any(|c| {
+                                c.tags
+                                    .iter()
+                                    .any(|t| leave.iter().any(|p| tag_matches(p, t)))
+                            })
+                    })
+                });
                 if let Some(left) = window
                     .clone()
                     .find(|&i| transcript.get(i).is_some_and(|e| shows(e, leave)))
@@ -306,10 +320,10 @@ impl Rule for CourseRule<'_> {
                     if spec.reward != 0 {
                         emit(spec.reward, Some(left), &ok, None);
                     }
-                } else if transcript.len() > cue + within + 1 {
+                } else if offered && transcript.len() > cue + within + 1 {
                     // The trainee carried on past the window.
                     emit(spec.penalty, Some(cue + within + 1), &spec.broken, None);
-                } else if input.finish.is_some_and(|f| f.ending_id == PATIENCE_OUT) {
+                } else if offered && input.finish.is_some_and(|f| f.ending_id == PATIENCE_OUT) {
                     emit(spec.penalty, None, &spec.broken, None);
                 }
             }
@@ -462,6 +476,7 @@ pub fn events(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<Scor
         transcript: visit.transcript(),
         finish: visit.finish(),
         persona: visit.persona(),
+        scenario: visit.scenario(),
         mystery: matches!(visit.scenario().persona, PersonaSpec::OneOf(_)),
         guess: visit.guess(),
         catalogue,
