@@ -189,8 +189,8 @@ fn score_path(library: &Library, start: &Visit, path: &[usize]) -> ScoredPath {
 const BEAM: usize = 48;
 
 /// A beam search through real visits: at each step every reply of the kept visits is tried and
-/// the `BEAM` visits with the most (or fewest) weighted points so far are kept. Returns every
-/// finished path it met.
+/// the `BEAM` visits with the most (or fewest) weighted points so far are kept. Returns the
+/// finished paths with the most (or fewest) points, to be scored in full.
 fn beam(library: &Library, start: &Visit, best: bool) -> Vec<Vec<usize>> {
     let weight = |category: &str| {
         library
@@ -218,7 +218,7 @@ fn beam(library: &Library, start: &Visit, best: bool) -> Vec<Vec<usize>> {
                 let mut trial = visit.clone();
                 trial.choose(choice).expect("offered");
                 if trial.finish().is_some() {
-                    finished.push(trial.choices());
+                    finished.push((points(&trial), trial.choices()));
                 } else {
                     next.push((points(&trial), trial));
                 }
@@ -227,7 +227,8 @@ fn beam(library: &Library, start: &Visit, best: bool) -> Vec<Vec<usize>> {
         next.sort_by_key(|(p, _)| if best { -p } else { *p });
         frontier = next.into_iter().take(BEAM).map(|(_, v)| v).collect();
     }
-    finished
+    finished.sort_by_key(|(p, _)| if best { -p } else { *p });
+    finished.into_iter().take(8).map(|(_, path)| path).collect()
 }
 
 fn warn_about_paths(

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{PATIENCE_OUT, Position, TIME_OUT, Target, Visit, starting_mood, step};
+use super::{
+    PATIENCE_OUT, Position, TIME_OUT, Target, Visit, advance, reply_effect, starting_mood,
+};
 use crate::content::{Beat, Library, Outcome, Persona, Rubric, Scenario};
 
 /// A state of the visit: at a beat (by its place in the scenario), in a mood, at a minute.
@@ -94,12 +96,26 @@ impl Exploration {
                 minute: 0,
             },
         };
-        let mut index: HashMap<Key, usize> = HashMap::new();
-        let mut on_path: BTreeSet<usize> = BTreeSet::new();
+        // A fast hash: millions of states are looked up, and none of them comes from outside.
+        let mut index: HashMap<Key, usize, foldhash::fast::FixedState> = HashMap::default();
+        let mut on_path: Vec<bool> = Vec::new();
+        // What each reply does to the mood and the clock depends only on the reply and the
+        // persona, so it is worked out once per reply, by the engine's own `reply_effect`.
+        let effects: Vec<Vec<(crate::content::Effects, Vec<usize>)>> = exploration
+            .beats
+            .iter()
+            .map(|&(s, b)| {
+                scenario.scenes[s].beats[b]
+                    .choices
+                    .iter()
+                    .map(|choice| reply_effect(persona, choice))
+                    .collect()
+            })
+            .collect();
         // Depth-first with an explicit stack: (node, next choice to try).
         let root = exploration.add(start, &mut index);
         let mut stack = vec![(root, 0usize)];
-        on_path.insert(root);
+        on_path.push(true);
         while let Some(&mut (node, ref mut choice)) = stack.last_mut() {
             let key = exploration.nodes[node].key;
             let beat = exploration.beat(scenario, key.beat);
@@ -114,14 +130,14 @@ impl Exploration {
                     .sum();
                 exploration.nodes[node].paths = paths;
                 exploration.finished.push(node);
-                on_path.remove(&node);
+                on_path[node] = false;
                 stack.pop();
                 continue;
             }
             let this = *choice;
             *choice += 1;
-            let moved = step(scenario, persona, beat, key.at, this)
-                .expect("every listed choice can be taken");
+            let (delta, reactions) = effects[key.beat][this].clone();
+            let moved = advance(scenario, &beat.choices[this], key.at, delta, reactions);
             let edge = match moved.to {
                 Target::Ending(id) => {
                     let (ending, outcome) = ending_index[id];
@@ -138,7 +154,7 @@ impl Exploration {
                         at: moved.at,
                     };
                     match index.get(&next) {
-                        Some(&child) if on_path.contains(&child) => {
+                        Some(&child) if on_path[child] => {
                             exploration.loops.push(beat.id.clone());
                             continue;
                         }
@@ -146,7 +162,7 @@ impl Exploration {
                         None => {
                             let child = exploration.add(next, &mut index);
                             stack.push((child, 0));
-                            on_path.insert(child);
+                            on_path.push(true);
                             Edge::To(child)
                         }
                     }
@@ -157,7 +173,11 @@ impl Exploration {
         exploration
     }
 
-    fn add(&mut self, key: Key, index: &mut HashMap<Key, usize>) -> usize {
+    fn add<S: std::hash::BuildHasher>(
+        &mut self,
+        key: Key,
+        index: &mut HashMap<Key, usize, S>,
+    ) -> usize {
         let id = self.nodes.len();
         self.nodes.push(Node {
             key,

@@ -16,8 +16,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::content::{
-    Cue, Ending, Library, Meter, Mood, Need, Next, Outcome, Persona, PersonaKind, PersonaSpec,
-    Scenario, SceneKind,
+    Cue, Effects, Ending, Library, Meter, Mood, Need, Next, Outcome, Persona, PersonaKind,
+    PersonaSpec, Scenario, SceneKind,
 };
 use crate::i18n::Text;
 
@@ -225,17 +225,9 @@ impl Visit {
         });
     }
 
-    /// The same visit replayed from the start up to (not including) reply `step`, guess
-    /// included: how the debrief tries the other replies at a decision.
-    pub fn replay_until(&self, step: usize) -> Visit {
-        let mut visit = Visit::start(Arc::clone(&self.scenario), self.persona.clone(), self.seed);
-        for exchange in &self.transcript[..step.min(self.transcript.len())] {
-            visit
-                .choose(exchange.choice)
-                .expect("replaying choices that were valid");
-        }
-        visit.guess = self.guess.filter(|g| g.after_replies <= step);
-        visit
+    /// The same visit before any reply: same scenario, persona and seed.
+    pub fn restarted(&self) -> Visit {
+        Visit::start(Arc::clone(&self.scenario), self.persona.clone(), self.seed)
     }
 
     /// The file indices of the choices made so far.
@@ -459,9 +451,7 @@ pub(crate) fn find_beat<'s>(scenario: &'s Scenario, id: &str) -> &'s crate::cont
         .expect("beat ids are checked when the library is assembled")
 }
 
-/// The rules of one reply, used by the visit and by path exploration alike: the reply's effects
-/// plus the persona's reactions to its tags move the mood and the clock; then the reply's own
-/// destination wins if it ends the visit, else a customer out of patience or out of time ends it.
+/// The rules of one reply, used by the visit and by path exploration alike.
 pub fn step<'s>(
     scenario: &Scenario,
     persona: &Persona,
@@ -477,6 +467,13 @@ pub fn step<'s>(
             beat: beat.id.clone(),
             count: beat.choices.len(),
         })?;
+    let (delta, reactions) = reply_effect(persona, choice);
+    Ok(advance(scenario, choice, at, delta, reactions))
+}
+
+/// What a reply does to the mood and the clock: its own effects plus the persona's reactions
+/// to its tags (and which reactions those were).
+pub fn reply_effect(persona: &Persona, choice: &crate::content::Choice) -> (Effects, Vec<usize>) {
     let reactions: Vec<usize> = persona
         .reactions
         .iter()
@@ -491,6 +488,18 @@ pub fn step<'s>(
         delta.interest += reaction.interest;
         delta.patience += reaction.patience;
     }
+    (delta, reactions)
+}
+
+/// Applies a reply's effect: the meters stay within 0–100; the reply's own destination wins if
+/// it ends the visit, else a customer out of patience or out of time ends it.
+pub fn advance<'s>(
+    scenario: &Scenario,
+    choice: &'s crate::content::Choice,
+    at: Position,
+    delta: Effects,
+    reactions: Vec<usize>,
+) -> Moved<'s> {
     let mood = Mood {
         trust: (at.mood.trust + delta.trust).clamp(0, 100),
         interest: (at.mood.interest + delta.interest).clamp(0, 100),
@@ -503,11 +512,11 @@ pub fn step<'s>(
         _ if minute >= time_limit(scenario) => Target::Ending(TIME_OUT),
         beat => beat,
     };
-    Ok(Moved {
+    Moved {
         at: Position { mood, minute },
         reactions,
         to,
-    })
+    }
 }
 
 fn resolve(next: &Next, mood: Mood) -> Target<'_> {

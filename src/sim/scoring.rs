@@ -65,9 +65,16 @@ pub struct RuleInput<'a> {
     pub guess: Option<PersonaGuess>,
     pub catalogue: &'a Catalogue,
     pub rubric: &'a Rubric,
+    /// When set, only events of this reply are wanted (pricing one decision).
+    pub focus: Option<usize>,
 }
 
 impl RuleInput<'_> {
+    /// Whether an event at `step` is wanted: pricing one decision skips the rest unbuilt.
+    fn wants(&self, step: Option<usize>) -> bool {
+        self.focus.is_none_or(|focus| step == Some(focus))
+    }
+
     fn technique(&self, id: &str) -> Option<&Technique> {
         self.catalogue.techniques.iter().find(|t| t.id == id)
     }
@@ -125,6 +132,9 @@ pub struct TechniqueTags;
 impl Rule for TechniqueTags {
     fn apply(&self, input: &RuleInput, out: &mut Vec<ScoreEvent>) {
         for (step, exchange) in input.transcript.iter().enumerate() {
+            if !input.wants(Some(step)) {
+                continue;
+            }
             for tag in &exchange.tags {
                 if let Some(technique) = input.technique(tag).filter(|t| t.points != 0) {
                     let why = technique.explain.clone();
@@ -151,6 +161,9 @@ impl Rule for PersonaFit {
             return;
         };
         for (step, exchange) in input.transcript.iter().enumerate() {
+            if !input.wants(Some(step)) {
+                continue;
+            }
             for &r in &exchange.reactions {
                 let reaction = &input.persona.reactions[r];
                 if reaction.points != 0 {
@@ -175,7 +188,7 @@ pub struct OutcomeRule;
 
 impl Rule for OutcomeRule {
     fn apply(&self, input: &RuleInput, out: &mut Vec<ScoreEvent>) {
-        let Some(finish) = input.finish else {
+        let Some(finish) = input.finish.filter(|_| input.wants(None)) else {
             return;
         };
         let Some(technique) = input.technique("close.outcome") else {
@@ -222,6 +235,9 @@ impl Rule for CourseRule<'_> {
         };
         let ok = spec.ok.clone().unwrap_or_default();
         let mut emit = |points: i32, step: Option<usize>, why: &Text, evidence: Option<Text>| {
+            if !input.wants(step) {
+                return;
+            }
             let mut event = input.event(
                 spec_rule_name(&spec.check),
                 technique,
@@ -472,6 +488,16 @@ pub fn rules(rubric: &Rubric) -> Vec<Box<dyn Rule + '_>> {
 
 /// Every event the visit so far has earned, in visit order (whole-visit judgements last).
 pub fn events(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<ScoreEvent> {
+    events_at(visit, catalogue, rubric, None)
+}
+
+/// The events of the whole visit, or (with `focus`) only those of one reply.
+fn events_at(
+    visit: &Visit,
+    catalogue: &Catalogue,
+    rubric: &Rubric,
+    focus: Option<usize>,
+) -> Vec<ScoreEvent> {
     let input = RuleInput {
         transcript: visit.transcript(),
         finish: visit.finish(),
@@ -481,6 +507,7 @@ pub fn events(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<Scor
         guess: visit.guess(),
         catalogue,
         rubric,
+        focus,
     };
     let mut events = Vec::new();
     for rule in rules(rubric) {
@@ -538,10 +565,7 @@ fn weight(rubric: &Rubric, category: &str) -> i64 {
 pub fn decisions(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<Decision> {
     let price = |trial: &Visit, step: usize| -> Priced {
         let mut priced = Priced::default();
-        for event in events(trial, catalogue, rubric)
-            .iter()
-            .filter(|e| e.step == Some(step))
-        {
+        for event in events_at(trial, catalogue, rubric, Some(step)) {
             let weighted = event.points as i64 * weight(rubric, &event.category);
             priced.points += event.points;
             priced.weighted += weighted;
@@ -549,49 +573,51 @@ pub fn decisions(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<D
         }
         priced
     };
-    (0..visit.transcript().len())
-        .map(|step| {
-            let before = visit.replay_until(step);
-            let taken = visit.transcript()[step].choice;
-            let mut chosen = Priced::default();
-            let mut best: Option<(BetterReply, Priced)> = None;
-            let offered: Vec<(usize, Text)> = before
-                .shown_choices()
-                .into_iter()
-                .map(|(i, t)| (i, t.clone()))
-                .collect();
-            for (choice, text) in offered {
-                let mut trial = before.clone();
-                trial.choose(choice).expect("a choice the beat offers");
-                let priced = price(&trial, step);
-                if choice == taken {
-                    chosen = priced;
-                } else if best
-                    .as_ref()
-                    .is_none_or(|(_, b)| priced.weighted > b.weighted)
-                {
-                    let reply = BetterReply {
-                        choice,
-                        text,
-                        points: priced.points,
-                    };
-                    best = Some((reply, priced));
-                }
-            }
-            // A better reply is one that earns more, as the trainee sees the points.
-            let best =
-                best.filter(|(_, b)| b.weighted > chosen.weighted && b.points > chosen.points);
-            let missed = best
+    // One pass: at each step, try every reply on a copy, then take the one chosen.
+    let mut before = visit.restarted();
+    let mut decisions = Vec::new();
+    for (step, exchange) in visit.transcript().iter().enumerate() {
+        let mut chosen = Priced::default();
+        let mut best: Option<(BetterReply, Priced)> = None;
+        let offered: Vec<(usize, Text)> = before
+            .shown_choices()
+            .into_iter()
+            .map(|(i, t)| (i, t.clone()))
+            .collect();
+        for (choice, text) in offered {
+            let mut trial = before.clone();
+            trial.choose(choice).expect("a choice the beat offers");
+            let priced = price(&trial, step);
+            if choice == exchange.choice {
+                chosen = priced;
+            } else if best
                 .as_ref()
-                .map_or(0, |(_, b)| (b.weighted - chosen.weighted_gain).max(0));
-            Decision {
-                step,
-                points: chosen.points,
-                best: best.map(|(reply, _)| reply),
-                missed: missed as u32,
+                .is_none_or(|(_, b)| priced.weighted > b.weighted)
+            {
+                let reply = BetterReply {
+                    choice,
+                    text,
+                    points: priced.points,
+                };
+                best = Some((reply, priced));
             }
-        })
-        .collect()
+        }
+        // A better reply is one that earns more, as the trainee sees the points.
+        let best = best.filter(|(_, b)| b.weighted > chosen.weighted && b.points > chosen.points);
+        let missed = best
+            .as_ref()
+            .map_or(0, |(_, b)| (b.weighted - chosen.weighted_gain).max(0));
+        decisions.push(Decision {
+            step,
+            points: chosen.points,
+            best: best.map(|(reply, _)| reply),
+            missed: missed as u32,
+        });
+        before
+            .choose(exchange.choice)
+            .expect("replaying choices that were valid");
+    }
+    decisions
 }
 
 fn total(events: Vec<ScoreEvent>, decisions: Vec<Decision>, rubric: &Rubric) -> Score {
