@@ -192,14 +192,7 @@ const BEAM: usize = 48;
 /// the `BEAM` visits with the most (or fewest) weighted points so far are kept. Returns the
 /// finished paths with the most (or fewest) points, to be scored in full.
 fn beam(library: &Library, start: &Visit, best: bool) -> Vec<Vec<usize>> {
-    let weight = |category: &str| {
-        library
-            .rubric
-            .categories
-            .iter()
-            .find(|c| c.id == category)
-            .map_or(0, |c| c.weight as i64)
-    };
+    let weight = |category: &str| scoring::weight(&library.rubric, category);
     let points = |visit: &Visit| -> i64 {
         scoring::events(visit, &library.catalogue, &library.rubric)
             .iter()

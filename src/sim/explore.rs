@@ -346,14 +346,6 @@ fn builtin_outcome(id: &str) -> Outcome {
     }
 }
 
-fn weight(rubric: &Rubric, category: &str) -> i64 {
-    rubric
-        .categories
-        .iter()
-        .find(|c| c.id == category)
-        .map_or(0, |c| c.weight as i64)
-}
-
 /// Weighted points a reply's own tags and the persona's reactions to them are worth.
 fn reply_points(beat: &Beat, choice: usize, persona: &Persona, library: &Library) -> i64 {
     let rubric = &library.rubric;

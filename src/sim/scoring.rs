@@ -552,7 +552,8 @@ struct Priced {
     weighted_gain: i64,
 }
 
-fn weight(rubric: &Rubric, category: &str) -> i64 {
+/// A category's weight in the rubric (0 for an unknown category).
+pub(crate) fn weight(rubric: &Rubric, category: &str) -> i64 {
     rubric
         .categories
         .iter()
