@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::scoring::weight;
 use super::{
     PATIENCE_OUT, Position, TIME_OUT, Target, Visit, advance, reply_effect, starting_mood,
 };
