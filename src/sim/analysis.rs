@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::explore::{Exploration, replay};
+use super::explore::{Exploration, replay, reply_points};
 use super::{Visit, scoring};
 use crate::content::{
     Check, Library, Mark, Outcome, PersonaKind, PersonaSpec, Scenario, tag_matches,
@@ -294,21 +294,7 @@ fn warn_about_paths(
         else {
             continue;
         };
-        let points = |i: usize| {
-            let tags = &beat.choices[i].tags;
-            let own: i32 = tags
-                .iter()
-                .filter_map(|t| library.technique(t))
-                .map(|t| t.points)
-                .sum();
-            let fit: i32 = persona
-                .reactions
-                .iter()
-                .filter(|r| tags.contains(&r.tag))
-                .map(|r| r.points)
-                .sum();
-            own + fit
-        };
+        let points = |i: usize| reply_points(beat, i, persona, library);
         let best = (0..beat.choices.len())
             .max_by_key(|&i| points(i))
             .expect("choices");

@@ -9,7 +9,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::scoring::weight;
 use super::{
-    PATIENCE_OUT, Position, TIME_OUT, Target, Visit, advance, reply_effect, starting_mood,
+    PATIENCE_OUT, Position, TIME_OUT, Target, Visit, advance, builtin_finish, counted_outcome,
+    reply_effect, starting_mood,
 };
 use crate::content::{Beat, Library, Outcome, Persona, Rubric, Scenario};
 
@@ -74,11 +75,10 @@ impl Exploration {
             .iter()
             .enumerate()
             .map(|(i, id)| {
-                let outcome = scenario
-                    .endings
-                    .iter()
-                    .find(|e| &e.id == id)
-                    .map_or_else(|| builtin_outcome(id), counted_outcome);
+                let outcome = scenario.endings.iter().find(|e| &e.id == id).map_or_else(
+                    || builtin_finish(id, 0).outcome,
+                    |e| counted_outcome(e.outcome, e.commitment.as_ref()),
+                );
                 (id.clone(), (i, outcome))
             })
             .collect();
@@ -331,24 +331,13 @@ impl Exploration {
     }
 }
 
-/// An advance without a commitment scores as a continuation (as `OutcomeRule` does).
-fn counted_outcome(ending: &crate::content::Ending) -> Outcome {
-    match (ending.outcome, &ending.commitment) {
-        (Outcome::Advance, None) => Outcome::Continuation,
-        (outcome, _) => outcome,
-    }
-}
-
-fn builtin_outcome(id: &str) -> Outcome {
-    if id == TIME_OUT {
-        Outcome::Continuation
-    } else {
-        Outcome::NoSale
-    }
-}
-
 /// Weighted points a reply's own tags and the persona's reactions to them are worth.
-fn reply_points(beat: &Beat, choice: usize, persona: &Persona, library: &Library) -> i64 {
+pub(crate) fn reply_points(
+    beat: &Beat,
+    choice: usize,
+    persona: &Persona,
+    library: &Library,
+) -> i64 {
     let rubric = &library.rubric;
     let tags = &beat.choices[choice].tags;
     let techniques: i64 = tags

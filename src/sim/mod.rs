@@ -538,8 +538,17 @@ fn placeholder_finish() -> Finish {
     builtin_finish(PATIENCE_OUT, 0)
 }
 
+/// The outcome a visit counts as: an advance only with a concrete commitment from the customer,
+/// otherwise a continuation ("let's keep in touch" commits to nothing).
+pub fn counted_outcome(outcome: Outcome, commitment: Option<&Text>) -> Outcome {
+    match (outcome, commitment) {
+        (Outcome::Advance, None) => Outcome::Continuation,
+        (outcome, _) => outcome,
+    }
+}
+
 /// The endings every scenario has without writing them: the customer cuts the visit short.
-fn builtin_finish(id: &str, minute: u32) -> Finish {
+pub(crate) fn builtin_finish(id: &str, minute: u32) -> Finish {
     let (outcome, says, why) = if id == TIME_OUT {
         (
             Outcome::Continuation,

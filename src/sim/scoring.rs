@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use super::{Exchange, Finish, PATIENCE_OUT, PersonaGuess, Visit, find_beat};
+use super::{Exchange, Finish, PATIENCE_OUT, PersonaGuess, Visit, counted_outcome, find_beat};
 use crate::content::{
-    Catalogue, Check, Mark, Outcome, Persona, PersonaSpec, Rubric, RuleSpec, Scenario, SceneKind,
-    Technique, tag_matches,
+    Catalogue, Check, Mark, Persona, PersonaSpec, Rubric, RuleSpec, Scenario, SceneKind, Technique,
+    tag_matches,
 };
 use crate::i18n::{Lang, Text, persona_name};
 
@@ -194,19 +194,17 @@ impl Rule for OutcomeRule {
         let Some(technique) = input.technique("close.outcome") else {
             return;
         };
-        let (counted, why, evidence) = match (&finish.outcome, &finish.commitment) {
-            (Outcome::Advance, None) => (
-                Outcome::Continuation,
+        let counted = counted_outcome(finish.outcome, finish.commitment.as_ref());
+        let (why, evidence) = match (&finish.commitment, counted != finish.outcome) {
+            (_, true) => (
                 Text::new(
-                    "客户没有对任何具体的下一步作出承诺，所以只能算“暂时继续”，不算“有进展”。",
+                    "客户没有对任何具体的下一步作出承诺，所以只能算“暂时中断”，不算“有进展”。",
                     "The customer committed to no concrete next step, so this counts as a continuation, not an advance.",
                 ),
                 finish.says.clone(),
             ),
-            (Outcome::Advance, Some(commitment)) => {
-                (Outcome::Advance, finish.why.clone(), commitment.clone())
-            }
-            (outcome, _) => (*outcome, finish.why.clone(), finish.says.clone()),
+            (Some(commitment), false) => (finish.why.clone(), commitment.clone()),
+            (None, false) => (finish.why.clone(), finish.says.clone()),
         };
         let points = input
             .rubric
