@@ -10,4 +10,5 @@ pub mod engine;
 pub mod i18n;
 pub mod paths;
 pub mod sim;
+pub mod store;
 pub mod ui;

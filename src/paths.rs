@@ -99,3 +99,22 @@ fn relative_to_current_dir(dir: &Path) -> PathBuf {
 fn is_root(dir: &Path) -> bool {
     dir.join("scenarios").is_dir() && dir.join("seeds").is_dir()
 }
+
+/// The environment variable that names the folder trainees' results are kept in.
+pub const DATA_ENV: &str = "SALESDOJO_DATA";
+
+/// Where results are kept: `--data-dir`, then `SALESDOJO_DATA`, then the platform's per-user
+/// data folder (e.g. `~/.local/share/salesdojo` on Linux, `%APPDATA%\SalesDojo\data` on Windows).
+pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = std::env::var_os(DATA_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "SalesDojo", "salesdojo")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            format!("cannot tell where to keep results on this system; pass --data-dir DIR or set {DATA_ENV}=DIR")
+        })
+}

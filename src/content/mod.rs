@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod schema;
 pub mod spans;
 mod validate;
+pub mod version;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -326,12 +327,16 @@ pub struct Library {
     /// Where each playable scenario came from.
     pub sources: BTreeMap<String, PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The files kept, with their texts, so a played version can be stored and replayed.
+    pub used_files: Vec<Arc<ParsedFile>>,
 }
 
 impl Library {
     /// Cross-checks parsed files and keeps what is sound.
     pub fn assemble(files: &[ParsedFile]) -> Library {
-        validate::assemble(files)
+        let mut library = validate::assemble(files);
+        library.used_files = version::used_files(files, &library);
+        library
     }
 
     /// Reads every content file under the given folders (or single files) from disk.

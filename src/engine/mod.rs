@@ -1,13 +1,19 @@
-//! Bevy plugins around the pure engine: content assets with hot reload, and visits as ECS.
+//! Bevy plugins around the pure engine: content assets with hot reload, visits as ECS, and
+//! the records of finished visits.
 //! Everything here runs headless under `MinimalPlugins` as well as in the game window.
 
 pub mod assets;
+pub mod records;
 pub mod visit;
 
 use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 
 pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, ContentWake};
+pub use records::{
+    ActiveSession, CurrentTrainee, JoinSession, LastSave, Records, RecordsPlugin, RecordsProblem,
+    SelectTrainee,
+};
 pub use visit::{
     ActiveVisit, ChooseReply, NotePersona, StartVisit, VisitEnded, VisitPlugin, VisitRejected,
     VisitSet,

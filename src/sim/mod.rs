@@ -167,6 +167,26 @@ impl Visit {
         Ok(Visit::start(Arc::clone(scenario), persona.clone(), seed))
     }
 
+    /// Plays a recorded visit again: the same start, the notebook guess noted after the same
+    /// number of replies, the same replies (file indices).
+    pub fn replay(
+        library: &Library,
+        scenario_id: &str,
+        seed: u64,
+        persona: PersonaKind,
+        choices: &[usize],
+        guess: Option<(PersonaKind, usize)>,
+    ) -> Result<Visit, SimError> {
+        let mut visit = Visit::begin(library, scenario_id, seed, Some(persona))?;
+        for (made, &choice) in choices.iter().enumerate() {
+            if let Some((kind, _)) = guess.filter(|&(_, after)| after == made) {
+                visit.note_persona(kind);
+            }
+            visit.choose(choice)?;
+        }
+        Ok(visit)
+    }
+
     pub fn start(scenario: Arc<Scenario>, persona: Persona, seed: u64) -> Visit {
         let mood = starting_mood(&persona, seed);
         let mut visit = Visit {

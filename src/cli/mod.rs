@@ -1,6 +1,8 @@
 //! The command line: the game by default, and commands for trainers, scripts and CI.
 
-use std::path::PathBuf;
+mod records;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -22,6 +24,11 @@ pub struct Cli {
     /// location or the current folder; or set SALESDOJO_ROOT).
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
+
+    /// The folder trainees' results are kept in (default: the per-user data folder; or set
+    /// SALESDOJO_DATA).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 
     /// Language of the game and of text output: zh or en.
     #[arg(long, global = true, value_parser = parse_lang, default_value = "zh")]
@@ -60,9 +67,10 @@ pub enum Command {
         /// The scenario id (see `salesdojo list`).
         #[arg(long)]
         scenario: String,
-        /// The seed: the same seed and choices always give the same visit.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        /// The seed: the same seed and choices always give the same visit (default 1, or the
+        /// session's seed).
+        #[arg(long)]
+        seed: Option<u64>,
         /// Meet this persona (driver, expressive, analytical, amiable) instead of the scenario's.
         #[arg(long, value_parser = parse_persona)]
         persona: Option<PersonaKind>,
@@ -73,7 +81,31 @@ pub enum Command {
         /// e.g. `analytical@2`.
         #[arg(long, value_parser = parse_guess, value_name = "TYPE[@N]")]
         guess: Option<(PersonaKind, usize)>,
+        /// Save the result under this trainee (created if new).
+        #[arg(long, value_name = "NAME")]
+        trainee: Option<String>,
+        /// Play in this team session: its seed is used, and the result joins its leaderboard.
+        #[arg(long, value_name = "CODE", requires = "trainee")]
+        session: Option<String>,
         /// Print one JSON object instead of the transcript.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Team sessions: everyone plays the same customer; the leaderboard and its CSV.
+    Session {
+        #[command(subcommand)]
+        action: records::SessionAction,
+    },
+    /// Trainees: their progress per rubric category, and their history as CSV.
+    Trainee {
+        #[command(subcommand)]
+        action: records::TraineeAction,
+    },
+    /// The all-time leaderboard of one scenario.
+    Leaderboard {
+        /// The scenario id.
+        scenario: String,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -117,7 +149,7 @@ pub enum NewFile {
 }
 
 /// The starting file `new scenario` writes; `{id}` and `{persona}` are filled in.
-const SCENARIO_TEMPLATE: &str = include_str!("../assets/templates/new.scenario.ron");
+const SCENARIO_TEMPLATE: &str = include_str!("../../assets/templates/new.scenario.ron");
 
 fn parse_lang(value: &str) -> Result<Lang, String> {
     Lang::parse(value).ok_or_else(|| format!("unknown language \"{value}\": use zh or en"))
@@ -159,6 +191,8 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             persona,
             choices,
             guess,
+            trainee,
+            session,
             json,
         } => play(
             &root,
@@ -169,9 +203,23 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
                 persona: *persona,
                 choices,
                 guess: *guess,
+                record: trainee.as_deref().map(|trainee| Record {
+                    data_dir: cli.data_dir.as_deref(),
+                    trainee,
+                    session: session.as_deref(),
+                }),
             },
             *json,
         ),
+        Command::Session { action } => {
+            records::session(&root, cli.data_dir.as_deref(), cli.lang, action)
+        }
+        Command::Trainee { action } => {
+            records::trainee(&root, cli.data_dir.as_deref(), cli.lang, action)
+        }
+        Command::Leaderboard { scenario, json } => {
+            records::board(&root, cli.data_dir.as_deref(), cli.lang, scenario, *json)
+        }
         Command::Check { paths, json } => check(&root, paths, *json),
         Command::New {
             what: NewFile::Scenario { name, persona },
@@ -286,11 +334,19 @@ struct PlayReport<'a> {
 /// A visit to replay from the command line.
 struct PlayRequest<'a> {
     scenario: &'a str,
-    seed: u64,
+    seed: Option<u64>,
     persona: Option<PersonaKind>,
     /// Choice numbers as the file lists them, from 1.
     choices: &'a [usize],
     guess: Option<(PersonaKind, usize)>,
+    record: Option<Record<'a>>,
+}
+
+/// Where to save a command-line visit.
+struct Record<'a> {
+    data_dir: Option<&'a Path>,
+    trainee: &'a str,
+    session: Option<&'a str>,
 }
 
 fn play(
@@ -305,7 +361,45 @@ fn play(
         persona,
         choices,
         guess,
+        record,
     } = request;
+    // Open the store first: a bad trainee name or session code should stop before playing.
+    let store = match &record {
+        Some(record) => {
+            let store = records::open(record.data_dir)?;
+            let session = match record.session {
+                Some(code) => Some(store.session(code).map_err(|e| e.to_string())?.ok_or_else(
+                    || format!("no session with code \"{}\"", code.trim().to_uppercase()),
+                )?),
+                None => None,
+            };
+            if let Some(session) = session
+                .as_ref()
+                .filter(|s| !s.scenarios.iter().any(|id| id == scenario))
+            {
+                return Err(format!(
+                    "session {} plays {}, not \"{scenario}\"",
+                    session.code,
+                    session.scenarios.join(", ")
+                ));
+            }
+            if let (Some(session), Some(seed)) = (&session, seed)
+                && session.seed != seed
+            {
+                return Err(format!(
+                    "session {} meets the customer of seed {}; leave out --seed",
+                    session.code, session.seed
+                ));
+            }
+            Some((store, record.trainee, session))
+        }
+        None => None,
+    };
+    let seed = store
+        .as_ref()
+        .and_then(|(_, _, session)| session.as_ref().map(|s| s.seed))
+        .or(seed)
+        .unwrap_or(1);
     let library = load(root);
     let mut visit = Visit::begin(&library, scenario, seed, persona).map_err(|err| {
         let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
@@ -350,6 +444,27 @@ fn play(
     };
     let score = sim::scoring::score(&visit, &library.catalogue, &library.rubric)
         .expect("a finished visit has a score");
+    if let Some((store, trainee, session)) = &store {
+        let trainee = store.trainee(trainee).map_err(|e| e.to_string())?;
+        let version = library
+            .version_of(scenario)
+            .ok_or_else(|| format!("scenario \"{scenario}\" is not loaded"))?;
+        let id = store
+            .record(
+                &trainee,
+                &visit,
+                &score,
+                &version,
+                session.as_ref().map(|s| s.code.as_str()),
+            )
+            .map_err(|e| e.to_string())?;
+        eprintln!(
+            "{} #{id} {} {}",
+            tr(lang, "已保存结果", "saved result"),
+            tr(lang, "学员", "for"),
+            trainee.name
+        );
+    }
     if json {
         let report = PlayReport {
             scenario: &visit.scenario().id,

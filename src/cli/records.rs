@@ -1,0 +1,338 @@
+//! Commands over the results store: team sessions, trainees' histories, leaderboards, exports.
+//! Every score printed is the engine's recomputation of the stored record.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::{load, to_json};
+use crate::content::Library;
+use crate::i18n::{Lang, outcome_name, tr};
+use crate::paths::ContentRoot;
+use crate::store::export::{history_csv, save, session_csv};
+use crate::store::verify::{
+    BoardRow, Progress, Standing, Verifier, leaderboard, progress, session_boards,
+};
+use crate::store::{ResultFilter, Store};
+
+#[derive(Debug, Subcommand)]
+pub enum SessionAction {
+    /// Start a team session: everyone plays the same scenarios against the same customer.
+    New {
+        /// A scenario of the session (repeat for more), e.g. --scenario driver_price_objection.
+        #[arg(long = "scenario", value_name = "ID", required = true)]
+        scenarios: Vec<String>,
+        /// The seed every trainee meets (default: drawn at random).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// A code of your own (3–12 letters or digits); default: a new five-letter code.
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// List the sessions, newest first.
+    List,
+    /// The leaderboard of a session, per scenario.
+    Show {
+        code: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a session's leaderboard as CSV (UTF-8 with BOM, opens in spreadsheet programs).
+    Export {
+        code: String,
+        /// The file to write (default: session-CODE.csv in the current folder).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TraineeAction {
+    /// List the trainees, most recently active first.
+    List,
+    /// A trainee's progress: mastery per rubric category and suggested drills.
+    Show {
+        name: String,
+        /// Print JSON instead of a report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a trainee's history as CSV (UTF-8 with BOM).
+    Export {
+        name: String,
+        /// The file to write (default: history-NAME.csv in the current folder).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Opens the store, saying so on stderr when a damaged database had to be moved aside.
+pub(super) fn open(data_dir: Option<&Path>) -> Result<Store, String> {
+    let dir = crate::paths::data_dir(data_dir)?;
+    let opened = Store::open(&dir).map_err(|e| e.to_string())?;
+    if let Some(notice) = opened.notice {
+        eprintln!("warning: {notice}");
+    }
+    Ok(opened.store)
+}
+
+pub(super) fn session(
+    root: &ContentRoot,
+    data_dir: Option<&Path>,
+    lang: Lang,
+    action: &SessionAction,
+) -> Result<ExitCode, String> {
+    let store = open(data_dir)?;
+    match action {
+        SessionAction::New {
+            scenarios,
+            seed,
+            code,
+        } => {
+            let library = load(root);
+            if let Some(unknown) = scenarios.iter().find(|id| library.scenario(id).is_none()) {
+                return Err(format!(
+                    "no scenario with id \"{unknown}\"\nplayable scenarios: {}",
+                    library
+                        .scenarios
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            let seed = seed.unwrap_or_else(|| u64::from(rand::random::<u32>()));
+            let session = store
+                .create_session(scenarios, seed, code.as_deref())
+                .map_err(|e| e.to_string())?;
+            println!("{}", session.code);
+            eprintln!(
+                "{} {} · {} {} · {}",
+                tr(lang, "场次", "session"),
+                session.code,
+                tr(lang, "种子", "seed"),
+                session.seed,
+                session.scenarios.join(", ")
+            );
+        }
+        SessionAction::List => {
+            for session in store.sessions().map_err(|e| e.to_string())? {
+                let played = store
+                    .results(&ResultFilter {
+                        session: Some(&session.code),
+                        ..Default::default()
+                    })
+                    .map_err(|e| e.to_string())?
+                    .len();
+                println!(
+                    "{:<8} {} {:<10} {} {:>3}  {}",
+                    session.code,
+                    tr(lang, "种子", "seed"),
+                    session.seed,
+                    tr(lang, "次拜访", "visits"),
+                    played,
+                    session.scenarios.join(", ")
+                );
+            }
+        }
+        SessionAction::Show { code, json } => {
+            let library = load(root);
+            let boards = session_boards(&store, &library, code).map_err(|e| e.to_string())?;
+            if *json {
+                println!("{}", to_json(&boards));
+            } else {
+                for (scenario, rows) in &boards {
+                    println!("{} · {scenario}", code.to_uppercase());
+                    print_board(rows, lang);
+                    println!();
+                }
+            }
+        }
+        SessionAction::Export { code, out } => {
+            let library = load(root);
+            let boards = session_boards(&store, &library, code).map_err(|e| e.to_string())?;
+            let rows: Vec<BoardRow> = boards.into_iter().flat_map(|(_, rows)| rows).collect();
+            let code = code.trim().to_uppercase();
+            let path = out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("session-{code}.csv")));
+            write(&path, &session_csv(&code, &rows, lang))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn trainee(
+    root: &ContentRoot,
+    data_dir: Option<&Path>,
+    lang: Lang,
+    action: &TraineeAction,
+) -> Result<ExitCode, String> {
+    let store = open(data_dir)?;
+    match action {
+        TraineeAction::List => {
+            for trainee in store.trainees().map_err(|e| e.to_string())? {
+                println!("{}", trainee.name);
+            }
+        }
+        TraineeAction::Show { name, json } => {
+            let library = load(root);
+            let progress = trainee_progress(&store, &library, name)?;
+            if *json {
+                println!("{}", to_json(&progress));
+            } else {
+                print_progress(&progress, &library, lang);
+            }
+        }
+        TraineeAction::Export { name, out } => {
+            let library = load(root);
+            let progress = trainee_progress(&store, &library, name)?;
+            let path = out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("history-{}.csv", name.trim())));
+            write(&path, &history_csv(name.trim(), &progress, lang))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn trainee_progress(store: &Store, library: &Library, name: &str) -> Result<Progress, String> {
+    let trainee = store
+        .find_trainee(name)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| {
+            let known: Vec<String> = store
+                .trainees()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
+            format!(
+                "no trainee named \"{}\"\ntrainees: {}",
+                name.trim(),
+                known.join(", ")
+            )
+        })?;
+    let results = store
+        .results(&ResultFilter {
+            trainee: Some(trainee.id),
+            ..Default::default()
+        })
+        .map_err(|e| e.to_string())?;
+    let checked = Verifier::new(store, Some(library))
+        .check_all(results)
+        .map_err(|e| e.to_string())?;
+    Ok(progress(checked, library))
+}
+
+/// The all-time leaderboard of one scenario.
+pub(super) fn board(
+    root: &ContentRoot,
+    data_dir: Option<&Path>,
+    lang: Lang,
+    scenario: &str,
+    json: bool,
+) -> Result<ExitCode, String> {
+    let store = open(data_dir)?;
+    let library = load(root);
+    let results = store
+        .results(&ResultFilter {
+            scenario: Some(scenario),
+            ..Default::default()
+        })
+        .map_err(|e| e.to_string())?;
+    let checked = Verifier::new(&store, Some(&library))
+        .check_all(results)
+        .map_err(|e| e.to_string())?;
+    let rows = leaderboard(checked);
+    if json {
+        println!("{}", to_json(&rows));
+    } else {
+        print_board(&rows, lang);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_board(rows: &[BoardRow], lang: Lang) {
+    if rows.is_empty() {
+        println!("  {}", tr(lang, "（还没有结果）", "(no results yet)"));
+    }
+    for row in rows {
+        let checked = &row.checked;
+        let rank = row
+            .rank
+            .map(|r| format!("{r:>2}."))
+            .unwrap_or_else(|| " —".into());
+        let score = checked
+            .total()
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "—".into());
+        let outcome = checked
+            .outcome
+            .filter(|_| checked.is_valid())
+            .map(|o| outcome_name(o, lang))
+            .unwrap_or("");
+        let note = match &checked.standing {
+            Standing::Valid => String::new(),
+            Standing::EarlierContent => {
+                tr(lang, "（旧版场景）", "(earlier scenario version)").to_string()
+            }
+            Standing::Invalid(why) => {
+                format!("{}: {}", tr(lang, "无效", "INVALID"), why.get(lang))
+            }
+        };
+        println!(
+            "{rank} {:<16} {:>3}  {:<12} {:>3}′  {}  {note}",
+            checked.result.trainee, score, outcome, checked.result.minutes, checked.result.played
+        );
+    }
+}
+
+fn print_progress(progress: &Progress, library: &Library, lang: Lang) {
+    println!(
+        "{}: {}",
+        tr(lang, "有效拜访", "valid visits"),
+        progress.attempts.len()
+    );
+    for category in &progress.categories {
+        let mastery = category
+            .mastery
+            .map(|m| format!("{m:>3}%"))
+            .unwrap_or_else(|| "  —".into());
+        let marker = if progress.weakest.as_ref() == Some(&category.id) {
+            tr(lang, "  ← 最弱", "  ← weakest")
+        } else {
+            ""
+        };
+        println!("  {:<24} {mastery}{marker}", category.name.get(lang));
+    }
+    if !progress.drills.is_empty() {
+        println!("{}:", tr(lang, "建议练习", "suggested drills"));
+        for id in &progress.drills {
+            let title = library
+                .scenario(id)
+                .map(|s| s.title.get(lang))
+                .unwrap_or("");
+            println!("  {id}  {title}");
+        }
+    }
+    for invalid in &progress.invalid {
+        if let Standing::Invalid(why) = &invalid.standing {
+            println!(
+                "{} #{} ({}): {}",
+                tr(lang, "无效结果", "invalid result"),
+                invalid.result.id,
+                invalid.result.scenario,
+                why.get(lang)
+            );
+        }
+    }
+}
+
+fn write(path: &Path, csv: &str) -> Result<(), String> {
+    save(path, csv).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}

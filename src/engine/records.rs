@@ -1,0 +1,228 @@
+//! Keeps results: who is playing, which team session is running, and every finished visit
+//! written to the store the moment it ends. Runs headless as well as in the window.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use bevy::prelude::*;
+
+use super::assets::ContentLibrary;
+use super::visit::{ActiveVisit, VisitEnded, VisitSet};
+use crate::store::{Session, Store, StoreError, Trainee};
+
+/// Opens the store in `dir` (see `paths::data_dir`).
+pub struct RecordsPlugin {
+    pub dir: PathBuf,
+}
+
+impl Plugin for RecordsPlugin {
+    fn build(&self, app: &mut App) {
+        let records = match Store::open(&self.dir) {
+            Ok(opened) => {
+                if let Some(notice) = &opened.notice {
+                    warn!("{notice}");
+                }
+                Records {
+                    store: Some(Mutex::new(opened.store)),
+                    notice: opened.notice,
+                    dir: self.dir.clone(),
+                }
+            }
+            Err(err) => {
+                error!("{err}");
+                Records {
+                    store: None,
+                    notice: Some(format!("results cannot be saved: {err}")),
+                    dir: self.dir.clone(),
+                }
+            }
+        };
+        let last = records.lock().and_then(|store| {
+            let name = store.setting(LAST_TRAINEE).ok()??;
+            store.find_trainee(&name).ok()?
+        });
+        app.insert_resource(records)
+            .insert_resource(CurrentTrainee(last))
+            .init_resource::<ActiveSession>()
+            .init_resource::<LastSave>()
+            .init_resource::<RecordsProblem>()
+            .add_message::<SelectTrainee>()
+            .add_message::<JoinSession>()
+            .add_systems(Update, (select_trainees, join_sessions).before(VisitSet))
+            .add_systems(Update, save_finished_visits.after(VisitSet));
+    }
+}
+
+const LAST_TRAINEE: &str = "last_trainee";
+
+/// The open store (none if it could not be opened), and what to tell the user about it.
+#[derive(Resource)]
+pub struct Records {
+    store: Option<Mutex<Store>>,
+    pub notice: Option<String>,
+    /// The data folder: exports are written under it.
+    pub dir: PathBuf,
+}
+
+impl Records {
+    pub fn lock(&self) -> Option<MutexGuard<'_, Store>> {
+        // A panic elsewhere while holding the lock leaves the store itself sound.
+        self.store
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    pub fn exports(&self) -> PathBuf {
+        self.dir.join("exports")
+    }
+}
+
+/// Who is playing: their results are saved under this profile.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct CurrentTrainee(pub Option<Trainee>);
+
+/// The team session trainees are playing, if any: its seed and scenarios apply to every visit.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct ActiveSession(pub Option<Session>);
+
+/// What happened to the last finished visit's result.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub enum LastSave {
+    #[default]
+    Nothing,
+    Saved {
+        id: i64,
+        trainee: String,
+        session: Option<String>,
+    },
+    /// Not saved: no trainee was chosen.
+    NoTrainee,
+    Failed(String),
+}
+
+/// Pick (or create) the trainee profile with this name.
+#[derive(Message, Debug, Clone)]
+pub struct SelectTrainee(pub String);
+
+/// Make the session with this code the running one; none ends the running session.
+#[derive(Message, Debug, Clone)]
+pub struct JoinSession(pub Option<String>);
+
+/// Why a trainee or session could not be picked, for the screen that asked.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct RecordsProblem(pub Option<String>);
+
+fn select_trainees(
+    mut requests: MessageReader<SelectTrainee>,
+    records: Res<Records>,
+    mut current: ResMut<CurrentTrainee>,
+    mut commands: Commands,
+) {
+    for SelectTrainee(name) in requests.read() {
+        let Some(store) = records.lock() else {
+            continue;
+        };
+        match store.trainee(name) {
+            Ok(trainee) => {
+                if let Err(err) = store.set_setting(LAST_TRAINEE, &trainee.name) {
+                    warn!("{err}");
+                }
+                current.0 = Some(trainee);
+                commands.insert_resource(RecordsProblem(None));
+            }
+            Err(err) => commands.insert_resource(RecordsProblem(Some(err.to_string()))),
+        }
+    }
+}
+
+fn join_sessions(
+    mut requests: MessageReader<JoinSession>,
+    records: Res<Records>,
+    mut active: ResMut<ActiveSession>,
+    mut commands: Commands,
+) {
+    for JoinSession(code) in requests.read() {
+        let Some(code) = code else {
+            active.0 = None;
+            continue;
+        };
+        let Some(store) = records.lock() else {
+            continue;
+        };
+        match store.session(code) {
+            Ok(Some(session)) => active.0 = Some(session),
+            Ok(None) => commands.insert_resource(RecordsProblem(Some(
+                StoreError::NoSession(code.clone()).to_string(),
+            ))),
+            Err(err) => commands.insert_resource(RecordsProblem(Some(err.to_string()))),
+        }
+    }
+}
+
+/// Writes each finished visit to the store at once, so a crash or a closed window later
+/// loses nothing.
+fn save_finished_visits(
+    mut ended: MessageReader<VisitEnded>,
+    visits: Query<&ActiveVisit>,
+    library: Res<ContentLibrary>,
+    records: Res<Records>,
+    trainee: Res<CurrentTrainee>,
+    session: Res<ActiveSession>,
+    mut last: ResMut<LastSave>,
+) {
+    for VisitEnded(entity) in ended.read() {
+        let Ok(active) = visits.get(*entity) else {
+            continue;
+        };
+        *last = save(&active, &library, &records, &trainee, &session);
+        match &*last {
+            LastSave::Failed(why) => error!("result not saved: {why}"),
+            LastSave::Saved { id, trainee, .. } => info!("result {id} saved for {trainee}"),
+            _ => {}
+        }
+    }
+}
+
+fn save(
+    active: &ActiveVisit,
+    library: &ContentLibrary,
+    records: &Records,
+    trainee: &CurrentTrainee,
+    session: &ActiveSession,
+) -> LastSave {
+    let Some(trainee) = &trainee.0 else {
+        return LastSave::NoTrainee;
+    };
+    let (Some(library), Some(score)) = (library.get(), &active.score) else {
+        return LastSave::Failed("the visit has no score".into());
+    };
+    let visit = &active.visit;
+    let Some(version) = library.version_of(&visit.scenario().id) else {
+        return LastSave::Failed(format!(
+            "scenario \"{}\" is no longer loaded",
+            visit.scenario().id
+        ));
+    };
+    // A visit counts for the session only if it met the session's customer.
+    let session = session
+        .0
+        .as_ref()
+        .filter(|s| s.seed == visit.seed() && s.scenarios.contains(&visit.scenario().id));
+    let Some(store) = records.lock() else {
+        return LastSave::Failed(records.notice.clone().unwrap_or_default());
+    };
+    match store.record(
+        trainee,
+        visit,
+        score,
+        &version,
+        session.map(|s| s.code.as_str()),
+    ) {
+        Ok(id) => LastSave::Saved {
+            id,
+            trainee: trainee.name.clone(),
+            session: session.map(|s| s.code.clone()),
+        },
+        Err(err) => LastSave::Failed(err.to_string()),
+    }
+}

@@ -1,0 +1,464 @@
+//! Every score shown is recomputed: a stored result is replayed by the engine against the
+//! content version it was played on and must match what was stored, seal included. On top of
+//! that: leaderboards (ranked from verified results only) and a trainee's progress.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{ResultFilter, Store, StoreError, StoredResult, parse_guess, parse_outcome};
+use crate::content::{Library, Outcome, PersonaKind};
+use crate::i18n::Text;
+use crate::sim::{Score, Visit, scoring};
+
+/// Whether a stored result can be trusted, as the engine sees it now.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Standing {
+    /// Replayed and matching, on the content that is loaded now.
+    Valid,
+    /// Replayed and matching, on an earlier version of the scenario (or of the course files)
+    /// than the one loaded now.
+    EarlierContent,
+    /// Edited, unreadable or not reproducible: shown, never ranked.
+    Invalid(Text),
+}
+
+/// A stored result after verification.
+#[derive(Clone, Debug, Serialize)]
+pub struct Checked {
+    pub result: StoredResult,
+    pub standing: Standing,
+    /// The recomputed score; none when the result could not be replayed.
+    #[serde(skip)]
+    pub score: Option<Score>,
+    pub outcome: Option<Outcome>,
+    /// The scenario's title in the version played.
+    pub title: Option<Text>,
+}
+
+impl Checked {
+    pub fn is_valid(&self) -> bool {
+        !matches!(self.standing, Standing::Invalid(_))
+    }
+
+    /// The recomputed total, when valid.
+    pub fn total(&self) -> Option<u32> {
+        self.is_valid()
+            .then(|| self.score.as_ref().map(|s| s.total))
+            .flatten()
+    }
+}
+
+/// Verifies results, keeping each content version's library parsed once.
+pub struct Verifier<'s> {
+    store: &'s Store,
+    /// The hash of each scenario's version loaded now.
+    current: HashMap<String, String>,
+    libraries: HashMap<String, Option<Arc<Library>>>,
+}
+
+impl<'s> Verifier<'s> {
+    /// `current` is the content loaded now, to flag results played on another version.
+    pub fn new(store: &'s Store, current: Option<&Library>) -> Verifier<'s> {
+        let current = current
+            .map(|library| {
+                library
+                    .scenarios
+                    .keys()
+                    .filter_map(|id| Some((id.clone(), library.version_of(id)?.hash())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Verifier {
+            store,
+            current,
+            libraries: HashMap::new(),
+        }
+    }
+
+    pub fn check_all(&mut self, results: Vec<StoredResult>) -> Result<Vec<Checked>, StoreError> {
+        results.into_iter().map(|r| self.check(r)).collect()
+    }
+
+    pub fn check(&mut self, result: StoredResult) -> Result<Checked, StoreError> {
+        let library = match self.libraries.get(&result.content_hash) {
+            Some(library) => library.clone(),
+            None => {
+                let library = self.store.version(&result.content_hash)?.and_then(|v| {
+                    // A stored version whose texts were altered no longer matches its hash.
+                    (v.hash() == result.content_hash).then(|| Arc::new(v.library()))
+                });
+                self.libraries
+                    .insert(result.content_hash.clone(), library.clone());
+                library
+            }
+        };
+        let mut checked = Checked {
+            standing: Standing::Valid,
+            score: None,
+            outcome: None,
+            title: library
+                .as_ref()
+                .and_then(|l| l.scenario(&result.scenario))
+                .map(|s| s.title.clone()),
+            result,
+        };
+        let Some(library) = library else {
+            checked.standing = invalid(
+                "它所用的场景版本缺失或被改动过",
+                "the scenario version it was played on is missing or was altered",
+            );
+            return Ok(checked);
+        };
+        match replay(&library, &checked.result) {
+            Err(reason) => checked.standing = Standing::Invalid(reason),
+            Ok((score, outcome, minutes)) => {
+                let stored = &checked.result;
+                checked.standing = if i64::from(score.total) != stored.score
+                    || outcome.id() != stored.outcome
+                    || i64::from(minutes) != stored.minutes
+                {
+                    Standing::Invalid(Text::new(
+                        format!(
+                            "记录的得分为 {}，但这些回答重算得 {}（{} 分钟）",
+                            stored.score, score.total, minutes
+                        ),
+                        format!(
+                            "stored score {} but its replies score {} ({} min)",
+                            stored.score, score.total, minutes
+                        ),
+                    ))
+                } else if stored.seal != self.store.seal(stored) {
+                    invalid(
+                        "记录被手工改动过（校验封印不符）",
+                        "the record was edited by hand (its seal does not match)",
+                    )
+                } else if self.current.get(&stored.scenario) != Some(&stored.content_hash) {
+                    Standing::EarlierContent
+                } else {
+                    Standing::Valid
+                };
+                checked.score = Some(score);
+                checked.outcome = Some(outcome);
+            }
+        }
+        Ok(checked)
+    }
+}
+
+fn invalid(zh: &str, en: &str) -> Standing {
+    Standing::Invalid(Text::new(zh, en))
+}
+
+/// Replays a stored result through the engine and scores it with the same rules as the game.
+fn replay(library: &Library, result: &StoredResult) -> Result<(Score, Outcome, u32), Text> {
+    let unreadable = |what_zh: &str, what_en: &str| {
+        Text::new(
+            format!("记录中的{what_zh}无法读取"),
+            format!("its {what_en} cannot be read"),
+        )
+    };
+    let persona =
+        PersonaKind::parse(&result.persona).ok_or_else(|| unreadable("客户类型", "persona"))?;
+    let choices: Vec<usize> =
+        serde_json::from_str(&result.choices).map_err(|_| unreadable("回答", "replies"))?;
+    let guess = match &result.guess {
+        Some(guess) => {
+            Some(parse_guess(guess).ok_or_else(|| unreadable("类型判断", "notebook guess"))?)
+        }
+        None => None,
+    };
+    parse_outcome(&result.outcome).ok_or_else(|| unreadable("结果", "outcome"))?;
+    let visit = Visit::replay(
+        library,
+        &result.scenario,
+        result.seed,
+        persona,
+        &choices,
+        guess,
+    )
+    .map_err(|err| {
+        Text::new(
+            format!("这些回答无法重放：{err}"),
+            format!("its replies cannot be replayed: {err}"),
+        )
+    })?;
+    let finish = visit.finish().ok_or_else(|| {
+        Text::new(
+            "这些回答没有走完拜访",
+            "its replies do not finish the visit",
+        )
+    })?;
+    let (outcome, minutes) = (finish.outcome, finish.minute);
+    let score = scoring::score(&visit, &library.catalogue, &library.rubric)
+        .ok_or_else(|| Text::new("无法评分", "it cannot be scored"))?;
+    Ok((score, outcome, minutes))
+}
+
+/// One line of a leaderboard.
+#[derive(Clone, Debug, Serialize)]
+pub struct BoardRow {
+    /// 1 for the best; equal score and minutes share a rank. None for invalid results.
+    pub rank: Option<usize>,
+    pub checked: Checked,
+}
+
+/// Each trainee's best verified result, best first: higher score, then fewer simulated
+/// minutes, then the earlier visit. Invalid results follow, unranked, so none is hidden.
+pub fn leaderboard(checked: Vec<Checked>) -> Vec<BoardRow> {
+    let (valid, invalid): (Vec<Checked>, Vec<Checked>) =
+        checked.into_iter().partition(Checked::is_valid);
+    let mut best: BTreeMap<i64, Checked> = BTreeMap::new();
+    for result in valid {
+        let better = best
+            .get(&result.result.trainee_id)
+            .is_none_or(|held| order_key(&result) < order_key(held));
+        if better {
+            best.insert(result.result.trainee_id, result);
+        }
+    }
+    let mut ranked: Vec<Checked> = best.into_values().collect();
+    ranked.sort_by_key(order_key);
+    let mut rows: Vec<BoardRow> = Vec::new();
+    for (i, result) in ranked.into_iter().enumerate() {
+        let rank = match rows.last() {
+            Some(prev) if tie_key(&prev.checked) == tie_key(&result) => prev.rank,
+            _ => Some(i + 1),
+        };
+        rows.push(BoardRow {
+            rank,
+            checked: result,
+        });
+    }
+    rows.extend(invalid.into_iter().map(|checked| BoardRow {
+        rank: None,
+        checked,
+    }));
+    rows
+}
+
+/// A session's leaderboard for each of its scenarios, in the session's order.
+pub fn session_boards(
+    store: &Store,
+    library: &Library,
+    code: &str,
+) -> Result<Vec<(String, Vec<BoardRow>)>, StoreError> {
+    let session = store
+        .session(code)?
+        .ok_or_else(|| StoreError::NoSession(code.trim().to_uppercase()))?;
+    let mut verifier = Verifier::new(store, Some(library));
+    session
+        .scenarios
+        .iter()
+        .map(|scenario| {
+            let results = store.results(&ResultFilter {
+                session: Some(&session.code),
+                scenario: Some(scenario),
+                ..Default::default()
+            })?;
+            Ok((scenario.clone(), leaderboard(verifier.check_all(results)?)))
+        })
+        .collect()
+}
+
+fn tie_key(result: &Checked) -> (std::cmp::Reverse<u32>, i64) {
+    (
+        std::cmp::Reverse(result.total().unwrap_or(0)),
+        result.result.minutes,
+    )
+}
+
+fn order_key(result: &Checked) -> (std::cmp::Reverse<u32>, i64, i64, i64) {
+    let (score, minutes) = tie_key(result);
+    (score, minutes, result.result.played_at, result.result.id)
+}
+
+/// A trainee's mastery of one rubric category across attempts.
+#[derive(Clone, Debug, Serialize)]
+pub struct CategoryProgress {
+    pub id: String,
+    pub name: Text,
+    /// The category's score in each valid attempt, oldest first; none where it had nothing
+    /// to judge.
+    pub attempts: Vec<Option<u32>>,
+    /// The mean of the last three judged attempts.
+    pub mastery: Option<u32>,
+}
+
+/// How many recent attempts mastery looks at: recent enough to show progress, enough to
+/// not swing on one visit.
+pub const MASTERY_WINDOW: usize = 3;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Progress {
+    /// Valid attempts, oldest first.
+    pub attempts: Vec<Checked>,
+    /// Results that failed verification, shown apart.
+    pub invalid: Vec<Checked>,
+    pub categories: Vec<CategoryProgress>,
+    /// The category with the lowest mastery.
+    pub weakest: Option<String>,
+    /// Scenarios that exercise the weakest category most, shortest first.
+    pub drills: Vec<String>,
+}
+
+/// A trainee's progress, from their verified results, with drills chosen from `library`.
+pub fn progress(checked: Vec<Checked>, library: &Library) -> Progress {
+    let (attempts, invalid): (Vec<Checked>, Vec<Checked>) =
+        checked.into_iter().partition(Checked::is_valid);
+    let categories: Vec<CategoryProgress> = library
+        .rubric
+        .categories
+        .iter()
+        .map(|category| {
+            let scores: Vec<Option<u32>> = attempts
+                .iter()
+                .map(|a| {
+                    a.score
+                        .as_ref()?
+                        .categories
+                        .iter()
+                        .find(|c| c.id == category.id)?
+                        .score
+                })
+                .collect();
+            let recent: Vec<u32> = scores
+                .iter()
+                .rev()
+                .flatten()
+                .take(MASTERY_WINDOW)
+                .copied()
+                .collect();
+            let mastery =
+                (!recent.is_empty()).then(|| recent.iter().sum::<u32>() / recent.len() as u32);
+            CategoryProgress {
+                id: category.id.clone(),
+                name: category.name.clone(),
+                attempts: scores,
+                mastery,
+            }
+        })
+        .collect();
+    // Nothing is weak while every judged category is at full marks.
+    let weakest = categories
+        .iter()
+        .filter_map(|c| Some((c.mastery?, &c.id)))
+        .filter(|&(mastery, _)| mastery < 100)
+        .min()
+        .map(|(_, id)| id.clone());
+    let drills = weakest
+        .as_deref()
+        .map(|id| drills_for(library, id))
+        .unwrap_or_default();
+    Progress {
+        attempts,
+        invalid,
+        categories,
+        weakest,
+        drills,
+    }
+}
+
+/// Up to three scenarios where the category's techniques are densest: the most of them per
+/// beat, so short, focused drills come first.
+pub fn drills_for(library: &Library, category: &str) -> Vec<String> {
+    let in_category = |tag: &str| {
+        library
+            .technique(tag)
+            .is_some_and(|technique| technique.category == category)
+    };
+    let mut ranked: Vec<(usize, &String)> = library
+        .scenarios
+        .iter()
+        .filter_map(|(id, scenario)| {
+            let mut techniques: Vec<&str> = Vec::new();
+            let mut beats = 0;
+            for scene in &scenario.scenes {
+                for beat in &scene.beats {
+                    beats += 1;
+                    for choice in &beat.choices {
+                        for tag in &choice.tags {
+                            if in_category(tag) && !techniques.contains(&tag.as_str()) {
+                                techniques.push(tag);
+                            }
+                        }
+                    }
+                }
+            }
+            (!techniques.is_empty()).then_some((techniques.len() * 1000 / beats.max(1), id))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    ranked
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| id.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked(id: i64, trainee: i64, total: u32, minutes: i64, standing: Standing) -> Checked {
+        Checked {
+            result: StoredResult {
+                id,
+                trainee_id: trainee,
+                trainee: format!("t{trainee}"),
+                scenario: "s".into(),
+                content_hash: String::new(),
+                persona: "driver".into(),
+                seed: 1,
+                choices: "[]".into(),
+                guess: None,
+                engine_version: String::new(),
+                played_at: id,
+                played: String::new(),
+                score: i64::from(total),
+                outcome: "order".into(),
+                minutes,
+                session: None,
+                seal: String::new(),
+            },
+            standing,
+            score: Some(Score {
+                total,
+                categories: Vec::new(),
+                events: Vec::new(),
+                decisions: Vec::new(),
+                missed: 0,
+            }),
+            outcome: Some(Outcome::Order),
+            title: None,
+        }
+    }
+
+    #[test]
+    fn ties_go_to_fewer_minutes_and_each_trainee_counts_once() {
+        let rows = leaderboard(vec![
+            checked(6, 5, 80, 25, Standing::Valid),
+            checked(1, 1, 80, 30, Standing::Valid),
+            checked(2, 2, 80, 22, Standing::Valid),
+            checked(3, 1, 85, 40, Standing::EarlierContent),
+            checked(4, 3, 80, 22, Standing::Valid),
+            checked(5, 4, 99, 10, Standing::Invalid(Text::new("改", "edited"))),
+        ]);
+        let ranked: Vec<(i64, Option<usize>)> =
+            rows.iter().map(|r| (r.checked.result.id, r.rank)).collect();
+        // Trainee 1's best is their 85; 2 and 4 tie on score and minutes and share rank 2
+        // (the earlier visit listed first), ahead of the same score in more minutes; the
+        // edited 99 is shown last, unranked.
+        assert_eq!(
+            ranked,
+            [
+                (3, Some(1)),
+                (2, Some(2)),
+                (4, Some(2)),
+                (6, Some(4)),
+                (5, None)
+            ]
+        );
+    }
+}
