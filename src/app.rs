@@ -1,15 +1,18 @@
 //! The game window: the root only composes plugins.
 
+use std::path::PathBuf;
+
 use bevy::prelude::*;
 use bevy::winit::{EventLoopProxyWrapper, WinitSettings, WinitUserEvent};
 
-use crate::engine::{ContentSourcesPlugin, ContentWake, EnginePlugin, asset_plugin};
+use crate::engine::{ContentSourcesPlugin, ContentWake, EnginePlugin, RecordsPlugin, asset_plugin};
 use crate::i18n::Lang;
 use crate::paths::ContentRoot;
 use crate::ui::UiPlugin;
 use crate::ui::tour::{TourPlan, TourPlugin};
 
-pub fn run(root: ContentRoot, lang: Lang, tour: Option<TourPlan>) -> AppExit {
+/// Opens the game on the content under `root`, keeping results in `data_dir`.
+pub fn run(root: ContentRoot, data_dir: PathBuf, lang: Lang, tour: Option<TourPlan>) -> AppExit {
     let mut app = App::new();
     app.add_plugins((
         // Asset sources must be registered before the AssetPlugin inside DefaultPlugins.
@@ -23,6 +26,7 @@ pub fn run(root: ContentRoot, lang: Lang, tour: Option<TourPlan>) -> AppExit {
             ..default()
         }),
         EnginePlugin,
+        RecordsPlugin { dir: data_dir },
         UiPlugin { lang },
     ));
     // Wake the reactive window when a content file changes, so a saved edit shows at once.

@@ -17,7 +17,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match salesdojo::app::run(root, cli.lang, cli.tour_plan()) {
+    let data_dir = match salesdojo::paths::data_dir(cli.data_dir.as_deref()) {
+        Ok(dir) => dir,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match salesdojo::app::run(root, data_dir, cli.lang, cli.tour_plan()) {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
     }

@@ -1,5 +1,6 @@
 //! The real game in a real window: under Xvfb with software rendering, the tour walks title →
-//! scenarios → briefing → visit → debrief with simulated key presses and saves a screenshot of
+//! scenarios → briefing → visit → debrief → leaderboard → progress → team session with
+//! simulated key presses and saves a screenshot of
 //! each screen under target/screenshots/. Without a display server this test says it skipped;
 //! under CI (CI=true) a missing display server is a failure.
 
@@ -11,7 +12,16 @@ use std::sync::Mutex;
 /// games at once only slow each other down.
 static ONE_WINDOW: Mutex<()> = Mutex::new(());
 
-const SCREENS: [&str; 5] = ["title", "scenarios", "briefing", "visit", "debrief"];
+const SCREENS: [&str; 8] = [
+    "title",
+    "scenarios",
+    "briefing",
+    "visit",
+    "debrief",
+    "leaderboard",
+    "progress",
+    "session",
+];
 
 fn have(program: &str) -> bool {
     Command::new("sh")
@@ -48,14 +58,20 @@ fn tour(lang: &str) -> Option<PathBuf> {
         .join(lang);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("screenshot folder");
+    // Results of the tour's visit go to a throwaway data folder, never the user's.
+    let data = std::env::temp_dir().join(format!("salesdojo-window-{lang}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
     let output = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24"])
         .arg(env!("CARGO_BIN_EXE_salesdojo"))
-        .args(["--lang", lang, "--tour"])
+        .args(["--lang", lang, "--data-dir"])
+        .arg(&data)
+        .arg("--tour")
         .arg(&dir)
         .env("WGPU_BACKEND", "vulkan")
         .output()
         .expect("xvfb-run starts");
+    let _ = std::fs::remove_dir_all(&data);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -50,6 +50,10 @@ pub struct Cli {
     #[arg(long, value_parser = parse_persona, hide = true, requires = "tour")]
     pub tour_guess: Option<PersonaKind>,
 
+    /// With --tour: the trainee's name to type on the title screen.
+    #[arg(long, hide = true, requires = "tour", default_value = "李明")]
+    pub tour_trainee: String,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -178,6 +182,7 @@ impl Cli {
             scenario: self.tour_scenario.clone(),
             choices: self.tour_choices.clone(),
             guess: self.tour_guess,
+            trainee: self.tour_trainee.clone(),
         })
     }
 }

@@ -12,7 +12,7 @@ use bevy::prelude::*;
 pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, ContentWake};
 pub use records::{
     ActiveSession, CurrentTrainee, JoinSession, LastSave, Records, RecordsPlugin, RecordsProblem,
-    SelectTrainee,
+    RecordsSet, SelectTrainee,
 };
 pub use visit::{
     ActiveVisit, ChooseReply, NotePersona, StartVisit, VisitEnded, VisitPlugin, VisitRejected,

@@ -53,6 +53,10 @@ impl Plugin for RecordsPlugin {
     }
 }
 
+/// Picking trainees and sessions; screens that ask for one order themselves around it.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RecordsSet;
+
 const LAST_TRAINEE: &str = "last_trainee";
 
 /// The open store (none if it could not be opened), and what to tell the user about it.
@@ -116,7 +120,7 @@ fn select_trainees(
     mut requests: MessageReader<SelectTrainee>,
     records: Res<Records>,
     mut current: ResMut<CurrentTrainee>,
-    mut commands: Commands,
+    mut problem: ResMut<RecordsProblem>,
 ) {
     for SelectTrainee(name) in requests.read() {
         let Some(store) = records.lock() else {
@@ -128,9 +132,9 @@ fn select_trainees(
                     warn!("{err}");
                 }
                 current.0 = Some(trainee);
-                commands.insert_resource(RecordsProblem(None));
+                problem.0 = None;
             }
-            Err(err) => commands.insert_resource(RecordsProblem(Some(err.to_string()))),
+            Err(err) => problem.0 = Some(err.to_string()),
         }
     }
 }
@@ -139,7 +143,7 @@ fn join_sessions(
     mut requests: MessageReader<JoinSession>,
     records: Res<Records>,
     mut active: ResMut<ActiveSession>,
-    mut commands: Commands,
+    mut problem: ResMut<RecordsProblem>,
 ) {
     for JoinSession(code) in requests.read() {
         let Some(code) = code else {
@@ -150,11 +154,12 @@ fn join_sessions(
             continue;
         };
         match store.session(code) {
-            Ok(Some(session)) => active.0 = Some(session),
-            Ok(None) => commands.insert_resource(RecordsProblem(Some(
-                StoreError::NoSession(code.clone()).to_string(),
-            ))),
-            Err(err) => commands.insert_resource(RecordsProblem(Some(err.to_string()))),
+            Ok(Some(session)) => {
+                active.0 = Some(session);
+                problem.0 = None;
+            }
+            Ok(None) => problem.0 = Some(StoreError::NoSession(code.clone()).to_string()),
+            Err(err) => problem.0 = Some(err.to_string()),
         }
     }
 }
@@ -174,7 +179,7 @@ fn save_finished_visits(
         let Ok(active) = visits.get(*entity) else {
             continue;
         };
-        *last = save(&active, &library, &records, &trainee, &session);
+        *last = save(active, &library, &records, &trainee, &session);
         match &*last {
             LastSave::Failed(why) => error!("result not saved: {why}"),
             LastSave::Saved { id, trainee, .. } => info!("result {id} saved for {trainee}"),

@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
 use crate::content::{Library, Outcome};
-use crate::engine::{ActiveVisit, ContentLibrary};
+use crate::engine::{ActiveSession, ActiveVisit, ContentLibrary, LastSave};
 use crate::i18n::{Lang, outcome_name, scene_name, tr};
 use crate::sim::{Score, ScoreEvent};
 
@@ -23,6 +23,8 @@ fn draw(
     settings: Res<Settings>,
     library: Res<ContentLibrary>,
     visit: Option<Single<&ActiveVisit>>,
+    saved: Res<LastSave>,
+    session: Res<ActiveSession>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -36,16 +38,32 @@ fn draw(
     let mut ui = window_ui(ctx);
     egui::Panel::bottom("debrief_actions").show(&mut ui, |ui| {
         ui.horizontal(|ui| {
+            let (label, target) = match session.0 {
+                // In a team session the next trainee takes the keyboard.
+                Some(_) => (
+                    tr(lang, "下一位学员 (Enter)", "Next trainee (Enter)"),
+                    Screen::Title,
+                ),
+                None => (
+                    tr(
+                        lang,
+                        "返回场景列表 (Enter)",
+                        "Back to the scenarios (Enter)",
+                    ),
+                    Screen::Scenarios,
+                ),
+            };
+            if ui.button(label).clicked() {
+                next.set(target);
+            }
             if ui
-                .button(tr(
-                    lang,
-                    "返回场景列表 (Enter)",
-                    "Back to the scenarios (Enter)",
-                ))
+                .button(tr(lang, "排行榜 (B)", "Leaderboard (B)"))
                 .clicked()
             {
-                next.set(Screen::Scenarios);
+                next.set(Screen::Leaderboard);
             }
+            let (colour, status) = save_status(&saved, lang);
+            ui.label(egui::RichText::new(status).color(colour));
             ui.label(
                 egui::RichText::new(format!(
                     "{} {} · {} {}",
@@ -295,8 +313,49 @@ fn event_row(ui: &mut egui::Ui, library: &Library, event: &ScoreEvent, lang: Lan
     }
 }
 
-fn keys(keys: Res<ButtonInput<KeyCode>>, mut next: ResMut<NextState<Screen>>) {
-    if enter_pressed(&keys) || keys.just_pressed(KeyCode::Escape) {
-        next.set(Screen::Scenarios);
+fn keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    session: Res<ActiveSession>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    if keys.just_pressed(KeyCode::KeyB) {
+        next.set(Screen::Leaderboard);
+    } else if enter_pressed(&keys) || keys.just_pressed(KeyCode::Escape) {
+        next.set(match session.0 {
+            Some(_) => Screen::Title,
+            None => Screen::Scenarios,
+        });
+    }
+}
+
+/// Where the result went: the trainee must see that it is kept, or why it is not.
+fn save_status(saved: &LastSave, lang: Lang) -> (egui::Color32, String) {
+    match saved {
+        LastSave::Saved {
+            trainee, session, ..
+        } => {
+            let mut text = format!(
+                "✔ {} {trainee}",
+                tr(lang, "成绩已保存：", "Result saved for")
+            );
+            if let Some(code) = session {
+                text.push_str(&format!(" · {} {code}", tr(lang, "场次", "session")));
+            }
+            (palette::GOOD, text)
+        }
+        LastSave::NoTrainee => (
+            palette::BAD,
+            tr(
+                lang,
+                "未保存：没有选择学员",
+                "Not saved: no trainee was chosen",
+            )
+            .to_string(),
+        ),
+        LastSave::Failed(why) => (
+            palette::BAD,
+            format!("{} {why}", tr(lang, "未能保存：", "Not saved:")),
+        ),
+        LastSave::Nothing => (palette::MUTED, String::new()),
     }
 }

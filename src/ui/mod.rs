@@ -3,8 +3,11 @@
 
 mod briefing;
 mod debrief;
+mod leaderboard;
 mod problems;
+mod progress;
 mod scenarios;
+mod session;
 mod title;
 pub mod tour;
 mod visit;
@@ -44,6 +47,9 @@ impl Plugin for UiPlugin {
                 visit::plugin,
                 debrief::plugin,
                 problems::plugin,
+                session::plugin,
+                leaderboard::plugin,
+                progress::plugin,
             ));
     }
 }
@@ -57,6 +63,12 @@ pub enum Screen {
     Briefing,
     Visit,
     Debrief,
+    /// A team lead starts or picks the team session.
+    Session,
+    /// Rankings, large enough for a projector.
+    Leaderboard,
+    /// A trainee's mastery per category over time.
+    Progress,
 }
 
 #[derive(Resource, Debug, Clone, Copy)]

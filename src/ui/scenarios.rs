@@ -6,8 +6,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::{
     Screen, ScreenUiSet, Selection, Settings, enter_pressed, number_key, palette, window_ui,
 };
-use crate::content::{PersonaSpec, Scenario};
-use crate::engine::ContentLibrary;
+use crate::content::{Library, PersonaSpec, Scenario};
+use crate::engine::{ActiveSession, ContentLibrary};
 use crate::i18n::{Lang, persona_name, scene_name, tr};
 
 pub(super) fn plugin(app: &mut App) {
@@ -23,10 +23,34 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Resource, Default)]
 struct Highlighted(usize);
 
-fn pick(selection: &mut Selection, next: &mut NextState<Screen>, scenario: &Scenario) {
+/// The scenarios on offer: a team session's own, else all.
+pub(crate) fn playable<'l>(library: &'l Library, session: &ActiveSession) -> Vec<&'l Scenario> {
+    library
+        .scenarios
+        .values()
+        .filter(|s| {
+            session
+                .0
+                .as_ref()
+                .is_none_or(|session| session.scenarios.contains(&s.id))
+        })
+        .map(|s| &**s)
+        .collect()
+}
+
+fn pick(
+    selection: &mut Selection,
+    next: &mut NextState<Screen>,
+    scenario: &Scenario,
+    session: &ActiveSession,
+) {
     selection.scenario = Some(scenario.id.clone());
-    // A fresh customer variant each time; the seed is shown on the debrief for replays.
-    selection.seed = rand::random::<u32>() as u64;
+    // A fresh customer variant each time (the seed is shown on the debrief for replays);
+    // in a team session everyone meets the session's.
+    selection.seed = match &session.0 {
+        Some(session) => session.seed,
+        None => rand::random::<u32>() as u64,
+    };
     next.set(Screen::Briefing);
 }
 
@@ -45,6 +69,7 @@ fn draw(
     library: Res<ContentLibrary>,
     mut selection: ResMut<Selection>,
     highlighted: Res<Highlighted>,
+    session: Res<ActiveSession>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -62,11 +87,21 @@ fn draw(
                 next.set(Screen::Title);
             }
             ui.heading(tr(lang, "选择一次客户拜访", "Choose a customer visit"));
+            if let Some(session) = &session.0 {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} {}",
+                        tr(lang, "团队场次", "Team session"),
+                        session.code
+                    ))
+                    .color(palette::GOOD),
+                );
+            }
         });
     });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            for (index, scenario) in library.scenarios.values().enumerate() {
+            for (index, scenario) in playable(library, &session).into_iter().enumerate() {
                 let mut frame = egui::Frame::group(ui.style()).inner_margin(14.0);
                 if index == highlighted.0 {
                     frame = frame.stroke(egui::Stroke::new(2.0, palette::ACCENT));
@@ -116,7 +151,7 @@ fn draw(
                     .on_hover_cursor(egui::CursorIcon::PointingHand)
                     .clicked()
                 {
-                    pick(&mut selection, &mut next, scenario);
+                    pick(&mut selection, &mut next, scenario, &session);
                 }
             }
         });
@@ -129,6 +164,7 @@ fn keys(
     library: Res<ContentLibrary>,
     mut selection: ResMut<Selection>,
     mut highlighted: ResMut<Highlighted>,
+    session: Res<ActiveSession>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     if keys.just_pressed(KeyCode::Escape) {
@@ -138,7 +174,8 @@ fn keys(
     let Some(library) = library.get() else {
         return;
     };
-    let count = library.scenarios.len();
+    let scenarios = playable(library, &session);
+    let count = scenarios.len();
     if count == 0 {
         return;
     }
@@ -153,7 +190,7 @@ fn keys(
         None if enter_pressed(&keys) => Some(highlighted.0.min(count - 1)),
         None => None,
     };
-    if let Some(scenario) = chosen.and_then(|i| library.scenarios.values().nth(i)) {
-        pick(&mut selection, &mut next, scenario);
+    if let Some(scenario) = chosen.and_then(|i| scenarios.get(i)) {
+        pick(&mut selection, &mut next, scenario, &session);
     }
 }

@@ -11,6 +11,7 @@ use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::PrimaryWindow;
 
 use super::Screen;
+use super::title::NameDraft;
 use crate::content::PersonaKind;
 use crate::engine::{ActiveVisit, ContentLibrary};
 
@@ -24,6 +25,8 @@ pub struct TourPlan {
     pub choices: Vec<usize>,
     /// A type to note in the notebook (F1–F4) before the first reply.
     pub guess: Option<PersonaKind>,
+    /// The name typed on the title screen.
+    pub trainee: String,
 }
 
 pub struct TourPlugin(pub TourPlan);
@@ -33,6 +36,7 @@ impl Plugin for TourPlugin {
         let plan = &self.0;
         let mut steps = VecDeque::from([
             Step::WaitForContent,
+            Step::Type(plan.trainee.clone()),
             Step::Shoot("title", Screen::Title),
             Step::Press(KeyCode::Enter),
             Step::Shoot("scenarios", Screen::Scenarios),
@@ -61,6 +65,14 @@ impl Plugin for TourPlugin {
                 choices: plan.choices.iter().map(|n| n.saturating_sub(1)).collect(),
             },
             Step::Shoot("debrief", Screen::Debrief),
+            Step::Press(KeyCode::KeyB),
+            Step::Shoot("leaderboard", Screen::Leaderboard),
+            Step::Press(KeyCode::Escape),
+            Step::Press(KeyCode::KeyP),
+            Step::Shoot("progress", Screen::Progress),
+            Step::Press(KeyCode::Escape),
+            Step::Press(KeyCode::KeyT),
+            Step::Shoot("session", Screen::Session),
             Step::Exit,
         ]);
         app.insert_resource(Tour {
@@ -75,6 +87,8 @@ impl Plugin for TourPlugin {
 
 enum Step {
     WaitForContent,
+    /// Type the trainee's name into the title screen's field.
+    Type(String),
     /// Save a screenshot, after checking the game is on the expected screen.
     Shoot(&'static str, Screen),
     Press(KeyCode),
@@ -105,6 +119,7 @@ const MAX_PRESSES: u32 = 60;
 fn run_tour(
     mut commands: Commands,
     mut tour: ResMut<Tour>,
+    mut draft: ResMut<NameDraft>,
     library: Res<ContentLibrary>,
     visit: Option<Single<&ActiveVisit>>,
     screen: Res<State<Screen>>,
@@ -122,6 +137,10 @@ fn run_tour(
             KeyCode::Digit2 => Key::Character("2".into()),
             KeyCode::Digit3 => Key::Character("3".into()),
             KeyCode::Digit4 => Key::Character("4".into()),
+            KeyCode::Escape => Key::Escape,
+            KeyCode::KeyB => Key::Character("b".into()),
+            KeyCode::KeyP => Key::Character("p".into()),
+            KeyCode::KeyT => Key::Character("t".into()),
             _ => Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),
         },
         state,
@@ -145,6 +164,11 @@ fn run_tour(
                 tour.steps.pop_front();
                 tour.wait = 30;
             }
+        }
+        Step::Type(name) => {
+            draft.name = std::mem::take(name);
+            tour.steps.pop_front();
+            tour.wait = 5;
         }
         Step::Shoot(name, expected) => {
             let name = *name;

@@ -1,0 +1,291 @@
+//! A trainee's progress: each rubric category's score over their verified attempts (a small
+//! chart per category), mastery over the recent ones, and drills for the weakest category.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{Screen, ScreenUiSet, Selection, Settings, palette, window_ui};
+use crate::engine::{ContentLibrary, CurrentTrainee, Records};
+use crate::i18n::{Lang, tr};
+use crate::store::ResultFilter;
+use crate::store::export::{history_csv, save};
+use crate::store::verify::{CategoryProgress, Progress, Standing, Verifier, progress};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<ProgressView>()
+        .add_systems(OnEnter(Screen::Progress), reset)
+        .add_systems(
+            EguiPrimaryContextPass,
+            draw.in_set(ScreenUiSet).run_if(in_state(Screen::Progress)),
+        )
+        .add_systems(
+            Update,
+            (keys, refresh).chain().run_if(in_state(Screen::Progress)),
+        );
+}
+
+#[derive(Resource, Default)]
+struct ProgressView {
+    /// The trainee it was computed for, and their progress.
+    progress: Option<(i64, Progress)>,
+    exported: Option<Result<String, String>>,
+}
+
+fn reset(mut view: ResMut<ProgressView>) {
+    *view = ProgressView::default();
+}
+
+fn refresh(
+    mut view: ResMut<ProgressView>,
+    trainee: Res<CurrentTrainee>,
+    library: Res<ContentLibrary>,
+    records: Res<Records>,
+) {
+    let Some(trainee) = &trainee.0 else {
+        return;
+    };
+    if view
+        .progress
+        .as_ref()
+        .is_some_and(|(id, _)| *id == trainee.id)
+    {
+        return;
+    }
+    let (Some(content), Some(store)) = (library.get(), records.lock()) else {
+        return;
+    };
+    let results = store
+        .results(&ResultFilter {
+            trainee: Some(trainee.id),
+            ..default()
+        })
+        .unwrap_or_default();
+    let checked = Verifier::new(&store, Some(content))
+        .check_all(results)
+        .unwrap_or_default();
+    view.progress = Some((trainee.id, progress(checked, content)));
+}
+
+fn keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut view: ResMut<ProgressView>,
+    trainee: Res<CurrentTrainee>,
+    records: Res<Records>,
+    settings: Res<Settings>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    if keys.just_pressed(KeyCode::Escape) || super::enter_pressed(&keys) {
+        next.set(Screen::Title);
+    }
+    if keys.just_pressed(KeyCode::KeyE) {
+        view.exported = Some(export(&view, &trainee, &records, settings.lang));
+    }
+}
+
+fn export(
+    view: &ProgressView,
+    trainee: &CurrentTrainee,
+    records: &Records,
+    lang: Lang,
+) -> Result<String, String> {
+    let (Some(trainee), Some((_, progress))) = (&trainee.0, &view.progress) else {
+        return Err(tr(lang, "没有可导出的记录", "Nothing to export").into());
+    };
+    let path = records
+        .exports()
+        .join(format!("history-{}.csv", trainee.name));
+    save(&path, &history_csv(&trainee.name, progress, lang))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path.display().to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    mut view: ResMut<ProgressView>,
+    trainee: Res<CurrentTrainee>,
+    library: Res<ContentLibrary>,
+    records: Res<Records>,
+    mut selection: ResMut<Selection>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let lang = settings.lang;
+    let mut ui = window_ui(ctx);
+    let name = trainee.0.as_ref().map(|t| t.name.clone());
+    egui::Panel::top("progress_top").show(&mut ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui
+                .button(tr(lang, "← 返回 (Esc)", "← Back (Esc)"))
+                .clicked()
+            {
+                next.set(Screen::Title);
+            }
+            ui.heading(format!(
+                "{} · {}",
+                tr(lang, "我的进步", "My progress"),
+                name.as_deref().unwrap_or("")
+            ));
+            if ui
+                .button(tr(lang, "导出 CSV (E)", "Export CSV (E)"))
+                .clicked()
+            {
+                let exported = export(&view, &trainee, &records, lang);
+                view.exported = Some(exported);
+            }
+        });
+        if let Some(exported) = &view.exported {
+            let (colour, text) = match exported {
+                Ok(path) => (
+                    palette::GOOD,
+                    format!("{} {path}", tr(lang, "已导出：", "Exported:")),
+                ),
+                Err(why) => (palette::BAD, why.clone()),
+            };
+            ui.label(egui::RichText::new(text).color(colour));
+        }
+    });
+    egui::CentralPanel::default().show(&mut ui, |ui| {
+        if name.is_none() {
+            ui.label(
+                egui::RichText::new(tr(
+                    lang,
+                    "请先在首页输入你的名字",
+                    "Type your name on the title screen first",
+                ))
+                .size(26.0),
+            );
+            return;
+        }
+        let Some((_, progress)) = &view.progress else {
+            ui.label(tr(lang, "正在核对成绩……", "Checking the results…"));
+            return;
+        };
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {} · {}",
+                    progress.attempts.len(),
+                    tr(lang, "次有效拜访", "verified visits"),
+                    tr(
+                        lang,
+                        "掌握度 = 最近三次的平均分；曲线为每次拜访的得分",
+                        "mastery = mean of the last three visits; the line is each visit's score"
+                    )
+                ))
+                .color(palette::MUTED),
+            );
+            egui::Grid::new("progress")
+                .num_columns(3)
+                .spacing([24.0, 12.0])
+                .show(ui, |ui| {
+                    for category in &progress.categories {
+                        let weakest = progress.weakest.as_ref() == Some(&category.id);
+                        let mut label = egui::RichText::new(category.name.get(lang)).size(21.0);
+                        if weakest {
+                            label = label.color(palette::BAD).strong();
+                        }
+                        ui.label(label);
+                        sparkline(ui, category);
+                        mastery_bar(ui, category.mastery, weakest);
+                        ui.end_row();
+                    }
+                });
+            if let Some(weakest) = progress
+                .weakest
+                .as_ref()
+                .and_then(|id| progress.categories.iter().find(|c| &c.id == id))
+            {
+                ui.add_space(12.0);
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{}「{}」 · {}",
+                        tr(lang, "最弱的一项：", "Weakest: "),
+                        weakest.name.get(lang),
+                        tr(lang, "建议练习：", "suggested drills:")
+                    ))
+                    .size(22.0),
+                );
+                if let Some(content) = library.get() {
+                    for id in &progress.drills {
+                        let Some(scenario) = content.scenario(id) else {
+                            continue;
+                        };
+                        if ui.button(scenario.title.get(lang)).clicked() {
+                            selection.scenario = Some(id.clone());
+                            selection.seed = rand::random::<u32>() as u64;
+                            next.set(Screen::Briefing);
+                        }
+                    }
+                }
+            }
+            for invalid in &progress.invalid {
+                if let Standing::Invalid(why) = &invalid.standing {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} #{} ({}): {}",
+                            tr(lang, "无效结果", "Invalid result"),
+                            invalid.result.id,
+                            invalid.result.scenario,
+                            why.get(lang)
+                        ))
+                        .color(palette::BAD),
+                    );
+                }
+            }
+        });
+    });
+    Ok(())
+}
+
+/// The category's score in each attempt, 0 at the bottom, 100 at the top.
+fn sparkline(ui: &mut egui::Ui, category: &CategoryProgress) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(360.0, 44.0), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_stroke(
+        rect,
+        2.0,
+        egui::Stroke::new(1.0, palette::MUTED.gamma_multiply(0.4)),
+        egui::StrokeKind::Inside,
+    );
+    let count = category.attempts.len();
+    let at = |i: usize, score: u32| {
+        let x = if count <= 1 {
+            rect.center().x
+        } else {
+            rect.left() + 6.0 + (rect.width() - 12.0) * i as f32 / (count - 1) as f32
+        };
+        let y = rect.bottom() - 4.0 - (rect.height() - 8.0) * score as f32 / 100.0;
+        egui::pos2(x, y)
+    };
+    let points: Vec<egui::Pos2> = category
+        .attempts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, score)| Some(at(i, (*score)?)))
+        .collect();
+    if points.len() > 1 {
+        painter.add(egui::Shape::line(
+            points.clone(),
+            egui::Stroke::new(2.0, palette::ACCENT),
+        ));
+    }
+    for point in points {
+        painter.circle_filled(point, 3.5, palette::ACCENT);
+    }
+}
+
+fn mastery_bar(ui: &mut egui::Ui, mastery: Option<u32>, weakest: bool) {
+    let Some(mastery) = mastery else {
+        ui.label(egui::RichText::new("—").color(palette::MUTED));
+        return;
+    };
+    let colour = if weakest { palette::BAD } else { palette::GOOD };
+    ui.add(
+        egui::ProgressBar::new(mastery as f32 / 100.0)
+            .desired_width(220.0)
+            .fill(colour)
+            .text(egui::RichText::new(format!("{mastery}%")).color(egui::Color32::WHITE)),
+    );
+}
