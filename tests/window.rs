@@ -1,8 +1,9 @@
 //! The real game in a real window: under Xvfb with software rendering, the tour walks title →
-//! scenarios → briefing → visit → debrief → leaderboard → progress → team session with
-//! simulated key presses and saves a screenshot of
-//! each screen under target/screenshots/. Without a display server this test says it skipped;
-//! under CI (CI=true) a missing display server is a failure.
+//! scenarios → briefing → a full visit → debrief → leaderboard → progress → team session with
+//! simulated key presses, saving a screenshot of each screen under target/screenshots/ and the
+//! text it drew. The test checks each screen changed, says what it should in Chinese and in
+//! English, and draws no character as an empty box. Without a display server this test says
+//! it skipped; under CI (CI=true) a missing display server is a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -92,6 +93,52 @@ fn tour(lang: &str) -> Option<PathBuf> {
     Some(dir)
 }
 
+/// What each screen must say, in Chinese and in English. The tour's trainee is 李明, so every
+/// screen that names the trainee shows Chinese characters in both languages.
+const EXPECTED: [(&str, &[&str], &[&str]); 8] = [
+    (
+        "title",
+        &["销售道场", "开始训练", "李明"],
+        &["Sales Dojo", "Start training", "李明"],
+    ),
+    (
+        "scenarios",
+        &["选择一次客户拜访", "难度"],
+        &["Choose a customer visit", "Difficulty"],
+    ),
+    (
+        "briefing",
+        &["拜访简报", "开始拜访"],
+        &["Briefing", "Start the visit"],
+    ),
+    (
+        "visit",
+        &["信任", "兴趣", "耐心"],
+        &["Trust", "Interest", "Patience"],
+    ),
+    (
+        "debrief",
+        &["拜访结果", "成绩已保存", "李明"],
+        &["Outcome", "Result saved for 李明"],
+    ),
+    // The tour's visit is on the board, ranked first.
+    (
+        "leaderboard",
+        &["历史总榜", "李明", "1."],
+        &["All time", "李明", "1."],
+    ),
+    (
+        "progress",
+        &["我的进步 · 李明", "有效拜访次数：1"],
+        &["My progress · 李明", "Verified visits: 1"],
+    ),
+    (
+        "session",
+        &["团队场次", "创建场次"],
+        &["Team session", "Create session"],
+    ),
+];
+
 fn check_screens(lang: &str) {
     let _window = ONE_WINDOW
         .lock()
@@ -110,6 +157,27 @@ fn check_screens(lang: &str) {
             "the {screen} screenshot looks blank ({colours} colours): {}",
             path.display()
         );
+        // The text egui drew on that frame, and the characters no loaded font can draw.
+        let drawn = std::fs::read_to_string(dir.join(format!("{screen}.txt")))
+            .unwrap_or_else(|err| panic!("no text record of the {screen} screen: {err}"));
+        let (texts, missing) = drawn
+            .rsplit_once("\n--\nmissing glyphs: ")
+            .expect("the record ends with the missing glyphs");
+        assert_eq!(
+            missing.trim(),
+            "",
+            "the {screen} screen draws characters as empty boxes"
+        );
+        let (_, zh, en) = EXPECTED
+            .iter()
+            .find(|(name, _, _)| *name == screen)
+            .expect("every screen has expectations");
+        for expected in if lang == "zh" { *zh } else { *en } {
+            assert!(
+                texts.contains(expected),
+                "the {screen} screen does not say \"{expected}\"; it says:\n{texts}"
+            );
+        }
     }
 }
 

@@ -557,7 +557,12 @@ fn check(root: &ContentRoot, paths: &[PathBuf], json: bool) -> Result<ExitCode, 
     } else {
         inputs.extend(paths.iter().cloned());
     }
-    let files = crate::content::content_files(&inputs).map_err(|d| d.to_string())?;
+    // A path that cannot be read is one of the diagnostics below, not a separate failure.
+    let files: usize = inputs
+        .iter()
+        .filter_map(|input| crate::content::content_files(std::slice::from_ref(input)).ok())
+        .map(|found| found.len())
+        .sum();
     let library = Library::load(&inputs);
     let errors = library.errors().count();
     let warnings = library.diagnostics.len() - errors;
@@ -565,15 +570,12 @@ fn check(root: &ContentRoot, paths: &[PathBuf], json: bool) -> Result<ExitCode, 
         println!("{}", to_json(&library.diagnostics));
     } else {
         for diagnostic in &library.diagnostics {
-            let source = std::fs::read(&diagnostic.file)
+            let source = crate::content::read_regular(&diagnostic.file)
                 .ok()
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
             eprintln!("{}", diagnostic.render(source.as_deref()));
         }
-        eprintln!(
-            "checked {} file(s): {errors} error(s), {warnings} warning(s)",
-            files.len()
-        );
+        eprintln!("checked {files} file(s): {errors} error(s), {warnings} warning(s)");
     }
     Ok(if errors > 0 {
         ExitCode::FAILURE

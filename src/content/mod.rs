@@ -406,16 +406,33 @@ fn collect(path: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Reads a file's bytes, refusing anything but a regular file: a pipe or a device would block
+/// the read, or never end (/dev/zero).
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    if std::fs::metadata(path)?.is_file() {
+        std::fs::read(path)
+    } else {
+        Err(std::io::Error::other("not a regular file"))
+    }
+}
+
 /// Reads and parses files from disk; a file that cannot be read or parsed becomes diagnostics.
 pub fn read_files(paths: &[PathBuf]) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     let mut parsed = Vec::new();
     let mut diagnostics = Vec::new();
-    let files = match content_files(paths) {
-        Ok(files) => files,
-        Err(diagnostic) => return (parsed, vec![diagnostic]),
-    };
+    // Each path is listed on its own: one that cannot be read is reported, and the others are
+    // still read (a mistyped path must not make the seeds look missing as well).
+    let mut files = Vec::new();
+    for path in paths {
+        match content_files(std::slice::from_ref(path)) {
+            Ok(mut found) => files.append(&mut found),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    files.sort();
+    files.dedup();
     for file in files {
-        match std::fs::read(&file) {
+        match read_regular(&file) {
             Ok(bytes) => match parse_file(&file, &bytes) {
                 Ok(ok) => parsed.push(ok),
                 Err(mut errs) => diagnostics.append(&mut errs),

@@ -335,7 +335,7 @@ fn save_status(saved: &LastSave, lang: Lang) -> (egui::Color32, String) {
             trainee, session, ..
         } => {
             let mut text = format!(
-                "✔ {} {trainee}",
+                "✓ {} {trainee}",
                 tr(lang, "成绩已保存：", "Result saved for")
             );
             if let Some(code) = session {

@@ -260,7 +260,7 @@ fn board_row(ui: &mut egui::Ui, row: &BoardRow, lang: Lang) {
     ui.label(big(checked.result.trainee.clone()).strong());
     match checked.total() {
         Some(total) => ui.label(big(total.to_string())),
-        None => ui.label(big("✖".into()).color(palette::BAD)),
+        None => ui.label(big("×".into()).color(palette::BAD)),
     };
     match (&checked.standing, checked.outcome) {
         (Standing::Invalid(why), _) => ui.label(

@@ -165,9 +165,9 @@ fn draw(
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.label(
                 egui::RichText::new(format!(
-                    "{} {} · {}",
+                    "{}{} · {}",
+                    tr(lang, "有效拜访次数：", "Verified visits: "),
                     progress.attempts.len(),
-                    tr(lang, "次有效拜访", "verified visits"),
                     tr(
                         lang,
                         "掌握度 = 最近三次的平均分；曲线为每次拜访的得分",

@@ -9,6 +9,7 @@ use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::PrimaryWindow;
+use bevy_egui::{EguiContext, EguiFullOutput, EguiPostUpdateSet, egui};
 
 use super::Screen;
 use super::title::NameDraft;
@@ -80,8 +81,15 @@ impl Plugin for TourPlugin {
             steps,
             wait: 0,
             release: None,
+            capture: None,
         })
-        .add_systems(Update, run_tour);
+        .add_systems(Update, run_tour)
+        .add_systems(
+            PostUpdate,
+            capture_text
+                .after(EguiPostUpdateSet::EndPass)
+                .before(EguiPostUpdateSet::ProcessOutput),
+        );
     }
 }
 
@@ -110,6 +118,8 @@ struct Tour {
     wait: u32,
     /// A key pressed last frame, released this frame.
     release: Option<KeyCode>,
+    /// The screen whose drawn text to write down this frame.
+    capture: Option<&'static str>,
 }
 
 /// No visit needs more replies than this; more means the game is stuck.
@@ -186,6 +196,7 @@ fn run_tour(
             commands
                 .spawn(Screenshot::primary_window())
                 .observe(save_to_disk(path));
+            tour.capture = Some(name);
             tour.steps.pop_front();
             tour.wait = 20;
         }
@@ -248,5 +259,48 @@ fn run_tour(
             exit.write(AppExit::Success);
             tour.steps.clear();
         }
+    }
+}
+
+/// Writes `<screen>.txt` beside the screenshot: every text egui drew this frame, one per line,
+/// then the characters the loaded fonts cannot draw (they would show as empty boxes). What
+/// the window tests read to check a screen says what it should.
+fn capture_text(mut tour: ResMut<Tour>, mut contexts: Query<(&mut EguiContext, &EguiFullOutput)>) {
+    let Some(name) = tour.capture.take() else {
+        return;
+    };
+    let mut texts = Vec::new();
+    for (_, output) in &contexts {
+        for clipped in output.0.iter().flat_map(|o| &o.shapes) {
+            collect_texts(&clipped.shape, &mut texts);
+        }
+    }
+    let mut missing: Vec<char> = Vec::new();
+    if let Some((mut context, _)) = contexts.iter_mut().next() {
+        let font = egui::FontId::proportional(16.0);
+        context.get_mut().fonts_mut(|fonts| {
+            for c in texts.iter().flat_map(|t| t.chars()) {
+                if !c.is_whitespace() && !missing.contains(&c) && !fonts.has_glyph(&font, c) {
+                    missing.push(c);
+                }
+            }
+        });
+    }
+    let mut report = texts.join("\n");
+    report.push_str(&format!(
+        "\n--\nmissing glyphs: {}\n",
+        missing.iter().collect::<String>()
+    ));
+    let path = tour.dir.join(format!("{name}.txt"));
+    if let Err(err) = std::fs::write(&path, report) {
+        error!("tour: cannot write {}: {err}", path.display());
+    }
+}
+
+fn collect_texts(shape: &egui::Shape, texts: &mut Vec<String>) {
+    match shape {
+        egui::Shape::Text(text) => texts.push(text.galley.text().to_string()),
+        egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect_texts(s, texts)),
+        _ => {}
     }
 }
