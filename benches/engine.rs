@@ -8,6 +8,8 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use salesdojo::content::{Library, parse_file};
 use salesdojo::sim::{Visit, analysis, scoring};
+use salesdojo::store::verify::{Standing, Verifier};
+use salesdojo::store::{ResultFilter, Store};
 
 const SCENARIO: &str = "analytical_equipment_director";
 /// The best path of the shipped visit (choices as the file lists them, from 1).
@@ -40,13 +42,29 @@ fn engine(c: &mut Criterion) {
         b.iter(|| play(&library, BEST))
     });
     group.finish();
-    // A stored result is its choices and seed: verifying it replays them and scores the visit.
+    // A stored result is its content version, seed and choices: verifying it replays them
+    // through the engine, scores the visit and compares with what was stored, as every
+    // leaderboard and progress screen does for each result it shows.
+    let data = std::env::temp_dir().join(format!("salesdojo-bench-{}", std::process::id()));
+    let store = Store::open(&data).unwrap().store;
+    let visit = play(&library, BEST);
+    let score = scoring::score(&visit, &library.catalogue, &library.rubric).unwrap();
+    let trainee = store.trainee("bench").unwrap();
+    let version = library.version_of(SCENARIO).unwrap();
+    store
+        .record(&trainee, &visit, &score, &version, None)
+        .unwrap();
+    let stored = store.results(&ResultFilter::default()).unwrap().remove(0);
+    let mut verifier = Verifier::new(&store, Some(&library));
+    assert_eq!(
+        verifier.check(stored.clone()).unwrap().standing,
+        Standing::Valid
+    );
     c.bench_function("engine/verify a stored result", |b| {
-        b.iter(|| {
-            let visit = play(&library, BEST);
-            scoring::score(&visit, &library.catalogue, &library.rubric).unwrap()
-        })
+        b.iter(|| verifier.check(stored.clone()).unwrap())
     });
+    drop(store);
+    let _ = std::fs::remove_dir_all(&data);
 }
 
 fn content(c: &mut Criterion) {

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use bevy::diagnostic::{FrameTimeDiagnosticsPlugin, LogDiagnosticsPlugin};
 use bevy::prelude::*;
 use bevy::winit::{EventLoopProxyWrapper, WinitSettings, WinitUserEvent};
 
@@ -11,8 +12,16 @@ use crate::paths::ContentRoot;
 use crate::ui::UiPlugin;
 use crate::ui::tour::{TourPlan, TourPlugin};
 
-/// Opens the game on the content under `root`, keeping results in `data_dir`.
-pub fn run(root: ContentRoot, data_dir: PathBuf, lang: Lang, tour: Option<TourPlan>) -> AppExit {
+/// Opens the game on the content under `root`, keeping results in `data_dir`. `continuous`
+/// redraws every frame and logs the frame time (for measuring; the game normally redraws only
+/// on input).
+pub fn run(
+    root: ContentRoot,
+    data_dir: PathBuf,
+    lang: Lang,
+    tour: Option<TourPlan>,
+    continuous: bool,
+) -> AppExit {
     let mut app = App::new();
     app.add_plugins((
         // Asset sources must be registered before the AssetPlugin inside DefaultPlugins.
@@ -34,15 +43,20 @@ pub fn run(root: ContentRoot, data_dir: PathBuf, lang: Lang, tour: Option<TourPl
     app.insert_resource(ContentWake(std::sync::Arc::new(move || {
         let _ = proxy.send_event(WinitUserEvent::WakeUp);
     })));
-    match tour {
+    if let Some(plan) = tour {
         // The tour drives itself, so it cannot wait for input like the reactive game does.
-        Some(plan) => {
-            app.insert_resource(WinitSettings::continuous())
-                .add_plugins(TourPlugin(plan));
-        }
-        None => {
-            app.insert_resource(WinitSettings::desktop_app());
-        }
+        app.add_plugins(TourPlugin(plan));
     }
+    if continuous {
+        app.add_plugins((
+            FrameTimeDiagnosticsPlugin::default(),
+            LogDiagnosticsPlugin::default(),
+        ));
+    }
+    app.insert_resource(if continuous || app.is_plugin_added::<TourPlugin>() {
+        WinitSettings::continuous()
+    } else {
+        WinitSettings::desktop_app()
+    });
     app.run()
 }

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match salesdojo::app::run(root, data_dir, cli.lang, cli.tour_plan()) {
+    match salesdojo::app::run(root, data_dir, cli.lang, cli.tour_plan(), cli.continuous) {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
     }

@@ -34,6 +34,10 @@ pub struct Cli {
     #[arg(long, global = true, value_parser = parse_lang, default_value = "zh")]
     pub lang: Lang,
 
+    /// Redraw every frame and log the frame time each second (for measuring).
+    #[arg(long, hide = true)]
+    pub continuous: bool,
+
     /// Play through the screens by themselves and save a screenshot of each into DIR, then quit.
     #[arg(long, value_name = "DIR", hide = true)]
     pub tour: Option<PathBuf>,

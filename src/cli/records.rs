@@ -209,11 +209,11 @@ fn trainee_progress(store: &Store, library: &Library, name: &str) -> Result<Prog
                 .into_iter()
                 .map(|t| t.name)
                 .collect();
-            format!(
-                "no trainee named \"{}\"\ntrainees: {}",
-                name.trim(),
-                known.join(", ")
-            )
+            let mut message = format!("no trainee named \"{}\"", name.trim());
+            if !known.is_empty() {
+                message.push_str(&format!("\ntrainees: {}", known.join(", ")));
+            }
+            message
         })?;
     let results = store
         .results(&ResultFilter {

@@ -121,7 +121,8 @@ enum Stage {
 #[derive(Clone, Debug)]
 pub struct Visit {
     scenario: Arc<Scenario>,
-    persona: Persona,
+    // Shared: pricing replies clones the visit once per alternative.
+    persona: Arc<Persona>,
     seed: u64,
     rng: ChaCha8Rng,
     mood: Mood,
@@ -188,6 +189,10 @@ impl Visit {
     }
 
     pub fn start(scenario: Arc<Scenario>, persona: Persona, seed: u64) -> Visit {
+        Visit::start_shared(scenario, Arc::new(persona), seed)
+    }
+
+    fn start_shared(scenario: Arc<Scenario>, persona: Arc<Persona>, seed: u64) -> Visit {
         let mood = starting_mood(&persona, seed);
         let mut visit = Visit {
             rng: ChaCha8Rng::seed_from_u64(seed),
@@ -247,7 +252,11 @@ impl Visit {
 
     /// The same visit before any reply: same scenario, persona and seed.
     pub fn restarted(&self) -> Visit {
-        Visit::start(Arc::clone(&self.scenario), self.persona.clone(), self.seed)
+        Visit::start_shared(
+            Arc::clone(&self.scenario),
+            Arc::clone(&self.persona),
+            self.seed,
+        )
     }
 
     /// The file indices of the choices made so far.

@@ -486,7 +486,7 @@ pub fn rules(rubric: &Rubric) -> Vec<Box<dyn Rule + '_>> {
 
 /// Every event the visit so far has earned, in visit order (whole-visit judgements last).
 pub fn events(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<ScoreEvent> {
-    events_at(visit, catalogue, rubric, None)
+    events_at(visit, catalogue, rubric, &rules(rubric), None)
 }
 
 /// The events of the whole visit, or (with `focus`) only those of one reply.
@@ -494,6 +494,7 @@ fn events_at(
     visit: &Visit,
     catalogue: &Catalogue,
     rubric: &Rubric,
+    rules: &[Box<dyn Rule + '_>],
     focus: Option<usize>,
 ) -> Vec<ScoreEvent> {
     let input = RuleInput {
@@ -508,7 +509,7 @@ fn events_at(
         focus,
     };
     let mut events = Vec::new();
-    for rule in rules(rubric) {
+    for rule in rules {
         rule.apply(&input, &mut events);
     }
     events.sort_by_key(|e| e.step.unwrap_or(usize::MAX));
@@ -562,9 +563,10 @@ pub(crate) fn weight(rubric: &Rubric, category: &str) -> i64 {
 /// Prices every reply at every decision by replaying the visit with each alternative: the same
 /// rules as the score, counting the events that reply itself set off.
 pub fn decisions(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<Decision> {
+    let rules = rules(rubric);
     let price = |trial: &Visit, step: usize| -> Priced {
         let mut priced = Priced::default();
-        for event in events_at(trial, catalogue, rubric, Some(step)) {
+        for event in events_at(trial, catalogue, rubric, &rules, Some(step)) {
             let weighted = event.points as i64 * weight(rubric, &event.category);
             priced.points += event.points;
             priced.weighted += weighted;

@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Screen, ScreenUiSet, Selection, Settings, palette, window_ui};
+use super::{Screen, ScreenUiSet, Selection, Settings, export_status, palette, window_ui};
 use crate::engine::{ActiveSession, ContentLibrary, Records};
 use crate::i18n::{Lang, outcome_name, tr};
 use crate::store::ResultFilter;
@@ -199,13 +199,7 @@ fn draw(
             ))
             .color(palette::MUTED),
         );
-        if let Some(exported) = &board.exported {
-            let (colour, text) = match exported {
-                Ok(path) => (palette::GOOD, format!("{} {path}", tr(lang, "已导出：", "Exported:"))),
-                Err(why) => (palette::BAD, why.clone()),
-            };
-            ui.label(egui::RichText::new(text).color(colour));
-        }
+        export_status(ui, board.exported.as_ref(), lang);
     });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         let Some(rows) = &board.rows else {

@@ -145,6 +145,23 @@ pub(crate) fn window_ui(ctx: &egui::Context) -> egui::Ui {
     )
 }
 
+/// Where an export was written, or why it could not be.
+pub(crate) fn export_status(
+    ui: &mut egui::Ui,
+    exported: Option<&Result<String, String>>,
+    lang: crate::i18n::Lang,
+) {
+    let (colour, text) = match exported {
+        None => return,
+        Some(Ok(path)) => (
+            palette::GOOD,
+            format!("{} {path}", crate::i18n::tr(lang, "已导出：", "Exported:")),
+        ),
+        Some(Err(why)) => (palette::BAD, why.clone()),
+    };
+    ui.label(egui::RichText::new(text).color(colour));
+}
+
 /// Colours used across screens.
 pub(crate) mod palette {
     use bevy_egui::egui::Color32;

@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Screen, ScreenUiSet, Selection, Settings, palette, window_ui};
+use super::{Screen, ScreenUiSet, Selection, Settings, export_status, palette, window_ui};
 use crate::engine::{ContentLibrary, CurrentTrainee, Records};
 use crate::i18n::{Lang, tr};
 use crate::store::ResultFilter;
@@ -135,16 +135,7 @@ fn draw(
                 view.exported = Some(exported);
             }
         });
-        if let Some(exported) = &view.exported {
-            let (colour, text) = match exported {
-                Ok(path) => (
-                    palette::GOOD,
-                    format!("{} {path}", tr(lang, "已导出：", "Exported:")),
-                ),
-                Err(why) => (palette::BAD, why.clone()),
-            };
-            ui.label(egui::RichText::new(text).color(colour));
-        }
+        export_status(ui, view.exported.as_ref(), lang);
     });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         if name.is_none() {
