@@ -32,6 +32,7 @@ impl Plugin for UiPlugin {
             .insert_resource(Settings { lang: self.lang })
             .init_resource::<Selection>()
             .add_systems(Startup, spawn_camera)
+            .add_systems(Update, draw_until_loaded)
             .add_systems(EguiPrimaryContextPass, setup_look.in_set(LookSet))
             .add_systems(
                 PreUpdate,
@@ -203,6 +204,23 @@ pub(crate) fn number_key(keys: &ButtonInput<KeyCode>) -> Option<usize> {
         KeyCode::Numpad9,
     ];
     (0..9).find(|&i| keys.just_pressed(DIGITS[i]) || keys.just_pressed(NUMPAD[i]))
+}
+
+/// The reactive window redraws only on input, and an unfocused one (a new window on some
+/// desktops, or under a virtual display) waits up to a minute between updates: keep drawing
+/// until the scenarios have loaded and the first screen has settled, so it never sits blank.
+fn draw_until_loaded(
+    library: Res<crate::engine::ContentLibrary>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+    mut settled: Local<u32>,
+) {
+    const SETTLING_FRAMES: u32 = 5;
+    if library.get().is_none() {
+        redraw.write(bevy::window::RequestRedraw);
+    } else if *settled < SETTLING_FRAMES {
+        *settled += 1;
+        redraw.write(bevy::window::RequestRedraw);
+    }
 }
 
 /// bevy_egui hands egui the modifier keys as an event every frame, and egui asks for a repaint
