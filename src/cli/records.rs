@@ -11,9 +11,7 @@ use crate::content::Library;
 use crate::i18n::{Lang, outcome_name, tr};
 use crate::paths::ContentRoot;
 use crate::store::export::{history_csv, save, session_csv};
-use crate::store::verify::{
-    BoardRow, Progress, Standing, Verifier, leaderboard, progress, session_boards,
-};
+use crate::store::verify::{self, BoardRow, Progress, Standing, scenario_board, session_boards};
 use crate::store::{ResultFilter, Store};
 
 #[derive(Debug, Subcommand)]
@@ -215,16 +213,7 @@ fn trainee_progress(store: &Store, library: &Library, name: &str) -> Result<Prog
             }
             message
         })?;
-    let results = store
-        .results(&ResultFilter {
-            trainee: Some(trainee.id),
-            ..Default::default()
-        })
-        .map_err(|e| e.to_string())?;
-    let checked = Verifier::new(store, Some(library))
-        .check_all(results)
-        .map_err(|e| e.to_string())?;
-    Ok(progress(checked, library))
+    verify::trainee_progress(store, library, trainee.id).map_err(|e| e.to_string())
 }
 
 /// The all-time leaderboard of one scenario.
@@ -237,16 +226,7 @@ pub(super) fn board(
 ) -> Result<ExitCode, String> {
     let store = open(data_dir)?;
     let library = load(root);
-    let results = store
-        .results(&ResultFilter {
-            scenario: Some(scenario),
-            ..Default::default()
-        })
-        .map_err(|e| e.to_string())?;
-    let checked = Verifier::new(&store, Some(&library))
-        .check_all(results)
-        .map_err(|e| e.to_string())?;
-    let rows = leaderboard(checked);
+    let rows = scenario_board(&store, &library, scenario, None).map_err(|e| e.to_string())?;
     if json {
         println!("{}", to_json(&rows));
     } else {

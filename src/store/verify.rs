@@ -238,6 +238,23 @@ pub fn leaderboard(checked: Vec<Checked>) -> Vec<BoardRow> {
     rows
 }
 
+/// The leaderboard of one scenario: within a session, or all time.
+pub fn scenario_board(
+    store: &Store,
+    library: &Library,
+    scenario: &str,
+    session: Option<&str>,
+) -> Result<Vec<BoardRow>, StoreError> {
+    let results = store.results(&ResultFilter {
+        scenario: Some(scenario),
+        session,
+        ..Default::default()
+    })?;
+    Ok(leaderboard(
+        Verifier::new(store, Some(library)).check_all(results)?,
+    ))
+}
+
 /// A session's leaderboard for each of its scenarios, in the session's order.
 pub fn session_boards(
     store: &Store,
@@ -247,19 +264,30 @@ pub fn session_boards(
     let session = store
         .session(code)?
         .ok_or_else(|| StoreError::NoSession(code.trim().to_uppercase()))?;
-    let mut verifier = Verifier::new(store, Some(library));
     session
         .scenarios
         .iter()
         .map(|scenario| {
-            let results = store.results(&ResultFilter {
-                session: Some(&session.code),
-                scenario: Some(scenario),
-                ..Default::default()
-            })?;
-            Ok((scenario.clone(), leaderboard(verifier.check_all(results)?)))
+            let board = scenario_board(store, library, scenario, Some(&session.code))?;
+            Ok((scenario.clone(), board))
         })
         .collect()
+}
+
+/// A trainee's progress from all their results.
+pub fn trainee_progress(
+    store: &Store,
+    library: &Library,
+    trainee: i64,
+) -> Result<Progress, StoreError> {
+    let results = store.results(&ResultFilter {
+        trainee: Some(trainee),
+        ..Default::default()
+    })?;
+    Ok(progress(
+        Verifier::new(store, Some(library)).check_all(results)?,
+        library,
+    ))
 }
 
 fn tie_key(result: &Checked) -> (std::cmp::Reverse<u32>, i64) {

@@ -8,9 +8,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::{Screen, ScreenUiSet, Selection, Settings, export_status, palette, window_ui};
 use crate::engine::{ActiveSession, ContentLibrary, Records};
 use crate::i18n::{Lang, outcome_name, tr};
-use crate::store::ResultFilter;
 use crate::store::export::{save, session_csv};
-use crate::store::verify::{BoardRow, Standing, Verifier, leaderboard};
+use crate::store::verify::{BoardRow, Standing, scenario_board};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Board>()
@@ -125,17 +124,14 @@ fn refresh(
         .as_ref()
         .filter(|_| !board.all_time)
         .map(|s| s.code.as_str());
-    let results = store
-        .results(&ResultFilter {
-            scenario: Some(&scenario),
-            session: code,
-            ..default()
-        })
-        .unwrap_or_default();
-    let checked = Verifier::new(&store, Some(content))
-        .check_all(results)
-        .unwrap_or_default();
-    board.rows = Some(leaderboard(checked));
+    match scenario_board(&store, content, &scenario, code) {
+        Ok(rows) => board.rows = Some(rows),
+        Err(err) => {
+            error!("{err}");
+            board.rows = Some(Vec::new());
+            board.exported = Some(Err(err.to_string()));
+        }
+    }
 }
 
 /// Writes what is on the board to `exports/` in the data folder.

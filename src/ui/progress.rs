@@ -7,9 +7,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::{Screen, ScreenUiSet, Selection, Settings, export_status, palette, window_ui};
 use crate::engine::{ContentLibrary, CurrentTrainee, Records};
 use crate::i18n::{Lang, tr};
-use crate::store::ResultFilter;
 use crate::store::export::{history_csv, save};
-use crate::store::verify::{CategoryProgress, Progress, Standing, Verifier, progress};
+use crate::store::verify::{CategoryProgress, Progress, Standing, trainee_progress};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ProgressView>()
@@ -54,16 +53,11 @@ fn refresh(
     let (Some(content), Some(store)) = (library.get(), records.lock()) else {
         return;
     };
-    let results = store
-        .results(&ResultFilter {
-            trainee: Some(trainee.id),
-            ..default()
-        })
-        .unwrap_or_default();
-    let checked = Verifier::new(&store, Some(content))
-        .check_all(results)
-        .unwrap_or_default();
-    view.progress = Some((trainee.id, progress(checked, content)));
+    match trainee_progress(&store, content, trainee.id) {
+        Ok(progress) => view.progress = Some((trainee.id, progress)),
+        // Shown where export results are, so the trainee sees why nothing is listed.
+        Err(err) => view.exported = Some(Err(err.to_string())),
+    }
 }
 
 fn keys(
