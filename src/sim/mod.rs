@@ -304,6 +304,17 @@ impl Visit {
         self.choose(index)
     }
 
+    /// What `f` sees if the reply with this file index were chosen, leaving the visit as it
+    /// was: pricing every alternative this way copies one beat, not the whole transcript.
+    pub fn trying<R>(&mut self, index: usize, f: impl FnOnce(&Visit) -> R) -> Result<R, SimError> {
+        let saved = (self.rng.clone(), self.mood, self.minute, self.stage.clone());
+        let len = self.transcript.len();
+        let tried = self.choose(index).map(|()| f(self));
+        self.transcript.truncate(len);
+        (self.rng, self.mood, self.minute, self.stage) = saved;
+        tried
+    }
+
     /// Picks the reply with this index in the file (0-based).
     pub fn choose(&mut self, index: usize) -> Result<(), SimError> {
         let Stage::At(view) = &self.stage else {

@@ -586,9 +586,9 @@ pub fn decisions(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<D
             .map(|(i, t)| (i, t.clone()))
             .collect();
         for (choice, text) in offered {
-            let mut trial = before.clone();
-            trial.choose(choice).expect("a choice the beat offers");
-            let priced = price(&trial, step);
+            let priced = before
+                .trying(choice, |trial| price(trial, step))
+                .expect("a choice the beat offers");
             if choice == exchange.choice {
                 chosen = priced;
             } else if best
