@@ -34,7 +34,8 @@ struct Board {
     all_time: bool,
     scenario: usize,
     rows: Option<Vec<BoardRow>>,
-    exported: Option<Result<String, String>>,
+    /// Where the last export went, or why results could not be read or written.
+    status: Option<Result<String, String>>,
 }
 
 /// Opens on the scenario last played, so a trainee sees where they stand at once.
@@ -95,7 +96,7 @@ fn keys(
         board.rows = None;
     }
     if keys.just_pressed(KeyCode::KeyE) {
-        board.exported = Some(export(&board, &session, &library, &records, settings.lang));
+        board.status = Some(export(&board, &session, &library, &records, settings.lang));
     }
 }
 
@@ -129,7 +130,7 @@ fn refresh(
         Err(err) => {
             error!("{err}");
             board.rows = Some(Vec::new());
-            board.exported = Some(Err(err.to_string()));
+            board.status = Some(Err(err.to_string()));
         }
     }
 }
@@ -195,7 +196,7 @@ fn draw(
             ))
             .color(palette::MUTED),
         );
-        export_status(ui, board.exported.as_ref(), lang);
+        export_status(ui, board.status.as_ref(), lang);
     });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         let Some(rows) = &board.rows else {

@@ -27,7 +27,8 @@ pub(super) fn plugin(app: &mut App) {
 struct ProgressView {
     /// The trainee it was computed for, and their progress.
     progress: Option<(i64, Progress)>,
-    exported: Option<Result<String, String>>,
+    /// Where the last export went, or why results could not be read or written.
+    status: Option<Result<String, String>>,
 }
 
 fn reset(mut view: ResMut<ProgressView>) {
@@ -55,8 +56,7 @@ fn refresh(
     };
     match trainee_progress(&store, content, trainee.id) {
         Ok(progress) => view.progress = Some((trainee.id, progress)),
-        // Shown where export results are, so the trainee sees why nothing is listed.
-        Err(err) => view.exported = Some(Err(err.to_string())),
+        Err(err) => view.status = Some(Err(err.to_string())),
     }
 }
 
@@ -72,7 +72,7 @@ fn keys(
         next.set(Screen::Title);
     }
     if keys.just_pressed(KeyCode::KeyE) {
-        view.exported = Some(export(&view, &trainee, &records, settings.lang));
+        view.status = Some(export(&view, &trainee, &records, settings.lang));
     }
 }
 
@@ -125,11 +125,11 @@ fn draw(
                 .button(tr(lang, "导出 CSV (E)", "Export CSV (E)"))
                 .clicked()
             {
-                let exported = export(&view, &trainee, &records, lang);
-                view.exported = Some(exported);
+                let status = export(&view, &trainee, &records, lang);
+                view.status = Some(status);
             }
         });
-        export_status(ui, view.exported.as_ref(), lang);
+        export_status(ui, view.status.as_ref(), lang);
     });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         if name.is_none() {
