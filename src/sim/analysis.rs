@@ -2,7 +2,7 @@
 //! how they end and score, its best and worst paths, what it can and cannot test, and warnings.
 //! Paths come from `explore` (every path, through the engine's own step); scores from `scoring`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -83,7 +83,15 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
             ));
         }
         let start = Visit::start(std::sync::Arc::new(scenario.clone()), persona.clone(), seed);
-        let scored = |path: &[usize]| score_path(library, &start, path);
+        // Candidates repeat (the beams share paths, samples may meet the extremes): each
+        // distinct path is scored once.
+        let mut scores: HashMap<Vec<usize>, ScoredPath> = HashMap::new();
+        let mut scored = |path: &Vec<usize>| {
+            scores
+                .entry(path.clone())
+                .or_insert_with(|| score_path(library, &start, path))
+                .clone()
+        };
         let mut candidates = vec![
             exploration.extreme_path(scenario, persona, library, true),
             exploration.extreme_path(scenario, persona, library, false),
@@ -91,9 +99,9 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
         candidates.extend(beam(library, &start, true));
         candidates.extend(beam(library, &start, false));
         let samples = exploration.sample(SAMPLES, seed);
-        let sampled: Vec<ScoredPath> = samples.iter().map(|p| scored(p)).collect();
+        let sampled: Vec<ScoredPath> = samples.iter().map(&mut scored).collect();
         candidates.extend(samples);
-        let all: Vec<ScoredPath> = candidates.iter().map(|p| scored(p)).collect();
+        let all: Vec<ScoredPath> = candidates.iter().map(&mut scored).collect();
         let best = all.iter().max_by_key(|p| p.score).cloned().expect("a path");
         let worst = all.iter().min_by_key(|p| p.score).cloned().expect("a path");
         let (outcomes, endings) = exploration.outcomes();
@@ -153,19 +161,28 @@ fn beats_without_a_way_to_leave(
         let Check::LeaveOnCue { meter, leave, .. } = &rule.check else {
             continue;
         };
-        let beat = |(s, b): (usize, usize)| &scenario.scenes[s].beats[b];
-        let can_leave = |place: (usize, usize)| {
-            beat(place).choices.iter().any(|c| {
-                c.tags
-                    .iter()
-                    .any(|t| leave.iter().any(|p| tag_matches(p, t)))
+        // Whether a beat offers a wrap-up, worked out once per beat rather than per state.
+        let can_leave: Vec<Vec<bool>> = scenario
+            .scenes
+            .iter()
+            .map(|scene| {
+                let offers = |beat: &crate::content::Beat| {
+                    beat.choices.iter().any(|c| {
+                        c.tags
+                            .iter()
+                            .any(|t| leave.iter().any(|p| tag_matches(p, t)))
+                    })
+                };
+                scene.beats.iter().map(offers).collect()
             })
-        };
+            .collect();
+        let can_leave = |(s, b): (usize, usize)| can_leave[s][b];
         for state in exploration.states_visited() {
-            let cue = super::showing_cue(persona, state.mood);
+            let cue = super::showing_cue(persona, state.mood());
             let low = cue.is_some_and(|c| c.meter == *meter && c.below.is_some());
-            if low && !can_leave(state.beat) && !state.next.iter().any(|&n| can_leave(n)) {
-                found.insert(beat(state.beat).id.clone());
+            if low && !can_leave(state.beat()) && !state.next().any(can_leave) {
+                let (s, b) = state.beat();
+                found.insert(scenario.scenes[s].beats[b].id.clone());
             }
         }
     }

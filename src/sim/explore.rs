@@ -12,47 +12,95 @@ use super::{
     PATIENCE_OUT, Position, TIME_OUT, Target, Visit, advance, builtin_finish, counted_outcome,
     reply_effect, starting_mood,
 };
-use crate::content::{Beat, Library, Outcome, Persona, Rubric, Scenario};
+use crate::content::{Beat, Library, Mood, Outcome, Persona, Rubric, Scenario};
+
+/// A fast hash: millions of states are looked up, and none of them comes from outside.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A state of the visit: at a beat (by its place in the scenario), in a mood, at a minute.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
-    beat: usize,
+    beat: u32,
     at: Position,
 }
 
+/// Where one reply leads from a state. Every state keeps one edge per reply, in file order, so
+/// an edge's place is the reply's index.
 #[derive(Clone, Copy)]
 enum Edge {
     To(usize),
-    End { ending: usize, outcome: Outcome },
+    End(usize),
+    /// Back to a state already on the path, with no time passing: never part of a path.
+    Loop,
 }
 
-struct Node {
-    key: Key,
-    edges: Vec<Edge>,
-    /// Distinct paths from here to an ending.
-    paths: u128,
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visited {
+    Not,
+    OnPath,
+    Done,
 }
 
 /// One explored state, with beats as (scene, beat) positions.
-pub struct VisitedState {
-    pub beat: (usize, usize),
-    pub mood: crate::content::Mood,
-    pub next: Vec<(usize, usize)>,
+pub struct VisitedState<'e> {
+    exploration: &'e Exploration,
+    node: usize,
 }
 
-/// The state graph of one scenario against one persona, from one starting mood.
+impl<'e> VisitedState<'e> {
+    pub fn beat(&self) -> (usize, usize) {
+        self.exploration.beats[self.exploration.keys[self.node].beat as usize]
+    }
+
+    pub fn mood(&self) -> Mood {
+        self.exploration.keys[self.node].at.mood
+    }
+
+    /// The beats its replies lead to.
+    pub fn next(&self) -> impl Iterator<Item = (usize, usize)> + 'e {
+        let exploration = self.exploration;
+        exploration
+            .edges_of(self.node)
+            .iter()
+            .filter_map(move |edge| match *edge {
+                Edge::To(child) => Some(exploration.beats[exploration.keys[child].beat as usize]),
+                Edge::End(_) | Edge::Loop => None,
+            })
+    }
+}
+
+/// The state graph of one scenario against one persona, from one starting mood. States are
+/// numbered from 0 (the start); each has its key, its edges and its count of paths.
 pub struct Exploration {
-    nodes: Vec<Node>,
-    /// Ending ids, indexed by `Edge::End::ending`; the built-in ones included.
-    endings: Vec<String>,
+    keys: Vec<Key>,
+    /// Where each state's edges begin in `edges`; it has one per reply of its beat.
+    first_edge: Vec<usize>,
+    edges: Vec<Edge>,
+    /// Distinct paths from each state to an ending.
+    paths: Vec<u128>,
+    /// Ending ids and the outcome each counts as, indexed by `Edge::End`; the built-in ones
+    /// included.
+    endings: Vec<(String, Outcome)>,
     beats: Vec<(usize, usize)>,
-    /// Nodes in the order their exploration finished: every node after all it leads to.
+    /// How many replies each beat offers, by its place in `beats`.
+    replies: Vec<usize>,
+    /// States in the order their exploration finished: every state after all it leads to.
     finished: Vec<usize>,
     /// A reply that leads back to a state already on the path: a loop where no time passes.
     pub loops: Vec<String>,
     /// The first path found to each ending (choice indices, 0-based).
     pub witnesses: BTreeMap<String, Vec<usize>>,
+}
+
+/// What exploring needs beyond the graph itself; dropped once the graph is built.
+struct Explorer<'s> {
+    scenario: &'s Scenario,
+    beat_index: FastMap<&'s str, u32>,
+    ending_index: FastMap<&'s str, usize>,
+    /// What each reply does to the mood and the clock, by beat then reply: it depends only on
+    /// the reply and the persona, so the engine's own `reply_effect` works it out once.
+    effects: Vec<Vec<crate::content::Effects>>,
+    index: FastMap<Key, usize>,
 }
 
 impl Exploration {
@@ -64,194 +112,226 @@ impl Exploration {
             .enumerate()
             .flat_map(|(s, scene)| (0..scene.beats.len()).map(move |b| (s, b)))
             .collect();
-        let beat_index: HashMap<&str, usize> = beats
+        let beat_at = |(s, b): (usize, usize)| &scenario.scenes[s].beats[b];
+        let mut endings: Vec<(String, Outcome)> = scenario
+            .endings
             .iter()
-            .enumerate()
-            .map(|(i, &(s, b))| (scenario.scenes[s].beats[b].id.as_str(), i))
-            .collect();
-        let mut endings: Vec<String> = scenario.endings.iter().map(|e| e.id.clone()).collect();
-        endings.extend([PATIENCE_OUT.to_string(), TIME_OUT.to_string()]);
-        let ending_index: HashMap<String, (usize, Outcome)> = endings
-            .iter()
-            .enumerate()
-            .map(|(i, id)| {
-                let outcome = scenario.endings.iter().find(|e| &e.id == id).map_or_else(
-                    || builtin_finish(id, 0).outcome,
-                    |e| counted_outcome(e.outcome, e.commitment.as_ref()),
-                );
-                (id.clone(), (i, outcome))
+            .map(|e| {
+                let outcome = counted_outcome(e.outcome, e.commitment.as_ref());
+                (e.id.clone(), outcome)
             })
             .collect();
+        endings.extend(
+            [PATIENCE_OUT, TIME_OUT].map(|id| (id.to_string(), builtin_finish(id, 0).outcome)),
+        );
+        let mut explorer = Explorer {
+            scenario,
+            beat_index: beats
+                .iter()
+                .zip(0..)
+                .map(|(&place, i)| (beat_at(place).id.as_str(), i))
+                .collect(),
+            ending_index: scenario
+                .endings
+                .iter()
+                .map(|e| e.id.as_str())
+                .chain([PATIENCE_OUT, TIME_OUT])
+                .enumerate()
+                .map(|(i, id)| (id, i))
+                .collect(),
+            effects: beats
+                .iter()
+                .map(|&place| {
+                    let choices = &beat_at(place).choices;
+                    choices.iter().map(|c| reply_effect(persona, c).0).collect()
+                })
+                .collect(),
+            index: FastMap::default(),
+        };
         let mut exploration = Exploration {
-            nodes: Vec::new(),
+            keys: Vec::new(),
+            first_edge: Vec::new(),
+            edges: Vec::new(),
+            paths: Vec::new(),
             endings,
+            replies: explorer.effects.iter().map(Vec::len).collect(),
             beats,
             finished: Vec::new(),
             loops: Vec::new(),
             witnesses: BTreeMap::new(),
         };
+        let mut witnesses: Vec<Option<Vec<usize>>> = vec![None; exploration.endings.len()];
+        let mut visited: Vec<Visited> = Vec::new();
         let start = Key {
-            beat: beat_index[scenario.start.as_str()],
+            beat: explorer.beat_index[scenario.start.as_str()],
             at: Position {
                 mood: starting_mood(persona, seed),
                 minute: 0,
             },
         };
-        // A fast hash: millions of states are looked up, and none of them comes from outside.
-        let mut index: HashMap<Key, usize, foldhash::fast::FixedState> = HashMap::default();
-        let mut on_path: Vec<bool> = Vec::new();
-        // What each reply does to the mood and the clock depends only on the reply and the
-        // persona, so it is worked out once per reply, by the engine's own `reply_effect`.
-        let effects: Vec<Vec<(crate::content::Effects, Vec<usize>)>> = exploration
-            .beats
-            .iter()
-            .map(|&(s, b)| {
-                scenario.scenes[s].beats[b]
-                    .choices
-                    .iter()
-                    .map(|choice| reply_effect(persona, choice))
-                    .collect()
-            })
-            .collect();
-        // Depth-first with an explicit stack: (node, next choice to try).
-        let root = exploration.add(start, &mut index);
+        let root = exploration.add(start, &mut explorer, &mut visited);
+        exploration.expand(root, &mut explorer, &mut visited);
+        visited[root] = Visited::OnPath;
+        // Depth-first with an explicit stack: (state, next reply to follow). A state's edges are
+        // all worked out when it is entered; following them in order keeps the search the same.
         let mut stack = vec![(root, 0usize)];
-        on_path.push(true);
-        while let Some(&mut (node, ref mut choice)) = stack.last_mut() {
-            let key = exploration.nodes[node].key;
-            let beat = exploration.beat(scenario, key.beat);
-            if *choice == beat.choices.len() {
-                let paths = exploration.nodes[node]
-                    .edges
+        while let Some(&mut (node, ref mut reply)) = stack.last_mut() {
+            let edges = exploration.edge_range(node);
+            if *reply == edges.len() {
+                exploration.paths[node] = exploration.edges[edges]
                     .iter()
                     .map(|edge| match *edge {
-                        Edge::To(child) => exploration.nodes[child].paths,
-                        Edge::End { .. } => 1,
+                        Edge::To(child) => exploration.paths[child],
+                        Edge::End(_) => 1,
+                        Edge::Loop => 0,
                     })
                     .sum();
-                exploration.nodes[node].paths = paths;
                 exploration.finished.push(node);
-                on_path[node] = false;
+                visited[node] = Visited::Done;
                 stack.pop();
                 continue;
             }
-            let this = *choice;
-            *choice += 1;
-            let (delta, reactions) = effects[key.beat][this].clone();
-            let moved = advance(scenario, &beat.choices[this], key.at, delta, reactions);
-            let edge = match moved.to {
-                Target::Ending(id) => {
-                    let (ending, outcome) = ending_index[id];
-                    if !exploration.witnesses.contains_key(id) {
-                        // The choices on the stack lead here; each frame has moved past its own.
-                        let path = stack.iter().map(|&(_, c)| c - 1).collect();
-                        exploration.witnesses.insert(id.to_string(), path);
-                    }
-                    Edge::End { ending, outcome }
+            let edge = edges.start + *reply;
+            *reply += 1;
+            match exploration.edges[edge] {
+                Edge::End(ending) => {
+                    // The replies on the stack lead here; each frame has moved past its own.
+                    witnesses[ending]
+                        .get_or_insert_with(|| stack.iter().map(|&(_, r)| r - 1).collect());
                 }
-                Target::Beat(id) => {
-                    let next = Key {
-                        beat: beat_index[id],
-                        at: moved.at,
-                    };
-                    match index.get(&next) {
-                        Some(&child) if on_path[child] => {
-                            exploration.loops.push(beat.id.clone());
-                            continue;
-                        }
-                        Some(&child) => Edge::To(child),
-                        None => {
-                            let child = exploration.add(next, &mut index);
-                            stack.push((child, 0));
-                            on_path.push(true);
-                            Edge::To(child)
-                        }
+                Edge::To(child) => match visited[child] {
+                    Visited::OnPath => {
+                        exploration.edges[edge] = Edge::Loop;
+                        let beat = exploration.beats[exploration.keys[node].beat as usize];
+                        exploration.loops.push(beat_at(beat).id.clone());
                     }
-                }
-            };
-            exploration.nodes[node].edges.push(edge);
+                    Visited::Done => {}
+                    Visited::Not => {
+                        exploration.expand(child, &mut explorer, &mut visited);
+                        visited[child] = Visited::OnPath;
+                        stack.push((child, 0));
+                    }
+                },
+                Edge::Loop => {}
+            }
         }
+        exploration.witnesses = witnesses
+            .into_iter()
+            .zip(&exploration.endings)
+            .filter_map(|(path, (id, _))| Some((id.clone(), path?)))
+            .collect();
         exploration
     }
 
-    fn add<S: std::hash::BuildHasher>(
-        &mut self,
-        key: Key,
-        index: &mut HashMap<Key, usize, S>,
-    ) -> usize {
-        let id = self.nodes.len();
-        self.nodes.push(Node {
-            key,
-            edges: Vec::new(),
-            paths: 0,
-        });
-        index.insert(key, id);
+    /// A new state, not yet entered.
+    fn add(&mut self, key: Key, explorer: &mut Explorer, visited: &mut Vec<Visited>) -> usize {
+        let id = self.keys.len();
+        self.keys.push(key);
+        self.first_edge.push(0);
+        self.paths.push(0);
+        visited.push(Visited::Not);
+        explorer.index.insert(key, id);
         id
     }
 
-    fn beat<'s>(&self, scenario: &'s Scenario, beat: usize) -> &'s Beat {
-        let (s, b) = self.beats[beat];
+    /// Works out where each reply of a state leads, through the engine's own `advance`.
+    fn expand(&mut self, node: usize, explorer: &mut Explorer, visited: &mut Vec<Visited>) {
+        let key = self.keys[node];
+        let (s, b) = self.beats[key.beat as usize];
+        let beat = &explorer.scenario.scenes[s].beats[b];
+        self.first_edge[node] = self.edges.len();
+        for (reply, choice) in beat.choices.iter().enumerate() {
+            let delta = explorer.effects[key.beat as usize][reply];
+            // Which reactions fired does not change where the reply leads.
+            let moved = advance(explorer.scenario, choice, key.at, delta, Vec::new());
+            let edge = match moved.to {
+                Target::Ending(id) => Edge::End(explorer.ending_index[id]),
+                Target::Beat(id) => {
+                    let next = Key {
+                        beat: explorer.beat_index[id],
+                        at: moved.at,
+                    };
+                    match explorer.index.get(&next) {
+                        Some(&child) => Edge::To(child),
+                        None => Edge::To(self.add(next, explorer, visited)),
+                    }
+                }
+            };
+            self.edges.push(edge);
+        }
+    }
+
+    fn edge_range(&self, node: usize) -> std::ops::Range<usize> {
+        let start = self.first_edge[node];
+        start..start + self.replies[self.keys[node].beat as usize]
+    }
+
+    fn edges_of(&self, node: usize) -> &[Edge] {
+        &self.edges[self.edge_range(node)]
+    }
+
+    fn beat<'s>(&self, scenario: &'s Scenario, beat: u32) -> &'s Beat {
+        let (s, b) = self.beats[beat as usize];
         &scenario.scenes[s].beats[b]
     }
 
     /// Distinct states explored.
     pub fn states(&self) -> usize {
-        self.nodes.len()
+        self.keys.len()
     }
 
     /// Distinct paths (sequences of replies) from the start to an ending.
     pub fn paths(&self) -> u128 {
-        self.nodes.first().map_or(0, |n| n.paths)
+        self.paths.first().copied().unwrap_or(0)
     }
 
     /// How many paths end in each outcome, and at each ending.
     pub fn outcomes(&self) -> (BTreeMap<Outcome, u128>, BTreeMap<String, u128>) {
-        let mut ways = vec![0u128; self.nodes.len()];
-        if !ways.is_empty() {
-            ways[0] = 1;
+        let mut ways = vec![0u128; self.keys.len()];
+        if let Some(start) = ways.first_mut() {
+            *start = 1;
+        }
+        let mut at_ending = vec![0u128; self.endings.len()];
+        // Reverse finishing order is a topological order: every state before what it leads to.
+        for &node in self.finished.iter().rev() {
+            for edge in self.edges_of(node) {
+                match *edge {
+                    Edge::To(child) => ways[child] += ways[node],
+                    Edge::End(ending) => at_ending[ending] += ways[node],
+                    Edge::Loop => {}
+                }
+            }
         }
         let mut outcomes = BTreeMap::new();
         let mut endings = BTreeMap::new();
-        // Reverse finishing order is a topological order: every node before what it leads to.
-        for &node in self.finished.iter().rev() {
-            for edge in &self.nodes[node].edges {
-                match *edge {
-                    Edge::To(child) => ways[child] += ways[node],
-                    Edge::End { ending, outcome } => {
-                        *outcomes.entry(outcome).or_default() += ways[node];
-                        *endings.entry(self.endings[ending].clone()).or_default() += ways[node];
-                    }
-                }
+        for ((id, outcome), ways) in self.endings.iter().zip(at_ending) {
+            if ways > 0 {
+                *outcomes.entry(*outcome).or_default() += ways;
+                endings.insert(id.clone(), ways);
             }
         }
         (outcomes, endings)
     }
 
-    /// Every state explored: its beat, the mood there, and the beats its replies lead to.
-    pub fn states_visited(&self) -> Vec<VisitedState> {
-        self.nodes
-            .iter()
-            .map(|node| {
-                let next = node
-                    .edges
-                    .iter()
-                    .filter_map(|edge| match *edge {
-                        Edge::To(child) => Some(self.beats[self.nodes[child].key.beat]),
-                        Edge::End { .. } => None,
-                    })
-                    .collect();
-                VisitedState {
-                    beat: self.beats[node.key.beat],
-                    mood: node.key.at.mood,
-                    next,
-                }
-            })
-            .collect()
+    /// Every state explored.
+    pub fn states_visited(&self) -> impl Iterator<Item = VisitedState<'_>> {
+        (0..self.keys.len()).map(|node| VisitedState {
+            exploration: self,
+            node,
+        })
     }
 
     /// The beats some path passes through, by (scene, beat) position.
     pub fn reached_beats(&self) -> BTreeSet<(usize, usize)> {
-        self.nodes.iter().map(|n| self.beats[n.key.beat]).collect()
+        let mut reached = vec![false; self.beats.len()];
+        for key in &self.keys {
+            reached[key.beat as usize] = true;
+        }
+        self.beats
+            .iter()
+            .zip(reached)
+            .filter_map(|(&place, reached)| reached.then_some(place))
+            .collect()
     }
 
     /// `count` paths drawn uniformly among all paths (choice indices, 0-based).
@@ -262,13 +342,14 @@ impl Exploration {
                 let mut path = Vec::new();
                 let mut node = 0;
                 loop {
-                    let total = self.nodes[node].paths;
+                    let total = self.paths[node];
                     let mut pick = rng.random_range(0..total.max(1));
                     let mut next = None;
-                    for (choice, edge) in self.nodes[node].edges.iter().enumerate() {
+                    for (choice, edge) in self.edges_of(node).iter().enumerate() {
                         let weight = match *edge {
-                            Edge::To(child) => self.nodes[child].paths,
-                            Edge::End { .. } => 1,
+                            Edge::To(child) => self.paths[child],
+                            Edge::End(_) => 1,
+                            Edge::Loop => 0,
                         };
                         if pick < weight {
                             path.push(choice);
@@ -298,33 +379,47 @@ impl Exploration {
         best: bool,
     ) -> Vec<usize> {
         let better = |a: i64, b: i64| if best { a > b } else { a < b };
-        let mut value = vec![0i64; self.nodes.len()];
-        let mut pick = vec![0usize; self.nodes.len()];
+        // A reply is worth the same in every state of its beat: priced once per beat.
+        let points: Vec<Vec<i64>> = (0..self.beats.len())
+            .map(|beat| {
+                let beat = self.beat(scenario, beat as u32);
+                (0..beat.choices.len())
+                    .map(|i| reply_points(beat, i, persona, library))
+                    .collect()
+            })
+            .collect();
+        let ending_points: Vec<i64> = self
+            .endings
+            .iter()
+            .map(|&(_, outcome)| outcome_points(&library.rubric, outcome))
+            .collect();
+        let mut value = vec![0i64; self.keys.len()];
+        let mut pick = vec![None; self.keys.len()];
         for &node in &self.finished {
-            let beat = self.beat(scenario, self.nodes[node].key.beat);
+            let here = &points[self.keys[node].beat as usize];
             let mut chosen: Option<(i64, usize)> = None;
-            for (i, edge) in self.nodes[node].edges.iter().enumerate() {
-                let here = reply_points(beat, i, persona, library);
+            for (i, edge) in self.edges_of(node).iter().enumerate() {
                 let after = match *edge {
                     Edge::To(child) => value[child],
-                    Edge::End { outcome, .. } => outcome_points(&library.rubric, outcome),
+                    Edge::End(ending) => ending_points[ending],
+                    Edge::Loop => continue,
                 };
-                if chosen.is_none_or(|(v, _)| better(here + after, v)) {
-                    chosen = Some((here + after, i));
+                if chosen.is_none_or(|(v, _)| better(here[i] + after, v)) {
+                    chosen = Some((here[i] + after, i));
                 }
             }
             if let Some((v, i)) = chosen {
                 value[node] = v;
-                pick[node] = i;
+                pick[node] = Some(i);
             }
         }
         let mut path = Vec::new();
         let mut node = 0;
-        while let Some(edge) = self.nodes.get(node).and_then(|n| n.edges.get(pick[node])) {
-            path.push(pick[node]);
-            match *edge {
+        while let Some(reply) = pick.get(node).copied().flatten() {
+            path.push(reply);
+            match self.edges_of(node)[reply] {
                 Edge::To(child) => node = child,
-                Edge::End { .. } => break,
+                Edge::End(_) | Edge::Loop => break,
             }
         }
         path
