@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Library, Mood, PersonaKind, PersonaSpec, Scenario};
@@ -659,8 +660,9 @@ fn analyze(
     if chosen.is_empty() {
         return Err("no scenario to analyse (see `salesdojo check` for problems)".into());
     }
+    // Scenarios are analysed side by side, on every core; reports keep the list's order.
     let reports: Vec<sim::analysis::Analysis> = chosen
-        .iter()
+        .par_iter()
         .map(|scenario| sim::analysis::analyze(&library, scenario, seed))
         .collect();
     if json {

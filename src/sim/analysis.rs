@@ -3,13 +3,16 @@
 //! Paths come from `explore` (every path, through the engine's own step); scores from `scoring`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 
 use super::explore::{Exploration, replay, reply_points};
 use super::{Visit, scoring};
 use crate::content::{
-    Check, Library, Mark, Outcome, PersonaKind, PersonaSpec, Scenario, tag_matches,
+    Check, Library, Mark, Outcome, Persona, PersonaKind, PersonaSpec, Scenario, tag_matches,
 };
 use crate::i18n::Text;
 
@@ -54,75 +57,32 @@ pub struct ScoredPath {
     pub ending: String,
 }
 
-/// Analyses one scenario of the library with the given seed (for the starting mood).
+/// Analyses one scenario of the library with the given seed (for the starting mood). The
+/// personas of a mystery customer are analysed side by side, on every core.
 pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
     let pool: Vec<PersonaKind> = match &scenario.persona {
         PersonaSpec::Fixed(kind) => vec![*kind],
         PersonaSpec::OneOf(kinds) => kinds.clone(),
     };
+    let found: Vec<PersonaFindings> = pool
+        .par_iter()
+        .filter_map(|kind| library.personas.get(kind))
+        .map(|persona| analyze_persona(library, scenario, persona, seed))
+        .collect();
     let mut warnings = Vec::new();
     let mut personas = Vec::new();
     let mut reached = BTreeSet::new();
     let mut no_way_to_leave = BTreeSet::new();
-    for &kind in &pool {
-        let Some(persona) = library.personas.get(&kind) else {
-            continue;
-        };
-        let exploration = Exploration::new(scenario, persona, seed);
-        reached.extend(exploration.reached_beats());
-        no_way_to_leave.extend(beats_without_a_way_to_leave(
-            library,
-            scenario,
-            persona,
-            &exploration,
-        ));
-        for beat in exploration.loops.iter().collect::<BTreeSet<_>>() {
+    for found in found {
+        reached.extend(found.reached);
+        no_way_to_leave.extend(found.no_way_to_leave);
+        for beat in found.loops {
             warnings.push(Text::new(
                 format!("节拍“{beat}”有一个不耗时间的回答会绕回原处，形成死循环。"),
                 format!("beat \"{beat}\": a reply loops back without any time passing"),
             ));
         }
-        let start = Visit::start(std::sync::Arc::new(scenario.clone()), persona.clone(), seed);
-        // Candidates repeat (the beams share paths, samples may meet the extremes): each
-        // distinct path is scored once.
-        let mut scores: HashMap<Vec<usize>, ScoredPath> = HashMap::new();
-        let mut scored = |path: &Vec<usize>| {
-            scores
-                .entry(path.clone())
-                .or_insert_with(|| score_path(library, &start, path))
-                .clone()
-        };
-        let mut candidates = vec![
-            exploration.extreme_path(scenario, persona, library, true),
-            exploration.extreme_path(scenario, persona, library, false),
-        ];
-        candidates.extend(beam(library, &start, true));
-        candidates.extend(beam(library, &start, false));
-        let samples = exploration.sample(SAMPLES, seed);
-        let sampled: Vec<ScoredPath> = samples.iter().map(&mut scored).collect();
-        candidates.extend(samples);
-        let all: Vec<ScoredPath> = candidates.iter().map(&mut scored).collect();
-        let best = all.iter().max_by_key(|p| p.score).cloned().expect("a path");
-        let worst = all.iter().min_by_key(|p| p.score).cloned().expect("a path");
-        let (outcomes, endings) = exploration.outcomes();
-        let mean =
-            sampled.iter().map(|p| p.score as f64).sum::<f64>() / sampled.len().max(1) as f64;
-        personas.push(PersonaAnalysis {
-            persona: kind,
-            states: exploration.states(),
-            paths: exploration.paths(),
-            outcomes,
-            endings,
-            ending_paths: exploration
-                .witnesses
-                .iter()
-                .map(|(id, path)| (id.clone(), path.iter().map(|c| c + 1).collect()))
-                .collect(),
-            best,
-            worst,
-            mean,
-            sampled: sampled.len(),
-        });
+        personas.push(found.analysis);
     }
     warn_about_paths(library, scenario, seed, &personas, &reached, &mut warnings);
     if !no_way_to_leave.is_empty() {
@@ -148,12 +108,82 @@ pub fn analyze(library: &Library, scenario: &Scenario, seed: u64) -> Analysis {
     }
 }
 
+/// What analysing one persona finds; the scenario's report merges these in pool order.
+struct PersonaFindings {
+    analysis: PersonaAnalysis,
+    reached: BTreeSet<(usize, usize)>,
+    no_way_to_leave: BTreeSet<String>,
+    /// Beats with a reply that loops back without time passing.
+    loops: BTreeSet<String>,
+}
+
+fn analyze_persona(
+    library: &Library,
+    scenario: &Scenario,
+    persona: &Persona,
+    seed: u64,
+) -> PersonaFindings {
+    let start = Visit::start(Arc::new(scenario.clone()), persona.clone(), seed);
+    // The beam searches play real visits and need nothing from the exploration: they run
+    // alongside it.
+    let (exploration, beams) = rayon::join(
+        || Exploration::new(scenario, persona, seed),
+        || {
+            let (mut best, worst) = rayon::join(
+                || beam(library, &start, true),
+                || beam(library, &start, false),
+            );
+            best.extend(worst);
+            best
+        },
+    );
+    let (best_path, worst_path) = exploration.extreme_paths(scenario, persona, library);
+    let mut candidates = vec![best_path, worst_path];
+    candidates.extend(beams);
+    let samples = exploration.sample(SAMPLES, seed);
+    candidates.extend(samples.iter().cloned());
+    // Candidates repeat (the beams share paths, samples may meet the extremes): each distinct
+    // path is scored once.
+    let distinct: BTreeSet<&Vec<usize>> = candidates.iter().collect();
+    let scores: HashMap<&Vec<usize>, ScoredPath> = distinct
+        .into_par_iter()
+        .map(|path| (path, score_path(library, &start, path)))
+        .collect();
+    let all = || candidates.iter().map(|path| &scores[path]);
+    let best = all().max_by_key(|p| p.score).cloned().expect("a path");
+    let worst = all().min_by_key(|p| p.score).cloned().expect("a path");
+    let mean =
+        samples.iter().map(|p| scores[p].score as f64).sum::<f64>() / samples.len().max(1) as f64;
+    let (outcomes, endings) = exploration.outcomes();
+    PersonaFindings {
+        analysis: PersonaAnalysis {
+            persona: persona.kind,
+            states: exploration.states(),
+            paths: exploration.paths(),
+            outcomes,
+            endings,
+            ending_paths: exploration
+                .witnesses
+                .iter()
+                .map(|(id, path)| (id.clone(), path.iter().map(|c| c + 1).collect()))
+                .collect(),
+            best,
+            worst,
+            mean,
+            sampled: samples.len(),
+        },
+        reached: exploration.reached_beats(),
+        no_way_to_leave: beats_without_a_way_to_leave(library, scenario, persona, &exploration),
+        loops: exploration.loops.iter().cloned().collect(),
+    }
+}
+
 /// Beats where a low cue on the meter of a `LeaveOnCue` rule can show while no reply there, or
 /// at a beat one reply away, carries the rule's wrap-up tags.
 fn beats_without_a_way_to_leave(
     library: &Library,
     scenario: &Scenario,
-    persona: &crate::content::Persona,
+    persona: &Persona,
     exploration: &Exploration,
 ) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
@@ -209,33 +239,38 @@ const BEAM: usize = 48;
 /// the `BEAM` visits with the most (or fewest) weighted points so far are kept. Returns the
 /// finished paths with the most (or fewest) points, to be scored in full.
 fn beam(library: &Library, start: &Visit, best: bool) -> Vec<Vec<usize>> {
-    let weight = |category: &str| scoring::weight(&library.rubric, category);
-    let points = |visit: &Visit| -> i64 {
-        scoring::events(visit, &library.catalogue, &library.rubric)
-            .iter()
-            .map(|e| e.points as i64 * weight(&e.category))
-            .sum()
+    let rules = scoring::rules(&library.rubric);
+    let points = |visit: &Visit, focus| {
+        scoring::weighted_points(visit, &library.catalogue, &library.rubric, &rules, focus)
     };
     let mut finished = Vec::new();
-    let mut frontier = vec![start.clone()];
+    let mut frontier = vec![(0, start.clone())];
     while !frontier.is_empty() {
-        let mut next: Vec<(i64, Visit)> = Vec::new();
-        for visit in &frontier {
-            let Some(view) = visit.current() else {
-                continue;
-            };
-            for choice in 0..view.order.len() {
-                let mut trial = visit.clone();
-                trial.choose(choice).expect("offered");
-                if trial.finish().is_some() {
-                    finished.push((points(&trial), trial.choices()));
-                } else {
-                    next.push((points(&trial), trial));
-                }
+        // Each reply is tried on the kept visit and undone; only the kept ones are copied.
+        let mut next: Vec<(i64, usize, usize)> = Vec::new();
+        for (kept, (so_far, visit)) in frontier.iter_mut().enumerate() {
+            let step = visit.transcript().len();
+            for choice in 0..visit.current().map_or(0, |view| view.order.len()) {
+                visit
+                    .trying(choice, |trial| match trial.finish() {
+                        Some(_) => finished.push((points(trial, None), trial.choices())),
+                        // A running visit's points are those of its replies, and a reply's
+                        // events depend only on the visit up to it (as in pricing decisions).
+                        None => next.push((*so_far + points(trial, Some(step)), kept, choice)),
+                    })
+                    .expect("offered");
             }
         }
-        next.sort_by_key(|(p, _)| if best { -p } else { *p });
-        frontier = next.into_iter().take(BEAM).map(|(_, v)| v).collect();
+        next.sort_by_key(|&(p, ..)| if best { -p } else { p });
+        frontier = next
+            .into_iter()
+            .take(BEAM)
+            .map(|(p, kept, choice)| {
+                let mut visit = frontier[kept].1.clone();
+                visit.choose(choice).expect("offered");
+                (p, visit)
+            })
+            .collect();
     }
     finished.sort_by_key(|(p, _)| if best { -p } else { *p });
     finished.into_iter().take(8).map(|(_, path)| path).collect()

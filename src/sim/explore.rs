@@ -2,6 +2,7 @@
 //! only on the beat, the mood and the clock, so paths that meet in the same state are explored
 //! once: the state graph is small even when the number of paths runs into the millions.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rand::{RngExt, SeedableRng};
@@ -22,6 +23,15 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 struct Key {
     beat: u32,
     at: Position,
+}
+
+/// A position as one number: the engine keeps every meter within 0–100, so each fits a byte.
+fn pack(at: Position) -> u64 {
+    let meter = |value: i32| u64::from(value.clamp(0, 255) as u8);
+    meter(at.mood.trust)
+        | meter(at.mood.interest) << 8
+        | meter(at.mood.patience) << 16
+        | u64::from(at.minute) << 32
 }
 
 /// Where one reply leads from a state. Every state keeps one edge per reply, in file order, so
@@ -100,7 +110,10 @@ struct Explorer<'s> {
     /// What each reply does to the mood and the clock, by beat then reply: it depends only on
     /// the reply and the persona, so the engine's own `reply_effect` works it out once.
     effects: Vec<Vec<crate::content::Effects>>,
-    index: FastMap<Key, usize>,
+    /// The states found so far.
+    /// One table per beat, keyed by the packed mood and minute: small entries keep more of
+    /// the millions of states in the processor's cache.
+    index: Vec<FastMap<u64, u32>>,
 }
 
 impl Exploration {
@@ -146,7 +159,7 @@ impl Exploration {
                     choices.iter().map(|c| reply_effect(persona, c).0).collect()
                 })
                 .collect(),
-            index: FastMap::default(),
+            index: vec![FastMap::default(); beats.len()],
         };
         let mut exploration = Exploration {
             keys: Vec::new(),
@@ -169,7 +182,8 @@ impl Exploration {
                 minute: 0,
             },
         };
-        let root = exploration.add(start, &mut explorer, &mut visited);
+        let root = exploration.add(start, &mut visited);
+        explorer.index[start.beat as usize].insert(pack(start.at), root as u32);
         exploration.expand(root, &mut explorer, &mut visited);
         visited[root] = Visited::OnPath;
         // Depth-first with an explicit stack: (state, next reply to follow). A state's edges are
@@ -224,13 +238,12 @@ impl Exploration {
     }
 
     /// A new state, not yet entered.
-    fn add(&mut self, key: Key, explorer: &mut Explorer, visited: &mut Vec<Visited>) -> usize {
+    fn add(&mut self, key: Key, visited: &mut Vec<Visited>) -> usize {
         let id = self.keys.len();
         self.keys.push(key);
         self.first_edge.push(0);
         self.paths.push(0);
         visited.push(Visited::Not);
-        explorer.index.insert(key, id);
         id
     }
 
@@ -251,9 +264,13 @@ impl Exploration {
                         beat: explorer.beat_index[id],
                         at: moved.at,
                     };
-                    match explorer.index.get(&next) {
-                        Some(&child) => Edge::To(child),
-                        None => Edge::To(self.add(next, explorer, visited)),
+                    match explorer.index[next.beat as usize].entry(pack(next.at)) {
+                        Entry::Occupied(found) => Edge::To(*found.get() as usize),
+                        Entry::Vacant(new) => {
+                            let child = self.add(next, visited);
+                            new.insert(child as u32);
+                            Edge::To(child)
+                        }
                     }
                 }
             };
@@ -368,17 +385,15 @@ impl Exploration {
             .collect()
     }
 
-    /// The path that maximises (or minimises) the points each reply's tags and the persona's
+    /// The paths that maximise and minimise the points each reply's tags and the persona's
     /// reactions are worth, plus the outcome: exact over every path for these additive points,
-    /// a strong candidate for the best (worst) score, which is then computed in full.
-    pub fn extreme_path(
+    /// strong candidates for the best and worst score, which are then computed in full.
+    pub fn extreme_paths(
         &self,
         scenario: &Scenario,
         persona: &Persona,
         library: &Library,
-        best: bool,
-    ) -> Vec<usize> {
-        let better = |a: i64, b: i64| if best { a > b } else { a < b };
+    ) -> (Vec<usize>, Vec<usize>) {
         // A reply is worth the same in every state of its beat: priced once per beat.
         let points: Vec<Vec<i64>> = (0..self.beats.len())
             .map(|beat| {
@@ -393,37 +408,67 @@ impl Exploration {
             .iter()
             .map(|&(_, outcome)| outcome_points(&library.rubric, outcome))
             .collect();
-        let mut value = vec![0i64; self.keys.len()];
-        let mut pick = vec![None; self.keys.len()];
+        let worth = Worth {
+            points,
+            ending_points,
+        };
+        let mut value = vec![(0i64, 0i64); self.keys.len()];
         for &node in &self.finished {
-            let here = &points[self.keys[node].beat as usize];
-            let mut chosen: Option<(i64, usize)> = None;
-            for (i, edge) in self.edges_of(node).iter().enumerate() {
-                let after = match *edge {
-                    Edge::To(child) => value[child],
-                    Edge::End(ending) => ending_points[ending],
-                    Edge::Loop => continue,
-                };
-                if chosen.is_none_or(|(v, _)| better(here[i] + after, v)) {
-                    chosen = Some((here[i] + after, i));
+            let most = self.pick(node, &worth, &value, true).map_or(0, |(v, _)| v);
+            let fewest = self.pick(node, &worth, &value, false).map_or(0, |(v, _)| v);
+            value[node] = (most, fewest);
+        }
+        let path = |most: bool| {
+            let mut path = Vec::new();
+            let mut node = 0;
+            while let Some((_, reply)) = self
+                .keys
+                .get(node)
+                .and_then(|_| self.pick(node, &worth, &value, most))
+            {
+                path.push(reply);
+                match self.edges_of(node)[reply] {
+                    Edge::To(child) => node = child,
+                    Edge::End(_) | Edge::Loop => break,
                 }
             }
-            if let Some((v, i)) = chosen {
-                value[node] = v;
-                pick[node] = Some(i);
-            }
-        }
-        let mut path = Vec::new();
-        let mut node = 0;
-        while let Some(reply) = pick.get(node).copied().flatten() {
-            path.push(reply);
-            match self.edges_of(node)[reply] {
-                Edge::To(child) => node = child,
-                Edge::End(_) | Edge::Loop => break,
-            }
-        }
-        path
+            path
+        };
+        (path(true), path(false))
     }
+
+    /// The first reply of a state leading to the most (fewest) points, and those points, once
+    /// every state it leads to has its (most, fewest) value.
+    fn pick(
+        &self,
+        node: usize,
+        worth: &Worth,
+        value: &[(i64, i64)],
+        most: bool,
+    ) -> Option<(i64, usize)> {
+        let here = &worth.points[self.keys[node].beat as usize];
+        let mut chosen: Option<(i64, usize)> = None;
+        for (i, edge) in self.edges_of(node).iter().enumerate() {
+            let after = match *edge {
+                Edge::To(child) if most => value[child].0,
+                Edge::To(child) => value[child].1,
+                Edge::End(ending) => worth.ending_points[ending],
+                Edge::Loop => continue,
+            };
+            let total = here[i] + after;
+            let better = |v: i64| if most { total > v } else { total < v };
+            if chosen.is_none_or(|(v, _)| better(v)) {
+                chosen = Some((total, i));
+            }
+        }
+        chosen
+    }
+}
+
+/// Weighted points of each reply, by beat then reply, and of each ending's outcome.
+struct Worth {
+    points: Vec<Vec<i64>>,
+    ending_points: Vec<i64>,
 }
 
 /// Weighted points a reply's own tags and the persona's reactions to them are worth.

@@ -489,6 +489,20 @@ pub fn events(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<Scor
     events_at(visit, catalogue, rubric, &rules(rubric), None)
 }
 
+/// Weighted points of the whole visit so far, or (with `focus`) of the events one reply set off.
+pub fn weighted_points(
+    visit: &Visit,
+    catalogue: &Catalogue,
+    rubric: &Rubric,
+    rules: &[Box<dyn Rule + '_>],
+    focus: Option<usize>,
+) -> i64 {
+    events_at(visit, catalogue, rubric, rules, focus)
+        .iter()
+        .map(|e| e.points as i64 * weight(rubric, &e.category))
+        .sum()
+}
+
 /// The events of the whole visit, or (with `focus`) only those of one reply.
 fn events_at(
     visit: &Visit,
