@@ -115,6 +115,8 @@ pub struct Finish {
 enum Stage {
     At(BeatView),
     Finished(Finish),
+    /// Only while a reply moves the visit on: the beat's view has gone into the transcript.
+    Moving,
 }
 
 /// A visit in progress or finished. Cloning it is how the analyzer forks paths.
@@ -201,7 +203,7 @@ impl Visit {
             seed,
             mood,
             minute: 0,
-            stage: Stage::Finished(placeholder_finish()),
+            stage: Stage::Moving,
             transcript: Vec::new(),
             guess: None,
         };
@@ -267,14 +269,14 @@ impl Visit {
     pub fn current(&self) -> Option<&BeatView> {
         match &self.stage {
             Stage::At(view) => Some(view),
-            Stage::Finished(_) => None,
+            Stage::Finished(_) | Stage::Moving => None,
         }
     }
 
     pub fn finish(&self) -> Option<&Finish> {
         match &self.stage {
             Stage::Finished(finish) => Some(finish),
-            Stage::At(_) => None,
+            Stage::At(_) | Stage::Moving => None,
         }
     }
 
@@ -305,14 +307,15 @@ impl Visit {
     }
 
     /// What `f` sees if the reply with this file index were chosen, leaving the visit as it
-    /// was: pricing every alternative this way copies one beat, not the whole transcript.
+    /// was: pricing every alternative this way copies nothing of the transcript.
     pub fn trying<R>(&mut self, index: usize, f: impl FnOnce(&Visit) -> R) -> Result<R, SimError> {
-        let saved = (self.rng.clone(), self.mood, self.minute, self.stage.clone());
-        let len = self.transcript.len();
-        let tried = self.choose(index).map(|()| f(self));
-        self.transcript.truncate(len);
-        (self.rng, self.mood, self.minute, self.stage) = saved;
-        tried
+        let saved = (self.rng.clone(), self.mood, self.minute);
+        self.choose(index)?;
+        let tried = f(self);
+        let exchange = self.transcript.pop().expect("the reply just chosen");
+        (self.rng, self.mood, self.minute) = saved;
+        self.stage = Stage::At(exchange.view);
+        Ok(tried)
     }
 
     /// Picks the reply with this index in the file (0-based).
@@ -320,7 +323,6 @@ impl Visit {
         let Stage::At(view) = &self.stage else {
             return Err(SimError::Finished);
         };
-        let view = view.clone();
         let scenario = Arc::clone(&self.scenario);
         let beat = find_beat(&scenario, &view.beat_id);
         let moved = step(
@@ -333,6 +335,9 @@ impl Visit {
             },
             index,
         )?;
+        let Stage::At(view) = std::mem::replace(&mut self.stage, Stage::Moving) else {
+            unreachable!("checked above");
+        };
         let choice = &beat.choices[index];
         self.mood = moved.at.mood;
         self.minute = moved.at.minute;
@@ -572,10 +577,6 @@ fn resolve(next: &Next, mood: Mood) -> Target<'_> {
             resolve(if met { &gate.then } else { &gate.otherwise }, mood)
         }
     }
-}
-
-fn placeholder_finish() -> Finish {
-    builtin_finish(PATIENCE_OUT, 0)
 }
 
 /// The outcome a visit counts as: an advance only with a concrete commitment from the customer,
