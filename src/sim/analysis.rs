@@ -137,24 +137,25 @@ fn analyze_persona(
             best
         },
     );
-    let (best_path, worst_path) = exploration.extreme_paths(scenario, persona, library);
-    let mut candidates = vec![best_path, worst_path];
-    candidates.extend(beams);
-    let samples = exploration.sample(SAMPLES, seed);
-    candidates.extend(samples.iter().cloned());
-    // Candidates repeat (the beams share paths, samples may meet the extremes): each distinct
-    // path is scored once.
-    let distinct: BTreeSet<&Vec<usize>> = candidates.iter().collect();
-    let scores: HashMap<&Vec<usize>, ScoredPath> = distinct
-        .into_par_iter()
-        .map(|path| (path, score_path(library, &start, path)))
-        .collect();
-    let all = || candidates.iter().map(|path| &scores[path]);
-    let best = all().max_by_key(|p| p.score).cloned().expect("a path");
-    let worst = all().min_by_key(|p| p.score).cloned().expect("a path");
-    let mean =
-        samples.iter().map(|p| scores[p].score as f64).sum::<f64>() / samples.len().max(1) as f64;
-    let (outcomes, endings) = exploration.outcomes();
+    // What the graph says about every path, and the candidate paths scored in full, are
+    // worked out side by side.
+    let (((outcomes, endings), reached, no_way_to_leave), scored) = rayon::join(
+        || {
+            (
+                exploration.outcomes(),
+                exploration.reached_beats(),
+                beats_without_a_way_to_leave(library, scenario, persona, &exploration),
+            )
+        },
+        || {
+            let (best_path, worst_path) = exploration.extreme_paths(scenario, persona, library);
+            let mut candidates = vec![best_path, worst_path];
+            candidates.extend(beams);
+            let samples = exploration.sample(SAMPLES, seed);
+            candidates.extend(samples.iter().cloned());
+            score_candidates(library, &start, &candidates, &samples)
+        },
+    );
     PersonaFindings {
         analysis: PersonaAnalysis {
             persona: persona.kind,
@@ -167,14 +168,48 @@ fn analyze_persona(
                 .iter()
                 .map(|(id, path)| (id.clone(), path.iter().map(|c| c + 1).collect()))
                 .collect(),
-            best,
-            worst,
-            mean,
-            sampled: samples.len(),
+            best: scored.best,
+            worst: scored.worst,
+            mean: scored.mean,
+            sampled: scored.sampled,
         },
-        reached: exploration.reached_beats(),
-        no_way_to_leave: beats_without_a_way_to_leave(library, scenario, persona, &exploration),
+        reached,
+        no_way_to_leave,
         loops: exploration.loops.iter().cloned().collect(),
+    }
+}
+
+/// The best and worst of the candidate paths, and the mean score of the sampled ones.
+struct Scored {
+    best: ScoredPath,
+    worst: ScoredPath,
+    mean: f64,
+    sampled: usize,
+}
+
+/// Scores the candidate paths in full (the samples are among them). Candidates repeat (the
+/// beams share paths, samples may meet the extremes): each distinct path is scored once.
+fn score_candidates(
+    library: &Library,
+    start: &Visit,
+    candidates: &[Vec<usize>],
+    samples: &[Vec<usize>],
+) -> Scored {
+    let distinct: BTreeSet<&Vec<usize>> = candidates.iter().collect();
+    let scores: HashMap<&Vec<usize>, ScoredPath> = distinct
+        .into_par_iter()
+        .map(|path| (path, score_path(library, start, path)))
+        .collect();
+    let all = || candidates.iter().map(|path| &scores[path]);
+    let best = all().max_by_key(|p| p.score).cloned().expect("a path");
+    let worst = all().min_by_key(|p| p.score).cloned().expect("a path");
+    let mean =
+        samples.iter().map(|p| scores[p].score as f64).sum::<f64>() / samples.len().max(1) as f64;
+    Scored {
+        best,
+        worst,
+        mean,
+        sampled: samples.len(),
     }
 }
 

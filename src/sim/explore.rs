@@ -25,13 +25,32 @@ struct Key {
     at: Position,
 }
 
-/// A position as one number: the engine keeps every meter within 0–100, so each fits a byte.
-fn pack(at: Position) -> u64 {
-    let meter = |value: i32| u64::from(value.clamp(0, 255) as u8);
-    meter(at.mood.trust)
-        | meter(at.mood.interest) << 8
-        | meter(at.mood.patience) << 16
-        | u64::from(at.minute) << 32
+/// A mood as one number: the engine keeps every meter within 0–100, so each fits a byte.
+fn mood_key(mood: Mood) -> u32 {
+    let meter = |value: i32| u32::from(value.clamp(0, 255) as u8);
+    meter(mood.trust) | meter(mood.interest) << 8 | meter(mood.patience) << 16
+}
+
+/// States by beat and minute, then by mood; node ids fit 32 bits (4 billion states would not
+/// fit in memory).
+#[derive(Default)]
+struct StateIndex {
+    tables: FastMap<(u32, u32), usize>,
+    moods: Vec<FastMap<u32, u32>>,
+}
+
+impl StateIndex {
+    fn moods(&mut self, key: Key) -> &mut FastMap<u32, u32> {
+        let count = self.moods.len();
+        let table = *self
+            .tables
+            .entry((key.beat, key.at.minute))
+            .or_insert(count);
+        if table == count {
+            self.moods.push(FastMap::default());
+        }
+        &mut self.moods[table]
+    }
 }
 
 /// Where one reply leads from a state. Every state keeps one edge per reply, in file order, so
@@ -111,9 +130,10 @@ struct Explorer<'s> {
     /// the reply and the persona, so the engine's own `reply_effect` works it out once.
     effects: Vec<Vec<crate::content::Effects>>,
     /// The states found so far.
-    /// One table per beat, keyed by the packed mood and minute: small entries keep more of
-    /// the millions of states in the processor's cache.
-    index: Vec<FastMap<u64, u32>>,
+    /// The states found so far: a small table of moods for each beat and minute. A reply
+    /// leads to a handful of (beat, minute) pairs, so the tables in use stay in the
+    /// processor's cache, where one table of millions of states would not.
+    index: StateIndex,
 }
 
 impl Exploration {
@@ -159,7 +179,7 @@ impl Exploration {
                     choices.iter().map(|c| reply_effect(persona, c).0).collect()
                 })
                 .collect(),
-            index: vec![FastMap::default(); beats.len()],
+            index: StateIndex::default(),
         };
         let mut exploration = Exploration {
             keys: Vec::new(),
@@ -183,7 +203,10 @@ impl Exploration {
             },
         };
         let root = exploration.add(start, &mut visited);
-        explorer.index[start.beat as usize].insert(pack(start.at), root as u32);
+        explorer
+            .index
+            .moods(start)
+            .insert(mood_key(start.at.mood), root as u32);
         exploration.expand(root, &mut explorer, &mut visited);
         visited[root] = Visited::OnPath;
         // Depth-first with an explicit stack: (state, next reply to follow). A state's edges are
@@ -264,7 +287,7 @@ impl Exploration {
                         beat: explorer.beat_index[id],
                         at: moved.at,
                     };
-                    match explorer.index[next.beat as usize].entry(pack(next.at)) {
+                    match explorer.index.moods(next).entry(mood_key(next.at.mood)) {
                         Entry::Occupied(found) => Edge::To(*found.get() as usize),
                         Entry::Vacant(new) => {
                             let child = self.add(next, visited);
