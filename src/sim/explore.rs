@@ -57,8 +57,8 @@ impl StateIndex {
 /// an edge's place is the reply's index.
 #[derive(Clone, Copy)]
 enum Edge {
-    To(usize),
-    End(usize),
+    To(u32),
+    End(u32),
     /// Back to a state already on the path, with no time passing: never part of a path.
     Loop,
 }
@@ -92,7 +92,7 @@ impl<'e> VisitedState<'e> {
             .edges_of(self.node)
             .iter()
             .filter_map(move |edge| match *edge {
-                Edge::To(child) => Some(exploration.beats[exploration.keys[child].beat as usize]),
+                Edge::To(child) => Some(exploration.beats[exploration.keys[child as usize].beat as usize]),
                 Edge::End(_) | Edge::Loop => None,
             })
     }
@@ -129,7 +129,6 @@ struct Explorer<'s> {
     /// What each reply does to the mood and the clock, by beat then reply: it depends only on
     /// the reply and the persona, so the engine's own `reply_effect` works it out once.
     effects: Vec<Vec<crate::content::Effects>>,
-    /// The states found so far.
     /// The states found so far: a small table of moods for each beat and minute. A reply
     /// leads to a handful of (beat, minute) pairs, so the tables in use stay in the
     /// processor's cache, where one table of millions of states would not.
@@ -218,7 +217,7 @@ impl Exploration {
                 exploration.paths[node] = exploration.edges[edges]
                     .iter()
                     .map(|edge| match *edge {
-                        Edge::To(child) => exploration.paths[child],
+                        Edge::To(child) => exploration.paths[child as usize],
                         Edge::End(_) => 1,
                         Edge::Loop => 0,
                     })
@@ -233,10 +232,10 @@ impl Exploration {
             match exploration.edges[edge] {
                 Edge::End(ending) => {
                     // The replies on the stack lead here; each frame has moved past its own.
-                    witnesses[ending]
+                    witnesses[ending as usize]
                         .get_or_insert_with(|| stack.iter().map(|&(_, r)| r - 1).collect());
                 }
-                Edge::To(child) => match visited[child] {
+                Edge::To(child) => match visited[child as usize] {
                     Visited::OnPath => {
                         exploration.edges[edge] = Edge::Loop;
                         let beat = exploration.beats[exploration.keys[node].beat as usize];
@@ -244,6 +243,7 @@ impl Exploration {
                     }
                     Visited::Done => {}
                     Visited::Not => {
+                        let child = child as usize;
                         exploration.expand(child, &mut explorer, &mut visited);
                         visited[child] = Visited::OnPath;
                         stack.push((child, 0));
@@ -281,18 +281,18 @@ impl Exploration {
             // Which reactions fired does not change where the reply leads.
             let moved = advance(explorer.scenario, choice, key.at, delta, Vec::new());
             let edge = match moved.to {
-                Target::Ending(id) => Edge::End(explorer.ending_index[id]),
+                Target::Ending(id) => Edge::End(explorer.ending_index[id] as u32),
                 Target::Beat(id) => {
                     let next = Key {
                         beat: explorer.beat_index[id],
                         at: moved.at,
                     };
                     match explorer.index.moods(next).entry(mood_key(next.at.mood)) {
-                        Entry::Occupied(found) => Edge::To(*found.get() as usize),
+                        Entry::Occupied(found) => Edge::To(*found.get()),
                         Entry::Vacant(new) => {
                             let child = self.add(next, visited);
                             new.insert(child as u32);
-                            Edge::To(child)
+                            Edge::To(child as u32)
                         }
                     }
                 }
@@ -336,8 +336,8 @@ impl Exploration {
         for &node in self.finished.iter().rev() {
             for edge in self.edges_of(node) {
                 match *edge {
-                    Edge::To(child) => ways[child] += ways[node],
-                    Edge::End(ending) => at_ending[ending] += ways[node],
+                    Edge::To(child) => ways[child as usize] += ways[node],
+                    Edge::End(ending) => at_ending[ending as usize] += ways[node],
                     Edge::Loop => {}
                 }
             }
@@ -387,7 +387,7 @@ impl Exploration {
                     let mut next = None;
                     for (choice, edge) in self.edges_of(node).iter().enumerate() {
                         let weight = match *edge {
-                            Edge::To(child) => self.paths[child],
+                            Edge::To(child) => self.paths[child as usize],
                             Edge::End(_) => 1,
                             Edge::Loop => 0,
                         };
@@ -399,7 +399,7 @@ impl Exploration {
                         pick -= weight;
                     }
                     match next {
-                        Some(Edge::To(child)) => node = child,
+                        Some(Edge::To(child)) => node = child as usize,
                         _ => break,
                     }
                 }
@@ -451,7 +451,7 @@ impl Exploration {
             {
                 path.push(reply);
                 match self.edges_of(node)[reply] {
-                    Edge::To(child) => node = child,
+                    Edge::To(child) => node = child as usize,
                     Edge::End(_) | Edge::Loop => break,
                 }
             }
@@ -473,9 +473,9 @@ impl Exploration {
         let mut chosen: Option<(i64, usize)> = None;
         for (i, edge) in self.edges_of(node).iter().enumerate() {
             let after = match *edge {
-                Edge::To(child) if most => value[child].0,
-                Edge::To(child) => value[child].1,
-                Edge::End(ending) => worth.ending_points[ending],
+                Edge::To(child) if most => value[child as usize].0,
+                Edge::To(child) => value[child as usize].1,
+                Edge::End(ending) => worth.ending_points[ending as usize],
                 Edge::Loop => continue,
             };
             let total = here[i] + after;
