@@ -1,5 +1,7 @@
 //! The two languages of the game and bilingual text.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// The language the trainee reads the game in.
@@ -28,15 +30,39 @@ impl Lang {
     }
 }
 
-/// A text shown to the trainee, always written in both languages.
+/// A text shown to the trainee, always written in both languages. Shared, not copied: a visit
+/// and its score repeat the scenario's texts many times over.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Written", into = "Written")]
 pub struct Text {
-    pub zh: String,
-    pub en: String,
+    pub zh: Arc<str>,
+    pub en: Arc<str>,
+}
+
+/// A text as files and records spell it.
+#[derive(Serialize, Deserialize)]
+struct Written {
+    zh: String,
+    en: String,
+}
+
+impl From<Written> for Text {
+    fn from(written: Written) -> Text {
+        Text::new(written.zh, written.en)
+    }
+}
+
+impl From<Text> for Written {
+    fn from(text: Text) -> Written {
+        Written {
+            zh: text.zh.to_string(),
+            en: text.en.to_string(),
+        }
+    }
 }
 
 impl Text {
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(zh: impl Into<Arc<str>>, en: impl Into<Arc<str>>) -> Self {
         Text {
             zh: zh.into(),
             en: en.into(),

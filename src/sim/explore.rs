@@ -92,7 +92,9 @@ impl<'e> VisitedState<'e> {
             .edges_of(self.node)
             .iter()
             .filter_map(move |edge| match *edge {
-                Edge::To(child) => Some(exploration.beats[exploration.keys[child as usize].beat as usize]),
+                Edge::To(child) => {
+                    Some(exploration.beats[exploration.keys[child as usize].beat as usize])
+                }
                 Edge::End(_) | Edge::Loop => None,
             })
     }
