@@ -523,7 +523,7 @@ fn outcome_an_advance_needs_a_concrete_commitment() {
     };
     let scored = outcome(&with);
     assert_eq!(scored.points, 18);
-    assert_eq!(scored.evidence.en, "a demo next Tuesday");
+    assert_eq!(&*scored.evidence.en, "a demo next Tuesday");
 
     let vague = play_ending(&moves, PersonaKind::Driver, None, Outcome::Advance, None);
     let scored = outcome(&vague);
