@@ -146,6 +146,62 @@ fn analyze_warns_about_a_scenario_nobody_can_win_and_a_scene_nobody_reaches() {
 }
 
 #[test]
+fn analyze_finishes_on_a_reply_that_loops_back_and_never_offers_it() {
+    let root = root_with(&[]);
+    salesdojo(
+        root.path(),
+        &["new", "scenario", "looping", "--persona", "amiable"],
+    );
+    let file = root.path().join("scenarios/looping.scenario.ron");
+    // The first reply at the door takes no time, changes nothing and comes back to the door.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replacen("tags: [\"visit.enter\"],", "tags: [],", 1)
+        .replacen(
+            "effects: (trust: 3, interest: 2, patience: 0, minutes: 5),",
+            "effects: (trust: 0, interest: 0, patience: 0, minutes: 0),",
+            1,
+        )
+        .replacen("next: Goto(\"needs\"),", "next: Goto(\"door\"),", 1);
+    std::fs::write(&file, text).unwrap();
+    // This used to run forever.
+    let report = analyze_json(root.path(), "looping");
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w["en"] == "beat \"door\": a reply loops back without any time passing"),
+        "{warnings:?}"
+    );
+    let amiable = &report["personas"][0];
+    // Only the second reply at the door leads on: 1 × 2 questions × 3 closes.
+    assert_eq!(amiable["paths"], 6);
+    // Every path the report names starts with that reply, so each can be played to its end.
+    let mut named = vec![&amiable["best"]["choices"], &amiable["worst"]["choices"]];
+    named.extend(amiable["ending_paths"].as_object().unwrap().values());
+    for path in named {
+        assert_eq!(path[0], 2, "{path}");
+        let choices: Vec<String> = path
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let play = salesdojo(
+            root.path(),
+            &[
+                "play",
+                "--scenario",
+                "looping",
+                "--choices",
+                &choices.join(","),
+            ],
+        );
+        assert!(play.status.success(), "{path}: {}", stderr(&play));
+    }
+}
+
+#[test]
 fn analyze_reports_an_unknown_id_clearly() {
     let root = root_with(&[]);
     let output = salesdojo(root.path(), &["analyze", "nothing_here"]);

@@ -291,6 +291,7 @@ fn beam(library: &Library, start: &Visit, best: bool) -> Vec<Vec<usize>> {
                         Some(_) => finished.push((points(trial, None), trial.choices())),
                         // A running visit's points are those of its replies, and a reply's
                         // events depend only on the visit up to it (as in pricing decisions).
+                        None if looped(trial) => {}
                         None => next.push((*so_far + points(trial, Some(step)), kept, choice)),
                     })
                     .expect("offered");
@@ -309,6 +310,25 @@ fn beam(library: &Library, start: &Visit, best: bool) -> Vec<Vec<usize>> {
     }
     finished.sort_by_key(|(p, _)| if best { -p } else { *p });
     finished.into_iter().take(8).map(|(_, path)| path).collect()
+}
+
+/// Whether a running visit is back where its own path already was (same beat, mood and
+/// minute): a loop in which no time passes, which would never end.
+fn looped(visit: &Visit) -> bool {
+    let Some(view) = visit.current() else {
+        return false;
+    };
+    let transcript = visit.transcript();
+    (0..transcript.len())
+        .rev()
+        .take_while(|&k| transcript[k].view.minute == visit.minute())
+        .any(|k| {
+            let mood_before = match k {
+                0 => super::starting_mood(visit.persona(), visit.seed()),
+                _ => transcript[k - 1].mood_after,
+            };
+            transcript[k].view.beat_id == view.beat_id && mood_before == visit.mood()
+        })
 }
 
 fn warn_about_paths(
