@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-
 use serde::Serialize;
 
 use super::explore::{Exploration, replay, reply_points};
