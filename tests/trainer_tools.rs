@@ -28,6 +28,15 @@ fn analyze_json(root: &Path, id: &str) -> serde_json::Value {
     reports[0].clone()
 }
 
+/// Writes a starting scenario with `new`, then edits its text.
+fn new_scenario_edited(root: &Path, id: &str, persona: &str, edit: impl FnOnce(String) -> String) {
+    let output = salesdojo(root, &["new", "scenario", id, "--persona", persona]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let file = root.join(format!("scenarios/{id}.scenario.ron"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, edit(text)).unwrap();
+}
+
 #[test]
 fn new_scenario_writes_a_file_that_checks_plays_and_analyzes_clean() {
     let root = root_with(&[]);
@@ -109,21 +118,16 @@ fn analyze_counts_paths_and_outcomes_and_names_the_best_path() {
 #[test]
 fn analyze_warns_about_a_scenario_nobody_can_win_and_a_scene_nobody_reaches() {
     let root = root_with(&[]);
-    salesdojo(
-        root.path(),
-        &["new", "scenario", "flawed", "--persona", "analytical"],
-    );
-    let file = root.path().join("scenarios/flawed.scenario.ron");
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
+    new_scenario_edited(root.path(), "flawed", "analytical", |text| {
+        text
         // The only good question becomes a vague answer: no path can reach 90.
         .replace("[\"spin.problem\"]", "[\"mistake.vague_answer\"]")
         // A scene nobody is sent to.
         .replace(
             "    ],\n    // The four outcomes",
             "        Scene(id: \"lost\", kind: Objection, title: (zh: \"没人来\", en: \"Nobody comes\"), beats: [\n            Beat(id: \"alone\", says: [(zh: \"嗯？\", en: \"Hm?\")], choices: [\n                Choice(text: (zh: \"好\", en: \"Yes\"), tags: [\"objection.kinds\"], next: End(\"order\")),\n                Choice(text: (zh: \"不\", en: \"No\"), next: End(\"shown_out\")),\n            ]),\n        ]),\n    ],\n    // The four outcomes",
-        );
-    std::fs::write(&file, text).unwrap();
+        )
+    });
     let report = analyze_json(root.path(), "flawed");
     let warnings: Vec<&str> = report["warnings"]
         .as_array()
@@ -148,22 +152,16 @@ fn analyze_warns_about_a_scenario_nobody_can_win_and_a_scene_nobody_reaches() {
 #[test]
 fn analyze_finishes_on_a_reply_that_loops_back_and_never_offers_it() {
     let root = root_with(&[]);
-    salesdojo(
-        root.path(),
-        &["new", "scenario", "looping", "--persona", "amiable"],
-    );
-    let file = root.path().join("scenarios/looping.scenario.ron");
     // The first reply at the door takes no time, changes nothing and comes back to the door.
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replacen("tags: [\"visit.enter\"],", "tags: [],", 1)
-        .replacen(
-            "effects: (trust: 3, interest: 2, patience: 0, minutes: 5),",
-            "effects: (trust: 0, interest: 0, patience: 0, minutes: 0),",
-            1,
-        )
-        .replacen("next: Goto(\"needs\"),", "next: Goto(\"door\"),", 1);
-    std::fs::write(&file, text).unwrap();
+    new_scenario_edited(root.path(), "looping", "amiable", |text| {
+        text.replacen("tags: [\"visit.enter\"],", "tags: [],", 1)
+            .replacen(
+                "effects: (trust: 3, interest: 2, patience: 0, minutes: 5),",
+                "effects: (trust: 0, interest: 0, patience: 0, minutes: 0),",
+                1,
+            )
+            .replacen("next: Goto(\"needs\"),", "next: Goto(\"door\"),", 1)
+    });
     // This used to run forever.
     let report = analyze_json(root.path(), "looping");
     let warnings = report["warnings"].as_array().unwrap();

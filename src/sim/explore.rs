@@ -19,7 +19,7 @@ use crate::content::{Beat, Library, Mood, Outcome, Persona, Rubric, Scenario};
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A state of the visit: at a beat (by its place in the scenario), in a mood, at a minute.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 struct Key {
     beat: u32,
     at: Position,
