@@ -1,15 +1,21 @@
 use std::process::ExitCode;
 
-use bevy::app::AppExit;
 use clap::Parser;
 use salesdojo::cli::{self, Cli};
-use salesdojo::paths::ContentRoot;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(command) = &cli.command {
         return cli::run(&cli, command);
     }
+    open_game(&cli)
+}
+
+#[cfg(feature = "game")]
+fn open_game(cli: &Cli) -> ExitCode {
+    use bevy::app::AppExit;
+    use salesdojo::paths::ContentRoot;
+
     let root = match ContentRoot::locate(cli.root.as_deref()) {
         Ok(root) => root,
         Err(message) => {
@@ -28,4 +34,14 @@ fn main() -> ExitCode {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
     }
+}
+
+/// A build without the game (for a server or tools) still runs every command.
+#[cfg(not(feature = "game"))]
+fn open_game(_: &Cli) -> ExitCode {
+    eprintln!(
+        "error: this build of Sales Dojo has no game window (it was built without the \"game\" \
+         feature); its commands work: salesdojo --help"
+    );
+    ExitCode::from(2)
 }
