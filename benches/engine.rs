@@ -3,11 +3,12 @@
 //! result, loading the library, and analysing every shipped scenario.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use salesdojo::content::{Library, parse_file};
-use salesdojo::sim::{Visit, analysis, scoring};
+use salesdojo::sim::{Attempt, Visit, analysis};
 use salesdojo::store::verify::{Standing, Verifier};
 use salesdojo::store::{ResultFilter, Store};
 
@@ -47,13 +48,13 @@ fn engine(c: &mut Criterion) {
     // leaderboard and progress screen does for each result it shows.
     let data = std::env::temp_dir().join(format!("salesdojo-bench-{}", std::process::id()));
     let store = Store::open(&data).unwrap().store;
-    let visit = play(&library, BEST);
-    let score = scoring::score(&visit, &library.catalogue, &library.rubric).unwrap();
+    let shared = Arc::new(library.clone());
+    let mut attempt = Attempt::begin(Arc::clone(&shared), SCENARIO, 1, None).unwrap();
+    for &n in BEST {
+        attempt.choose(n - 1).unwrap();
+    }
     let trainee = store.trainee("bench").unwrap();
-    let version = library.version_of(SCENARIO).unwrap();
-    store
-        .record(&trainee, &visit, &score, &version, None)
-        .unwrap();
+    store.record(&attempt, &trainee, None).unwrap();
     let stored = store.results(&ResultFilter::default()).unwrap().remove(0);
     let mut verifier = Verifier::new(&store, Some(&library));
     assert_eq!(

@@ -86,13 +86,13 @@ fn each_of_the_four_outcomes_is_reached_by_playing() {
         (XIAO_ZHANG, Outcome::NoSale),
     ] {
         let active = play_through_plugins(&mut app, 7, choices);
-        let finish = active.visit.finish().expect("finished");
+        let finish = active.visit().finish().expect("finished");
         assert_eq!(
             finish.outcome, outcome,
             "choices {choices:?} ended in {}",
             finish.ending_id
         );
-        let score = active.score.expect("a finished visit is scored");
+        let score = active.score().expect("a finished visit is scored");
         assert!(!score.events.is_empty());
         assert!(score.total <= 100);
     }
@@ -101,8 +101,14 @@ fn each_of_the_four_outcomes_is_reached_by_playing() {
 #[test]
 fn good_selling_outscores_the_xiao_zhang_mistakes() {
     let mut app = loaded_app();
-    let best = play_through_plugins(&mut app, 3, BEST).score.unwrap();
-    let poor = play_through_plugins(&mut app, 3, XIAO_ZHANG).score.unwrap();
+    let best = play_through_plugins(&mut app, 3, BEST)
+        .score()
+        .unwrap()
+        .clone();
+    let poor = play_through_plugins(&mut app, 3, XIAO_ZHANG)
+        .score()
+        .unwrap()
+        .clone();
     assert!(best.total >= 90, "best path scored {}", best.total);
     assert!(poor.total <= 20, "Xiao Zhang path scored {}", poor.total);
     // The poor path's losses name the mistakes the course warns of.

@@ -3,34 +3,15 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use bevy::prelude::*;
 use salesdojo::content::Library;
 use salesdojo::engine::{ContentLibrary, headless_app};
 use salesdojo::paths::ContentRoot;
+use support::game::update_until;
 use support::*;
 
 const ID: &str = "analytical_equipment_director";
-
-/// Updates the app until the library satisfies `done`, or fails after a generous wait (the file
-/// watcher debounces events).
-fn update_until(app: &mut App, what: &str, done: impl Fn(&Library) -> bool) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        app.update();
-        if app
-            .world()
-            .resource::<ContentLibrary>()
-            .get()
-            .is_some_and(&done)
-        {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for: {what}");
-}
 
 #[test]
 fn edits_on_disk_reach_the_running_app_and_broken_edits_keep_the_last_good_version() {

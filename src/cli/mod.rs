@@ -4,6 +4,7 @@ mod records;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
@@ -12,7 +13,7 @@ use serde::Serialize;
 use crate::content::{Library, Mood, PersonaKind, PersonaSpec, Scenario};
 use crate::i18n::{Lang, Text, tr};
 use crate::paths::ContentRoot;
-use crate::sim::{self, Score, Visit};
+use crate::sim::{self, Attempt, Score, Visit};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -179,6 +180,7 @@ fn parse_persona(value: &str) -> Result<PersonaKind, String> {
 }
 
 /// Runs a command; the game itself is started by the binary.
+#[cfg(feature = "game")]
 impl Cli {
     /// The scripted tour through the window, when asked for.
     pub fn tour_plan(&self) -> Option<crate::ui::tour::TourPlan> {
@@ -383,23 +385,11 @@ fn play(
                 )?),
                 None => None,
             };
-            if let Some(session) = session
-                .as_ref()
-                .filter(|s| !s.scenarios.iter().any(|id| id == scenario))
-            {
-                return Err(format!(
-                    "session {} plays {}, not \"{scenario}\"",
-                    session.code,
-                    session.scenarios.join(", ")
-                ));
-            }
-            if let (Some(session), Some(seed)) = (&session, seed)
-                && session.seed != seed
-            {
-                return Err(format!(
-                    "session {} meets the customer of seed {}; leave out --seed",
-                    session.code, session.seed
-                ));
+            if let Some(session) = &session {
+                // The session's own customer unless another seed was asked for.
+                session
+                    .admits(scenario, seed.unwrap_or(session.seed))
+                    .map_err(|err| format!("{err}; leave out --seed to meet it"))?;
             }
             Some((store, record.trainee, session))
         }
@@ -410,27 +400,14 @@ fn play(
         .and_then(|(_, _, session)| session.as_ref().map(|s| s.seed))
         .or(seed)
         .unwrap_or(1);
-    let library = load(root);
-    let mut visit = Visit::begin(&library, scenario, seed, persona).map_err(|err| {
-        let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
-        let broken: std::collections::BTreeSet<String> = library
-            .errors()
-            .map(|d| d.file.display().to_string())
-            .collect();
-        let mut message = format!("{err}\nplayable scenarios: {}", known.join(", "));
-        if !broken.is_empty() {
-            message.push_str(&format!(
-                "\nfiles with errors (perhaps the one you mean): {}",
-                broken.into_iter().collect::<Vec<_>>().join(", ")
-            ));
-        }
-        message
-    })?;
+    let library = Arc::new(load(root));
+    let mut attempt = Attempt::begin(Arc::clone(&library), scenario, seed, persona)
+        .map_err(|err| unplayable(&library, err))?;
     for (step, &number) in choices.iter().enumerate() {
         if let Some((kind, _)) = guess.filter(|&(_, after)| after == step) {
-            visit.note_persona(kind);
+            attempt.note_persona(kind);
         }
-        if visit.finish().is_some() {
+        if attempt.visit().finish().is_some() {
             return Err(format!(
                 "the visit ended after {step} choices, but {} were given",
                 choices.len()
@@ -439,12 +416,15 @@ fn play(
         let index = number
             .checked_sub(1)
             .ok_or_else(|| format!("choice numbers start at 1 (step {}: got 0)", step + 1))?;
-        visit
+        attempt
             .choose(index)
             .map_err(|err| format!("step {}: {err}", step + 1))?;
     }
-    let Some(finish) = visit.finish() else {
-        let view = visit.current().expect("an unfinished visit is at a beat");
+    let Some((finish, score)) = attempt.result() else {
+        let view = attempt
+            .visit()
+            .current()
+            .expect("an unfinished visit is at a beat");
         return Err(format!(
             "the visit is not over after {} choices: beat \"{}\" awaits a choice from 1 to {}",
             choices.len(),
@@ -452,21 +432,10 @@ fn play(
             view.order.len()
         ));
     };
-    let score = sim::scoring::score(&visit, &library.catalogue, &library.rubric)
-        .expect("a finished visit has a score");
     if let Some((store, trainee, session)) = &store {
         let trainee = store.trainee(trainee).map_err(|e| e.to_string())?;
-        let version = library
-            .version_of(scenario)
-            .ok_or_else(|| format!("scenario \"{scenario}\" is not loaded"))?;
         let id = store
-            .record(
-                &trainee,
-                &visit,
-                &score,
-                &version,
-                session.as_ref().map(|s| s.code.as_str()),
-            )
+            .record(&attempt, &trainee, session.as_ref())
             .map_err(|e| e.to_string())?;
         eprintln!(
             "{} #{id} {} {}",
@@ -475,6 +444,7 @@ fn play(
             trainee.name
         );
     }
+    let visit = attempt.visit();
     if json {
         let report = PlayReport {
             scenario: &visit.scenario().id,
@@ -497,9 +467,27 @@ fn play(
         };
         println!("{}", to_json(&report));
     } else {
-        print_visit(&visit, &score, lang);
+        print_visit(visit, score, lang);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why a visit could not begin, with the scenarios that can be played and the broken files
+/// (one of which may be the one meant).
+fn unplayable(library: &Library, err: sim::SimError) -> String {
+    let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
+    let broken: std::collections::BTreeSet<String> = library
+        .errors()
+        .map(|d| d.file.display().to_string())
+        .collect();
+    let mut message = format!("{err}\nplayable scenarios: {}", known.join(", "));
+    if !broken.is_empty() {
+        message.push_str(&format!(
+            "\nfiles with errors (perhaps the one you mean): {}",
+            broken.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    message
 }
 
 fn print_visit(visit: &Visit, score: &Score, lang: Lang) {

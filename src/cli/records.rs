@@ -11,7 +11,7 @@ use crate::content::Library;
 use crate::i18n::{Lang, outcome_name, tr};
 use crate::paths::ContentRoot;
 use crate::store::export::{history_csv, save, session_csv};
-use crate::store::verify::{self, BoardRow, Progress, Standing, scenario_board, session_boards};
+use crate::store::verify::{self, BoardRow, Progress, scenario_board, session_boards};
 use crate::store::{ResultFilter, Store};
 
 #[derive(Debug, Subcommand)]
@@ -254,18 +254,17 @@ fn print_board(rows: &[BoardRow], lang: Lang) {
             .filter(|_| checked.is_valid())
             .map(|o| outcome_name(o, lang))
             .unwrap_or("");
-        let note = match &checked.standing {
-            Standing::Valid => String::new(),
-            Standing::EarlierContent => {
-                tr(lang, "（旧版场景）", "(earlier scenario version)").to_string()
-            }
-            Standing::Invalid(why) => {
-                format!("{}: {}", tr(lang, "无效", "INVALID"), why.get(lang))
-            }
-        };
+        let note = checked
+            .note()
+            .map(|note| note.get(lang).to_string())
+            .unwrap_or_default();
         println!(
-            "{rank} {:<16} {:>3}  {:<12} {:>3}′  {}  {note}",
-            checked.result.trainee, score, outcome, checked.result.minutes, checked.result.played
+            "{rank} {} {:>3}  {} {:>3}′  {}  {note}",
+            pad(&checked.result.trainee, 16),
+            score,
+            pad(outcome, 12),
+            checked.sim_minutes(),
+            checked.result.played
         );
     }
 }
@@ -286,7 +285,7 @@ fn print_progress(progress: &Progress, library: &Library, lang: Lang) {
         } else {
             ""
         };
-        println!("  {:<24} {mastery}{marker}", category.name.get(lang));
+        println!("  {} {mastery}{marker}", pad(category.name.get(lang), 24));
     }
     if !progress.drills.is_empty() {
         println!("{}:", tr(lang, "建议练习", "suggested drills"));
@@ -299,16 +298,22 @@ fn print_progress(progress: &Progress, library: &Library, lang: Lang) {
         }
     }
     for invalid in &progress.invalid {
-        if let Standing::Invalid(why) = &invalid.standing {
+        if let Some(note) = invalid.note() {
             println!(
-                "{} #{} ({}): {}",
-                tr(lang, "无效结果", "invalid result"),
+                "#{} ({}): {}",
                 invalid.result.id,
                 invalid.result.scenario,
-                why.get(lang)
+                note.get(lang)
             );
         }
     }
+}
+
+/// `text` followed by spaces up to `width` columns as a terminal shows them: a Chinese
+/// character takes two, so `{:<16}`, which counts characters, would not line up.
+fn pad(text: &str, width: usize) -> String {
+    let shown = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(shown)))
 }
 
 fn write(path: &Path, csv: &str) -> Result<(), String> {

@@ -363,6 +363,18 @@ impl Library {
         self.catalogue.techniques.iter().find(|t| t.id == id)
     }
 
+    /// Scenarios named for people: their titles in `lang`, joined; an id that is not loaded
+    /// stays as it is.
+    pub fn titles(&self, ids: &[String], lang: crate::i18n::Lang) -> String {
+        ids.iter()
+            .map(|id| match self.scenario(id) {
+                Some(scenario) => scenario.title.get(lang).to_string(),
+                None => id.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(crate::i18n::tr(lang, "、", ", "))
+    }
+
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }

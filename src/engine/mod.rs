@@ -15,8 +15,8 @@ pub use records::{
     RecordsSet, SelectTrainee,
 };
 pub use visit::{
-    ActiveVisit, ChooseReply, NotePersona, StartVisit, VisitEnded, VisitPlugin, VisitRejected,
-    VisitSet,
+    ActiveVisit, ChooseReply, NotePersona, StartVisit, VisitEnded, VisitPlugin, VisitProblem,
+    VisitRejected, VisitSet,
 };
 
 use crate::paths::ContentRoot;

@@ -6,7 +6,6 @@ use std::sync::{Mutex, MutexGuard};
 
 use bevy::prelude::*;
 
-use super::assets::ContentLibrary;
 use super::visit::{ActiveVisit, VisitEnded, VisitSet};
 use crate::store::{Session, Store, StoreError, Trainee};
 
@@ -48,7 +47,8 @@ impl Plugin for RecordsPlugin {
             .init_resource::<RecordsProblem>()
             .add_message::<SelectTrainee>()
             .add_message::<JoinSession>()
-            .add_systems(Update, (select_trainees, join_sessions).before(VisitSet))
+            .configure_sets(Update, RecordsSet.before(VisitSet))
+            .add_systems(Update, (select_trainees, join_sessions).in_set(RecordsSet))
             .add_systems(Update, save_finished_visits.after(VisitSet));
     }
 }
@@ -169,7 +169,6 @@ fn join_sessions(
 fn save_finished_visits(
     mut ended: MessageReader<VisitEnded>,
     visits: Query<&ActiveVisit>,
-    library: Res<ContentLibrary>,
     records: Res<Records>,
     trainee: Res<CurrentTrainee>,
     session: Res<ActiveSession>,
@@ -179,7 +178,7 @@ fn save_finished_visits(
         let Ok(active) = visits.get(*entity) else {
             continue;
         };
-        *last = save(active, &library, &records, &trainee, &session);
+        *last = save(active, &records, &trainee, &session);
         match &*last {
             LastSave::Failed(why) => error!("result not saved: {why}"),
             LastSave::Saved { id, trainee, .. } => info!("result {id} saved for {trainee}"),
@@ -190,7 +189,6 @@ fn save_finished_visits(
 
 fn save(
     active: &ActiveVisit,
-    library: &ContentLibrary,
     records: &Records,
     trainee: &CurrentTrainee,
     session: &ActiveSession,
@@ -198,31 +196,11 @@ fn save(
     let Some(trainee) = &trainee.0 else {
         return LastSave::NoTrainee;
     };
-    let (Some(library), Some(score)) = (library.get(), &active.score) else {
-        return LastSave::Failed("the visit has no score".into());
-    };
-    let visit = &active.visit;
-    let Some(version) = library.version_of(&visit.scenario().id) else {
-        return LastSave::Failed(format!(
-            "scenario \"{}\" is no longer loaded",
-            visit.scenario().id
-        ));
-    };
-    // A visit counts for the session only if it met the session's customer.
-    let session = session
-        .0
-        .as_ref()
-        .filter(|s| s.seed == visit.seed() && s.scenarios.contains(&visit.scenario().id));
     let Some(store) = records.lock() else {
         return LastSave::Failed(records.notice.clone().unwrap_or_default());
     };
-    match store.record(
-        trainee,
-        visit,
-        score,
-        &version,
-        session.map(|s| s.code.as_str()),
-    ) {
+    let session = session.0.as_ref();
+    match store.record(active, trainee, session) {
         Ok(id) => LastSave::Saved {
             id,
             trainee: trainee.name.clone(),

@@ -1,11 +1,11 @@
-//! The visit engine as ECS: messages in, an `ActiveVisit` entity, messages out. The rules are
-//! all in `crate::sim`; these systems only pass messages to it.
+//! The visit engine as ECS: messages in, an `ActiveVisit` entity holding the attempt, messages
+//! out. The rules are all in `crate::sim`; these systems only pass messages to it.
 
 use bevy::prelude::*;
 
 use super::assets::ContentLibrary;
 use crate::content::PersonaKind;
-use crate::sim::{self, Score, Visit};
+use crate::sim::{self, Attempt};
 
 pub struct VisitPlugin;
 
@@ -16,9 +16,10 @@ impl Plugin for VisitPlugin {
             .add_message::<NotePersona>()
             .add_message::<VisitEnded>()
             .add_message::<VisitRejected>()
+            .init_resource::<VisitProblem>()
             .add_systems(
                 Update,
-                (start_visits, note_personas, apply_choices)
+                (start_visits, note_personas, apply_choices, keep_problems)
                     .chain()
                     .in_set(VisitSet),
             );
@@ -58,12 +59,14 @@ pub struct VisitEnded(pub Entity);
 #[derive(Message, Debug, Clone)]
 pub struct VisitRejected(pub sim::SimError);
 
-/// The visit being played, with its score once it is over.
-#[derive(Component, Debug, Clone)]
-pub struct ActiveVisit {
-    pub visit: Visit,
-    pub score: Option<Score>,
-}
+/// Why the last start or reply was refused, for the screen to show; cleared by the next start
+/// that succeeds.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct VisitProblem(pub Option<sim::SimError>);
+
+/// The visit being played: the attempt, with the content it began on and its score once over.
+#[derive(Component, Debug, Clone, Deref, DerefMut)]
+pub struct ActiveVisit(pub Attempt);
 
 fn start_visits(
     mut commands: Commands,
@@ -71,18 +74,20 @@ fn start_visits(
     library: Res<ContentLibrary>,
     existing: Query<Entity, With<ActiveVisit>>,
     mut rejected: MessageWriter<VisitRejected>,
+    mut problem: ResMut<VisitProblem>,
 ) {
     for start in starts.read() {
-        let Some(library) = library.get() else {
+        let Some(library) = library.0.clone() else {
             rejected.write(VisitRejected(sim::SimError::ContentLoading));
             continue;
         };
-        match Visit::begin(library, &start.scenario, start.seed, start.persona) {
-            Ok(visit) => {
+        match Attempt::begin(library, &start.scenario, start.seed, start.persona) {
+            Ok(attempt) => {
                 for entity in &existing {
                     commands.entity(entity).despawn();
                 }
-                commands.spawn((Name::new("visit"), ActiveVisit { visit, score: None }));
+                commands.spawn((Name::new("visit"), ActiveVisit(attempt)));
+                problem.0 = None;
             }
             Err(err) => {
                 rejected.write(VisitRejected(err));
@@ -94,7 +99,7 @@ fn start_visits(
 fn note_personas(mut notes: MessageReader<NotePersona>, mut visits: Query<&mut ActiveVisit>) {
     for note in notes.read() {
         if let Ok(mut active) = visits.single_mut() {
-            active.visit.note_persona(note.0);
+            active.note_persona(note.0);
         }
     }
 }
@@ -102,9 +107,9 @@ fn note_personas(mut notes: MessageReader<NotePersona>, mut visits: Query<&mut A
 fn apply_choices(
     mut choices: MessageReader<ChooseReply>,
     mut visits: Query<(Entity, &mut ActiveVisit)>,
-    library: Res<ContentLibrary>,
     mut ended: MessageWriter<VisitEnded>,
     mut rejected: MessageWriter<VisitRejected>,
+    mut problem: ResMut<VisitProblem>,
 ) {
     for choice in choices.read() {
         let Ok((entity, mut active)) = visits.single_mut() else {
@@ -112,18 +117,26 @@ fn apply_choices(
             continue;
         };
         let result = match *choice {
-            ChooseReply::Shown(position) => active.visit.choose_shown(position),
-            ChooseReply::Listed(index) => active.visit.choose(index),
+            ChooseReply::Shown(position) => active.choose_shown(position),
+            ChooseReply::Listed(index) => active.choose(index),
         };
-        if let Err(err) = result {
-            rejected.write(VisitRejected(err));
-            continue;
+        match result {
+            Err(err) => {
+                rejected.write(VisitRejected(err));
+            }
+            Ok(()) => {
+                problem.0 = None;
+                if active.result().is_some() {
+                    ended.write(VisitEnded(entity));
+                }
+            }
         }
-        if active.visit.finish().is_some()
-            && let Some(library) = library.get()
-        {
-            active.score = sim::scoring::score(&active.visit, &library.catalogue, &library.rubric);
-            ended.write(VisitEnded(entity));
-        }
+    }
+}
+
+fn keep_problems(mut rejected: MessageReader<VisitRejected>, mut problem: ResMut<VisitProblem>) {
+    if let Some(VisitRejected(err)) = rejected.read().last() {
+        warn!("{err}");
+        problem.0 = Some(err.clone());
     }
 }

@@ -5,6 +5,7 @@
 //! starting mood within the persona's spread and, for a mystery customer, which persona is met.
 
 pub mod analysis;
+pub mod attempt;
 pub mod explore;
 pub mod scoring;
 
@@ -21,6 +22,7 @@ use crate::content::{
 };
 use crate::i18n::Text;
 
+pub use attempt::Attempt;
 pub use scoring::{BetterReply, CategoryScore, Decision, Score, ScoreEvent};
 
 /// Ending ids the engine itself uses when the customer cuts the visit short.
@@ -168,26 +170,6 @@ impl Visit {
             .get(&kind)
             .ok_or(SimError::MissingPersona(kind))?;
         Ok(Visit::start(Arc::clone(scenario), persona.clone(), seed))
-    }
-
-    /// Plays a recorded visit again: the same start, the notebook guess noted after the same
-    /// number of replies, the same replies (file indices).
-    pub fn replay(
-        library: &Library,
-        scenario_id: &str,
-        seed: u64,
-        persona: PersonaKind,
-        choices: &[usize],
-        guess: Option<(PersonaKind, usize)>,
-    ) -> Result<Visit, SimError> {
-        let mut visit = Visit::begin(library, scenario_id, seed, Some(persona))?;
-        for (made, &choice) in choices.iter().enumerate() {
-            if let Some((kind, _)) = guess.filter(|&(_, after)| after == made) {
-                visit.note_persona(kind);
-            }
-            visit.choose(choice)?;
-        }
-        Ok(visit)
     }
 
     pub fn start(scenario: Arc<Scenario>, persona: Persona, seed: u64) -> Visit {

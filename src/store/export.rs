@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::verify::{BoardRow, Checked, Progress, Standing};
+use super::verify::{BoardRow, Checked, Progress};
 use crate::i18n::{Lang, outcome_name, tr};
 
 /// What spreadsheet programs look for to read a CSV file as UTF-8.
@@ -78,13 +78,6 @@ pub fn history_csv(trainee: &str, progress: &Progress, lang: Lang) -> String {
 /// trainee, scenario, score, outcome, minutes, played, status.
 fn result_fields(checked: &Checked, lang: Lang) -> Vec<String> {
     let result = &checked.result;
-    let status = match &checked.standing {
-        Standing::Valid => tr(lang, "有效", "valid").to_string(),
-        Standing::EarlierContent => {
-            tr(lang, "有效（旧版场景）", "valid (earlier scenario version)").to_string()
-        }
-        Standing::Invalid(why) => format!("{}: {}", tr(lang, "无效", "invalid"), why.get(lang)),
-    };
     vec![
         result.trainee.clone(),
         result.scenario.clone(),
@@ -94,9 +87,9 @@ fn result_fields(checked: &Checked, lang: Lang) -> Vec<String> {
             .filter(|_| checked.is_valid())
             .map(|o| outcome_name(o, lang).to_string())
             .unwrap_or_default(),
-        result.minutes.to_string(),
+        checked.sim_minutes().to_string(),
         result.played.clone(),
-        status,
+        checked.status(lang),
     ]
 }
 

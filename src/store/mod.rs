@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::content::version::ContentVersion;
 use crate::content::{Outcome, PersonaKind};
-use crate::sim::{Score, Visit};
+use crate::sim::Attempt;
 
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "salesdojo.db";
@@ -98,6 +98,18 @@ pub enum StoreError {
     NoScenarios,
     #[error("the visit is not over yet")]
     Unfinished,
+    #[error("session {code} plays {}, not \"{scenario}\"", plays.join(", "))]
+    NotInSession {
+        code: String,
+        scenario: String,
+        plays: Vec<String>,
+    },
+    #[error("session {code} meets the customer of seed {seed}, not {played}")]
+    OtherCustomer {
+        code: String,
+        seed: u64,
+        played: u64,
+    },
     #[error("scenario \"{0}\" is not in the loaded content")]
     UnknownScenario(String),
 }
@@ -116,6 +128,28 @@ pub struct Session {
     pub seed: u64,
     pub scenarios: Vec<String>,
     pub created_at: i64,
+}
+
+impl Session {
+    /// A visit counts for a session only on one of its scenarios and with its customer (seed):
+    /// the rule every caller records by.
+    pub fn admits(&self, scenario: &str, seed: u64) -> Result<(), StoreError> {
+        if !self.scenarios.iter().any(|id| id == scenario) {
+            return Err(StoreError::NotInSession {
+                code: self.code.clone(),
+                scenario: scenario.to_string(),
+                plays: self.scenarios.clone(),
+            });
+        }
+        if seed != self.seed {
+            return Err(StoreError::OtherCustomer {
+                code: self.code.clone(),
+                seed: self.seed,
+                played: seed,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// One stored result, as the database holds it. Fields that a hand edit could make unreadable
@@ -367,17 +401,23 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
-    /// Stores a finished visit: its content version (once per version) and the result, in
-    /// one transaction. Returns the result's id.
+    /// Stores a finished attempt under `trainee`, in `session` if given (which must admit it):
+    /// the content version it was played on (once per version) and the result, in one
+    /// transaction. Returns the result's id. Every caller records through here.
     pub fn record(
         &self,
+        attempt: &Attempt,
         trainee: &Trainee,
-        visit: &Visit,
-        score: &Score,
-        version: &ContentVersion,
-        session: Option<&str>,
+        session: Option<&Session>,
     ) -> Result<i64, StoreError> {
-        let finish = visit.finish().ok_or(StoreError::Unfinished)?;
+        let visit = attempt.visit();
+        let (finish, score) = attempt.result().ok_or(StoreError::Unfinished)?;
+        if let Some(session) = session {
+            session.admits(&visit.scenario().id, visit.seed())?;
+        }
+        let version = attempt
+            .version()
+            .ok_or_else(|| StoreError::UnknownScenario(visit.scenario().id.clone()))?;
         let hash = version.hash();
         let mut result = StoredResult {
             id: 0,
@@ -397,7 +437,7 @@ impl Store {
             score: i64::from(score.total),
             outcome: finish.outcome.id().to_string(),
             minutes: i64::from(finish.minute),
-            session: session.map(str::to_string),
+            session: session.map(|s| s.code.clone()),
             seal: String::new(),
         };
         result.seal = self.seal(&result);

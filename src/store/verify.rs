@@ -1,27 +1,38 @@
 //! Every score shown is recomputed: a stored result is replayed by the engine against the
-//! content version it was played on and must match what was stored, seal included. On top of
-//! that: leaderboards (ranked from verified results only) and a trainee's progress.
+//! content version it was played on. Its seal decides whether the row was edited by hand; an
+//! intact result that today's engine scores differently is re-scored, not rejected, so a new
+//! release keeps every board and history. On top of that: leaderboards (ranked from verified
+//! results only) and a trainee's progress.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{ResultFilter, Store, StoreError, StoredResult, parse_guess, parse_outcome};
+use super::{
+    ENGINE_VERSION, ResultFilter, Store, StoreError, StoredResult, parse_guess, parse_outcome,
+};
 use crate::content::{Library, Outcome, PersonaKind};
-use crate::i18n::Text;
-use crate::sim::{Score, Visit, scoring};
+use crate::i18n::{Lang, Text, tr};
+use crate::sim::{Attempt, Score};
 
-/// Whether a stored result can be trusted, as the engine sees it now.
+/// Whether a stored result counts.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Standing {
-    /// Replayed and matching, on the content that is loaded now.
+    /// Sealed and replayed: it counts, with the score the engine gives it now.
     Valid,
-    /// Replayed and matching, on an earlier version of the scenario (or of the course files)
-    /// than the one loaded now.
-    EarlierContent,
-    /// Edited, unreadable or not reproducible: shown, never ranked.
+    /// Edited by hand (a broken seal), unreadable or not replayable: shown, never ranked.
     Invalid(Text),
+}
+
+/// A result whose seal is intact but which this engine scores differently from the engine
+/// that stored it (a release changed the rules): it counts with today's score.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rescored {
+    /// The score stored when it was played.
+    pub stored: i64,
+    /// The engine version that stored it.
+    pub engine: String,
 }
 
 /// A stored result after verification.
@@ -29,10 +40,16 @@ pub enum Standing {
 pub struct Checked {
     pub result: StoredResult,
     pub standing: Standing,
+    /// Played on another version of the scenario (or of the course files) than the one loaded
+    /// now; it keeps the score of the version it was played on.
+    pub earlier_content: bool,
+    pub rescored: Option<Rescored>,
     /// The recomputed score; none when the result could not be replayed.
     #[serde(skip)]
     pub score: Option<Score>,
     pub outcome: Option<Outcome>,
+    /// Simulated minutes, as recomputed.
+    pub minutes: Option<u32>,
     /// The scenario's title in the version played.
     pub title: Option<Text>,
 }
@@ -47,6 +64,68 @@ impl Checked {
         self.is_valid()
             .then(|| self.score.as_ref().map(|s| s.total))
             .flatten()
+    }
+
+    /// Simulated minutes: as replayed now, or as stored when it could not be replayed.
+    pub fn sim_minutes(&self) -> i64 {
+        self.minutes.map_or(self.result.minutes, i64::from)
+    }
+
+    /// What a reader should know about this result beside its score, in one place for the
+    /// command line, the boards, progress and CSV; none for a plain valid result.
+    pub fn note(&self) -> Option<Text> {
+        let mut parts: Vec<Text> = Vec::new();
+        match &self.standing {
+            Standing::Invalid(why) => {
+                return Some(Text::new(
+                    format!("无效：{}", why.zh),
+                    format!("INVALID: {}", why.en),
+                ));
+            }
+            Standing::Valid => {}
+        }
+        if let (Some(rescored), Some(now)) = (&self.rescored, self.total()) {
+            parts.push(Text::new(
+                format!(
+                    "已按新规则重新评分：{} → {}（原由 {} 版评分）",
+                    rescored.stored, now, rescored.engine
+                ),
+                format!(
+                    "re-scored by the current rules: {} → {} (scored by version {})",
+                    rescored.stored, now, rescored.engine
+                ),
+            ));
+        }
+        if self.earlier_content {
+            parts.push(Text::new("旧版场景", "earlier scenario version"));
+        }
+        (!parts.is_empty()).then(|| {
+            let join = |lang| {
+                parts
+                    .iter()
+                    .map(|p| p.get(lang).to_string())
+                    .collect::<Vec<_>>()
+                    .join(tr(lang, "；", "; "))
+            };
+            Text::new(join(Lang::Zh), join(Lang::En))
+        })
+    }
+
+    /// The note, or "valid": the status column of exports.
+    pub fn status(&self, lang: Lang) -> String {
+        self.note()
+            .map(|note| note.get(lang).to_string())
+            .unwrap_or_else(|| tr(lang, "有效", "valid").to_string())
+    }
+
+    /// One word for spreadsheets and scripts: valid, rescored, earlier_version or invalid.
+    pub fn status_id(&self) -> &'static str {
+        match (&self.standing, &self.rescored, self.earlier_content) {
+            (Standing::Invalid(_), _, _) => "invalid",
+            (Standing::Valid, Some(_), _) => "rescored",
+            (Standing::Valid, None, true) => "earlier_version",
+            (Standing::Valid, None, false) => "valid",
+        }
     }
 }
 
@@ -81,29 +160,35 @@ impl<'s> Verifier<'s> {
         results.into_iter().map(|r| self.check(r)).collect()
     }
 
+    /// The library of a stored content version, parsed once; none if missing or altered.
+    fn library(&mut self, hash: &str) -> Result<Option<Arc<Library>>, StoreError> {
+        if let Some(library) = self.libraries.get(hash) {
+            return Ok(library.clone());
+        }
+        let library = self.store.version(hash)?.and_then(|v| {
+            // A stored version whose texts were altered no longer matches its hash.
+            (v.hash() == hash).then(|| Arc::new(v.library()))
+        });
+        self.libraries.insert(hash.to_string(), library.clone());
+        Ok(library)
+    }
+
     pub fn check(&mut self, result: StoredResult) -> Result<Checked, StoreError> {
-        let library = match self.libraries.get(&result.content_hash) {
-            Some(library) => library.clone(),
-            None => {
-                let library = self.store.version(&result.content_hash)?.and_then(|v| {
-                    // A stored version whose texts were altered no longer matches its hash.
-                    (v.hash() == result.content_hash).then(|| Arc::new(v.library()))
-                });
-                self.libraries
-                    .insert(result.content_hash.clone(), library.clone());
-                library
-            }
-        };
+        let library = self.library(&result.content_hash)?;
         let mut checked = Checked {
             standing: Standing::Valid,
+            earlier_content: self.current.get(&result.scenario) != Some(&result.content_hash),
+            rescored: None,
             score: None,
             outcome: None,
+            minutes: None,
             title: library
                 .as_ref()
                 .and_then(|l| l.scenario(&result.scenario))
                 .map(|s| s.title.clone()),
             result,
         };
+        let sealed = checked.result.seal == self.store.seal(&checked.result);
         let Some(library) = library else {
             checked.standing = invalid(
                 "它所用的场景版本缺失或被改动过",
@@ -111,37 +196,43 @@ impl<'s> Verifier<'s> {
             );
             return Ok(checked);
         };
-        match replay(&library, &checked.result) {
-            Err(reason) => checked.standing = Standing::Invalid(reason),
-            Ok((score, outcome, minutes)) => {
-                let stored = &checked.result;
-                checked.standing = if i64::from(score.total) != stored.score
-                    || outcome.id() != stored.outcome
-                    || i64::from(minutes) != stored.minutes
-                {
-                    Standing::Invalid(Text::new(
-                        format!(
-                            "记录的得分为 {}，但这些回答重算得 {}（{} 分钟）",
-                            stored.score, score.total, minutes
-                        ),
-                        format!(
-                            "stored score {} but its replies score {} ({} min)",
-                            stored.score, score.total, minutes
-                        ),
-                    ))
-                } else if stored.seal != self.store.seal(stored) {
-                    invalid(
-                        "记录被手工改动过（校验封印不符）",
-                        "the record was edited by hand (its seal does not match)",
-                    )
-                } else if self.current.get(&stored.scenario) != Some(&stored.content_hash) {
-                    Standing::EarlierContent
-                } else {
-                    Standing::Valid
-                };
-                checked.score = Some(score);
-                checked.outcome = Some(outcome);
+        let replayed = replay(library, &checked.result);
+        let stored = &checked.result;
+        let differs = |&(ref score, outcome, minutes): &(Score, Outcome, u32)| {
+            i64::from(score.total) != stored.score
+                || outcome.id() != stored.outcome
+                || i64::from(minutes) != stored.minutes
+        };
+        checked.standing = match (&replayed, sealed) {
+            (Ok(now), false) if differs(now) => Standing::Invalid(Text::new(
+                format!(
+                    "记录被手工改动过：记录的得分为 {}，但这些回答重算得 {}（{} 分钟）",
+                    stored.score, now.0.total, now.2
+                ),
+                format!(
+                    "edited by hand: stored score {} but its replies score {} ({} min)",
+                    stored.score, now.0.total, now.2
+                ),
+            )),
+            (_, false) => invalid(
+                "记录被手工改动过（校验封印不符）",
+                "the record was edited by hand (its seal does not match)",
+            ),
+            (Err(reason), true) => Standing::Invalid(reason.clone()),
+            (Ok(now), true) => {
+                if differs(now) {
+                    checked.rescored = Some(Rescored {
+                        stored: stored.score,
+                        engine: stored.engine_version.clone(),
+                    });
+                }
+                Standing::Valid
             }
+        };
+        if let Ok((score, outcome, minutes)) = replayed {
+            checked.score = Some(score);
+            checked.outcome = Some(outcome);
+            checked.minutes = Some(minutes);
         }
         Ok(checked)
     }
@@ -151,8 +242,8 @@ fn invalid(zh: &str, en: &str) -> Standing {
     Standing::Invalid(Text::new(zh, en))
 }
 
-/// Replays a stored result through the engine and scores it with the same rules as the game.
-fn replay(library: &Library, result: &StoredResult) -> Result<(Score, Outcome, u32), Text> {
+/// Replays a stored result through the same attempt the game plays, and scores it so.
+fn replay(library: Arc<Library>, result: &StoredResult) -> Result<(Score, Outcome, u32), Text> {
     let unreadable = |what_zh: &str, what_en: &str| {
         Text::new(
             format!("记录中的{what_zh}无法读取"),
@@ -170,7 +261,7 @@ fn replay(library: &Library, result: &StoredResult) -> Result<(Score, Outcome, u
         None => None,
     };
     parse_outcome(&result.outcome).ok_or_else(|| unreadable("结果", "outcome"))?;
-    let visit = Visit::replay(
+    let attempt = Attempt::replay(
         library,
         &result.scenario,
         result.seed,
@@ -180,20 +271,17 @@ fn replay(library: &Library, result: &StoredResult) -> Result<(Score, Outcome, u
     )
     .map_err(|err| {
         Text::new(
-            format!("这些回答无法重放：{err}"),
-            format!("its replies cannot be replayed: {err}"),
+            format!("这一版（{ENGINE_VERSION}）无法重放这些回答：{err}"),
+            format!("this version ({ENGINE_VERSION}) cannot replay its replies: {err}"),
         )
     })?;
-    let finish = visit.finish().ok_or_else(|| {
+    let (finish, score) = attempt.result().ok_or_else(|| {
         Text::new(
             "这些回答没有走完拜访",
             "its replies do not finish the visit",
         )
     })?;
-    let (outcome, minutes) = (finish.outcome, finish.minute);
-    let score = scoring::score(&visit, &library.catalogue, &library.rubric)
-        .ok_or_else(|| Text::new("无法评分", "it cannot be scored"))?;
-    Ok((score, outcome, minutes))
+    Ok((score.clone(), finish.outcome, finish.minute))
 }
 
 /// One line of a leaderboard.
@@ -293,7 +381,7 @@ pub fn trainee_progress(
 fn tie_key(result: &Checked) -> (std::cmp::Reverse<u32>, i64) {
     (
         std::cmp::Reverse(result.total().unwrap_or(0)),
-        result.result.minutes,
+        result.sim_minutes(),
     )
 }
 
@@ -430,6 +518,7 @@ mod tests {
     use super::*;
 
     fn checked(id: i64, trainee: i64, total: u32, minutes: i64, standing: Standing) -> Checked {
+        let earlier_content = false;
         Checked {
             result: StoredResult {
                 id,
@@ -451,6 +540,9 @@ mod tests {
                 seal: String::new(),
             },
             standing,
+            earlier_content,
+            rescored: None,
+            minutes: Some(minutes as u32),
             score: Some(Score {
                 total,
                 categories: Vec::new(),
@@ -469,7 +561,10 @@ mod tests {
             checked(6, 5, 80, 25, Standing::Valid),
             checked(1, 1, 80, 30, Standing::Valid),
             checked(2, 2, 80, 22, Standing::Valid),
-            checked(3, 1, 85, 40, Standing::EarlierContent),
+            Checked {
+                earlier_content: true,
+                ..checked(3, 1, 85, 40, Standing::Valid)
+            },
             checked(4, 3, 80, 22, Standing::Valid),
             checked(5, 4, 99, 10, Standing::Invalid(Text::new("改", "edited"))),
         ]);

@@ -6,9 +6,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
 use crate::content::{Library, Outcome};
-use crate::engine::{ActiveSession, ActiveVisit, ContentLibrary, LastSave};
+use crate::engine::{ActiveSession, ActiveVisit, LastSave};
 use crate::i18n::{Lang, outcome_name, scene_name, tr};
-use crate::sim::{Score, ScoreEvent};
+use crate::sim::{Exchange, Finish, Score, ScoreEvent, Visit};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -21,7 +21,6 @@ pub(super) fn plugin(app: &mut App) {
 fn draw(
     mut contexts: EguiContexts,
     settings: Res<Settings>,
-    library: Res<ContentLibrary>,
     visit: Option<Single<&ActiveVisit>>,
     saved: Res<LastSave>,
     session: Res<ActiveSession>,
@@ -29,231 +28,274 @@ fn draw(
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = settings.lang;
-    let (Some(active), Some(library)) = (visit, library.get()) else {
+    let Some(active) = visit else {
         return Ok(());
     };
-    let (Some(finish), Some(score)) = (active.visit.finish(), active.score.as_ref()) else {
+    let Some((finish, score)) = active.result() else {
         return Ok(());
     };
+    // Techniques are named as in the content the visit was played on.
+    let library = active.library();
     let mut ui = window_ui(ctx);
     egui::Panel::bottom("debrief_actions").show(&mut ui, |ui| {
-        ui.horizontal(|ui| {
-            let (label, target) = match session.0 {
-                // In a team session the next trainee takes the keyboard.
-                Some(_) => (
-                    tr(lang, "下一位学员 (Enter)", "Next trainee (Enter)"),
-                    Screen::Title,
-                ),
-                None => (
-                    tr(
-                        lang,
-                        "返回场景列表 (Enter)",
-                        "Back to the scenarios (Enter)",
-                    ),
-                    Screen::Scenarios,
-                ),
-            };
-            if ui.button(label).clicked() {
-                next.set(target);
-            }
-            if ui
-                .button(tr(lang, "排行榜 (B)", "Leaderboard (B)"))
-                .clicked()
-            {
-                next.set(Screen::Leaderboard);
-            }
-            let (colour, status) = save_status(&saved, lang);
-            ui.label(egui::RichText::new(status).color(colour));
-            ui.label(
-                egui::RichText::new(format!(
-                    "{} {} · {} {}",
-                    tr(lang, "场景", "scenario"),
-                    active.visit.scenario().id,
-                    tr(lang, "种子", "seed"),
-                    active.visit.seed()
-                ))
-                .color(palette::MUTED),
-            );
-        });
+        actions(ui, active.visit(), &saved, &session, &mut next, lang);
     });
     egui::Panel::left("debrief_summary")
         .exact_size(400.0)
         .show(&mut ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.label(
-                    egui::RichText::new(tr(lang, "拜访结果", "Outcome")).color(palette::MUTED),
-                );
-                let colour = match finish.outcome {
-                    Outcome::Order | Outcome::Advance => palette::GOOD,
-                    Outcome::Continuation => palette::CUE,
-                    Outcome::NoSale => palette::BAD,
-                };
-                ui.label(
-                    egui::RichText::new(outcome_name(finish.outcome, lang))
-                        .size(34.0)
-                        .color(colour),
-                );
-                ui.horizontal(|ui| {
-                    ui.label(
-                        egui::RichText::new(format!("{} / 100", score.total))
-                            .size(48.0)
-                            .strong(),
-                    );
-                    ui.label(
-                        egui::RichText::new(format!(
-                            "{}′ · {}",
-                            finish.minute,
-                            tr(lang, "模拟分钟", "simulated minutes")
-                        ))
-                        .color(palette::MUTED),
-                    );
-                });
-                let (earned, lost) = weighted_totals(score);
-                ui.label(
-                    egui::RichText::new(match lang {
-                        Lang::Zh => format!(
-                            "得分 {earned} ÷（得分 {earned} + 失分 {lost} + 错过 {}），按类别权重加权",
-                            score.missed
-                        ),
-                        Lang::En => format!(
-                            "Earned {earned} ÷ (earned {earned} + lost {lost} + missed {}), weighted by category",
-                            score.missed
-                        ),
-                    })
-                    .color(palette::MUTED)
-                    .small(),
-                );
-                ui.add_space(8.0);
-                egui::Grid::new("category_bars")
-                    .num_columns(2)
-                    .show(ui, |ui| {
-                        for category in &score.categories {
-                            ui.label(category.name.get(lang));
-                            // A category the visit gave nothing to judge shows as a dash.
-                            let bar = match category.score {
-                                Some(value) => egui::ProgressBar::new(value as f32 / 100.0)
-                                    .text(value.to_string()),
-                                None => egui::ProgressBar::new(0.0).text("—"),
-                            };
-                            ui.add(bar);
-                            ui.end_row();
-                        }
-                    });
-                ui.separator();
-                ui.label(egui::RichText::new(format!("“{}”", finish.says.get(lang))).italics());
-                ui.label(finish.why.get(lang));
-            });
+            egui::ScrollArea::vertical().show(ui, |ui| summary(ui, finish, score, lang));
         });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         ui.heading(tr(lang, "逐条评分", "Every point, rule by rule"));
         egui::ScrollArea::vertical().show(ui, |ui| {
             // One card per reply in visit order, then the whole-visit rules, then the outcome.
-            for (step, exchange) in active.visit.transcript().iter().enumerate() {
+            for (step, exchange) in active.visit().transcript().iter().enumerate() {
                 card(ui, |ui| {
-                    ui.label(
-                        egui::RichText::new(format!(
-                            "{}′ · {}",
-                            exchange.view.minute,
-                            scene_name(exchange.view.scene_kind, lang)
-                        ))
-                        .color(palette::MUTED)
-                        .small(),
-                    );
-                    ui.label(
-                        egui::RichText::new(format!(
-                            "{} {}",
-                            tr(lang, "客户：", "Customer:"),
-                            exchange.view.says.get(lang)
-                        ))
-                        .color(palette::MUTED),
-                    );
-                    ui.label(
-                        egui::RichText::new(format!(
-                            "{} “{}”",
-                            tr(lang, "你：", "You:"),
-                            exchange.reply.get(lang)
-                        ))
-                        .italics(),
-                    );
-                    for event in score.events.iter().filter(|e| e.step == Some(step)) {
-                        event_row(ui, library, event, lang);
-                    }
-                    if let Some(better) = score
-                        .decisions
-                        .get(step)
-                        .and_then(|d| d.best.as_ref().map(|b| (d.points, b)))
-                    {
-                        let (taken, best) = better;
-                        ui.label(
-                            egui::RichText::new(format!(
-                                "{} {:+} · {} {:+}：“{}”",
-                                tr(lang, "这一步你得", "This reply earned"),
-                                taken,
-                                tr(
-                                    lang,
-                                    "最好的回答可得",
-                                    "the best one here would have earned"
-                                ),
-                                best.points,
-                                best.text.get(lang)
-                            ))
-                            .color(palette::GOOD),
-                        );
-                    }
-                    if let Some(thinking) = &exchange.thinking {
-                        ui.label(
-                            egui::RichText::new(format!(
-                                "{} {}",
-                                tr(lang, "客户心想：", "The customer thought:"),
-                                thinking.get(lang)
-                            ))
-                            .color(palette::CUE),
-                        );
-                    }
+                    reply_card(ui, library, score, step, exchange, lang)
                 });
             }
-            let whole: Vec<&ScoreEvent> = score
-                .events
-                .iter()
-                .filter(|e| e.step.is_none() && e.rule != "outcome")
-                .collect();
-            if !whole.is_empty() {
-                card(ui, |ui| {
-                    ui.label(egui::RichText::new(tr(lang, "整场拜访", "The whole visit")).strong());
-                    for event in whole {
-                        event_row(ui, library, event, lang);
-                        ui.label(
-                            egui::RichText::new(event.evidence.get(lang))
-                                .color(palette::MUTED)
-                                .small(),
-                        );
-                    }
-                });
-            }
+            whole_visit_card(ui, library, score, lang);
             for event in score.events.iter().filter(|e| e.rule == "outcome") {
-                card(ui, |ui| {
-                    ui.label(
-                        egui::RichText::new(format!(
-                            "{}′ · {}",
-                            finish.minute,
-                            tr(lang, "结果", "Outcome")
-                        ))
-                        .color(palette::MUTED)
-                        .small(),
-                    );
-                    if let Some(commitment) = &finish.commitment {
-                        ui.label(format!(
-                            "{} {}",
-                            tr(lang, "客户承诺：", "The customer committed to:"),
-                            commitment.get(lang)
-                        ));
-                    }
-                    event_row(ui, library, event, lang);
-                });
+                card(ui, |ui| outcome_card(ui, library, finish, event, lang));
             }
         });
     });
     Ok(())
+}
+
+/// Where to go next, whether the result was saved, and what replays this visit.
+fn actions(
+    ui: &mut egui::Ui,
+    visit: &Visit,
+    saved: &LastSave,
+    session: &ActiveSession,
+    next: &mut NextState<Screen>,
+    lang: Lang,
+) {
+    ui.horizontal(|ui| {
+        let (label, target) = match session.0 {
+            // In a team session the next trainee takes the keyboard.
+            Some(_) => (
+                tr(lang, "下一位学员 (Enter)", "Next trainee (Enter)"),
+                Screen::Title,
+            ),
+            None => (
+                tr(
+                    lang,
+                    "返回场景列表 (Enter)",
+                    "Back to the scenarios (Enter)",
+                ),
+                Screen::Scenarios,
+            ),
+        };
+        if ui.button(label).clicked() {
+            next.set(target);
+        }
+        if ui
+            .button(tr(lang, "排行榜 (B)", "Leaderboard (B)"))
+            .clicked()
+        {
+            next.set(Screen::Leaderboard);
+        }
+        let (colour, status) = save_status(saved, lang);
+        ui.label(egui::RichText::new(status).color(colour));
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {} · {} {}",
+                tr(lang, "场景", "scenario"),
+                visit.scenario().id,
+                tr(lang, "种子", "seed"),
+                visit.seed()
+            ))
+            .color(palette::MUTED),
+        );
+    });
+}
+
+/// The outcome, the total and how it is made up, a bar per category, the closing words.
+fn summary(ui: &mut egui::Ui, finish: &Finish, score: &Score, lang: Lang) {
+    ui.label(egui::RichText::new(tr(lang, "拜访结果", "Outcome")).color(palette::MUTED));
+    let colour = match finish.outcome {
+        Outcome::Order | Outcome::Advance => palette::GOOD,
+        Outcome::Continuation => palette::CUE,
+        Outcome::NoSale => palette::BAD,
+    };
+    ui.label(
+        egui::RichText::new(outcome_name(finish.outcome, lang))
+            .size(34.0)
+            .color(colour),
+    );
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(format!("{} / 100", score.total))
+                .size(48.0)
+                .strong(),
+        );
+        ui.label(
+            egui::RichText::new(format!(
+                "{}′ · {}",
+                finish.minute,
+                tr(lang, "模拟分钟", "simulated minutes")
+            ))
+            .color(palette::MUTED),
+        );
+    });
+    let (earned, lost) = weighted_totals(score);
+    ui.label(
+        egui::RichText::new(match lang {
+            Lang::Zh => format!(
+                "得分 {earned} ÷（得分 {earned} + 失分 {lost} + 错过 {}），按类别权重加权",
+                score.missed
+            ),
+            Lang::En => format!(
+                "Earned {earned} ÷ (earned {earned} + lost {lost} + missed {}), weighted by category",
+                score.missed
+            ),
+        })
+        .color(palette::MUTED)
+        .small(),
+    );
+    ui.add_space(8.0);
+    egui::Grid::new("category_bars")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for category in &score.categories {
+                ui.label(category.name.get(lang));
+                // A category the visit gave nothing to judge shows as a dash.
+                let bar = match category.score {
+                    Some(value) => {
+                        egui::ProgressBar::new(value as f32 / 100.0).text(value.to_string())
+                    }
+                    None => egui::ProgressBar::new(0.0).text("—"),
+                };
+                ui.add(bar);
+                ui.end_row();
+            }
+        });
+    ui.separator();
+    ui.label(egui::RichText::new(format!("“{}”", finish.says.get(lang))).italics());
+    ui.label(finish.why.get(lang));
+}
+
+/// One reply: what was said, its scored events, the best reply on offer, what the customer
+/// thought.
+fn reply_card(
+    ui: &mut egui::Ui,
+    library: &Library,
+    score: &Score,
+    step: usize,
+    exchange: &Exchange,
+    lang: Lang,
+) {
+    ui.label(
+        egui::RichText::new(format!(
+            "{}′ · {}",
+            exchange.view.minute,
+            scene_name(exchange.view.scene_kind, lang)
+        ))
+        .color(palette::MUTED)
+        .small(),
+    );
+    ui.label(
+        egui::RichText::new(format!(
+            "{} {}",
+            tr(lang, "客户：", "Customer:"),
+            exchange.view.says.get(lang)
+        ))
+        .color(palette::MUTED),
+    );
+    ui.label(
+        egui::RichText::new(format!(
+            "{} “{}”",
+            tr(lang, "你：", "You:"),
+            exchange.reply.get(lang)
+        ))
+        .italics(),
+    );
+    for event in score.events.iter().filter(|e| e.step == Some(step)) {
+        event_row(ui, library, event, lang);
+    }
+    if let Some((taken, best)) = score
+        .decisions
+        .get(step)
+        .and_then(|d| d.best.as_ref().map(|b| (d.points, b)))
+    {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {:+} · {} {:+}：“{}”",
+                tr(lang, "这一步你得", "This reply earned"),
+                taken,
+                tr(
+                    lang,
+                    "最好的回答可得",
+                    "the best one here would have earned"
+                ),
+                best.points,
+                best.text.get(lang)
+            ))
+            .color(palette::GOOD),
+        );
+    }
+    if let Some(thinking) = &exchange.thinking {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {}",
+                tr(lang, "客户心想：", "The customer thought:"),
+                thinking.get(lang)
+            ))
+            .color(palette::CUE),
+        );
+    }
+}
+
+/// The rules about the visit as a whole (order, timing, counts), with their evidence.
+fn whole_visit_card(ui: &mut egui::Ui, library: &Library, score: &Score, lang: Lang) {
+    let whole: Vec<&ScoreEvent> = score
+        .events
+        .iter()
+        .filter(|e| e.step.is_none() && e.rule != "outcome")
+        .collect();
+    if whole.is_empty() {
+        return;
+    }
+    card(ui, |ui| {
+        ui.label(egui::RichText::new(tr(lang, "整场拜访", "The whole visit")).strong());
+        for event in whole {
+            event_row(ui, library, event, lang);
+            ui.label(
+                egui::RichText::new(event.evidence.get(lang))
+                    .color(palette::MUTED)
+                    .small(),
+            );
+        }
+    });
+}
+
+/// How the visit ended, with the customer's commitment for an advance.
+fn outcome_card(
+    ui: &mut egui::Ui,
+    library: &Library,
+    finish: &Finish,
+    event: &ScoreEvent,
+    lang: Lang,
+) {
+    ui.label(
+        egui::RichText::new(format!(
+            "{}′ · {}",
+            finish.minute,
+            tr(lang, "结果", "Outcome")
+        ))
+        .color(palette::MUTED)
+        .small(),
+    );
+    if let Some(commitment) = &finish.commitment {
+        ui.label(format!(
+            "{} {}",
+            tr(lang, "客户承诺：", "The customer committed to:"),
+            commitment.get(lang)
+        ));
+    }
+    event_row(ui, library, event, lang);
 }
 
 /// Weighted points earned and lost over all categories, as the total counts them.

@@ -9,7 +9,7 @@ use super::{Screen, ScreenUiSet, Selection, Settings, export_status, palette, wi
 use crate::engine::{ActiveSession, ContentLibrary, Records};
 use crate::i18n::{Lang, outcome_name, tr};
 use crate::store::export::{save, session_csv};
-use crate::store::verify::{BoardRow, Standing, scenario_board};
+use crate::store::verify::{BoardRow, scenario_board};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Board>()
@@ -253,31 +253,24 @@ fn board_row(ui: &mut egui::Ui, row: &BoardRow, lang: Lang) {
         Some(total) => ui.label(big(total.to_string())),
         None => ui.label(big("×".into()).color(palette::BAD)),
     };
-    match (&checked.standing, checked.outcome) {
-        (Standing::Invalid(why), _) => ui.label(
-            egui::RichText::new(format!(
-                "{}: {}",
-                tr(lang, "无效", "Invalid"),
-                why.get(lang)
-            ))
-            .size(20.0)
-            .color(palette::BAD),
+    let note = checked.note().map(|note| note.get(lang).to_string());
+    match (checked.is_valid(), checked.outcome) {
+        (false, _) => ui.label(
+            egui::RichText::new(note.clone().unwrap_or_default())
+                .size(20.0)
+                .color(palette::BAD),
         ),
-        (_, Some(outcome)) => ui.label(big(outcome_name(outcome, lang).to_string()).size(30.0)),
+        (true, Some(outcome)) => ui.label(big(outcome_name(outcome, lang).to_string()).size(30.0)),
         _ => ui.label(""),
     };
-    ui.label(big(format!("{}′", checked.result.minutes)).size(30.0));
-    let mut played = egui::RichText::new(&checked.result.played)
-        .size(20.0)
-        .color(palette::MUTED);
-    if checked.standing == Standing::EarlierContent {
-        played = egui::RichText::new(format!(
-            "{} · {}",
-            checked.result.played,
-            tr(lang, "旧版场景", "earlier version")
-        ))
-        .size(20.0)
-        .color(palette::CUE);
-    }
+    ui.label(big(format!("{}′", checked.sim_minutes())).size(30.0));
+    let played = match note.filter(|_| checked.is_valid()) {
+        Some(note) => egui::RichText::new(format!("{} · {note}", checked.result.played))
+            .size(20.0)
+            .color(palette::CUE),
+        None => egui::RichText::new(&checked.result.played)
+            .size(20.0)
+            .color(palette::MUTED),
+    };
     ui.label(played);
 }

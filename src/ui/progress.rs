@@ -5,10 +5,10 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Selection, Settings, export_status, palette, window_ui};
-use crate::engine::{ContentLibrary, CurrentTrainee, Records};
+use crate::engine::{ActiveSession, ContentLibrary, CurrentTrainee, Records};
 use crate::i18n::{Lang, tr};
 use crate::store::export::{history_csv, save};
-use crate::store::verify::{CategoryProgress, Progress, Standing, trainee_progress};
+use crate::store::verify::{CategoryProgress, Progress, trainee_progress};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ProgressView>()
@@ -101,6 +101,7 @@ fn draw(
     trainee: Res<CurrentTrainee>,
     library: Res<ContentLibrary>,
     records: Res<Records>,
+    session: Res<ActiveSession>,
     mut selection: ResMut<Selection>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
@@ -193,27 +194,26 @@ fn draw(
                     .size(22.0),
                 );
                 if let Some(content) = library.get() {
+                    // In a team session, only the session's scenarios, with its customer.
+                    let playable = super::scenarios::playable(content, &session);
                     for id in &progress.drills {
-                        let Some(scenario) = content.scenario(id) else {
+                        let Some(scenario) = playable.iter().find(|s| &s.id == id) else {
                             continue;
                         };
                         if ui.button(scenario.title.get(lang)).clicked() {
-                            selection.scenario = Some(id.clone());
-                            selection.seed = rand::random::<u32>() as u64;
-                            next.set(Screen::Briefing);
+                            super::scenarios::pick(&mut selection, &mut next, scenario, &session);
                         }
                     }
                 }
             }
             for invalid in &progress.invalid {
-                if let Standing::Invalid(why) = &invalid.standing {
+                if let Some(note) = invalid.note() {
                     ui.label(
                         egui::RichText::new(format!(
-                            "{} #{} ({}): {}",
-                            tr(lang, "无效结果", "Invalid result"),
+                            "#{} ({}): {}",
                             invalid.result.id,
                             invalid.result.scenario,
-                            why.get(lang)
+                            note.get(lang)
                         ))
                         .color(palette::BAD),
                     );

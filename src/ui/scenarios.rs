@@ -38,7 +38,8 @@ pub(crate) fn playable<'l>(library: &'l Library, session: &ActiveSession) -> Vec
         .collect()
 }
 
-fn pick(
+/// Opens the briefing of `scenario`, with the customer (seed) the visit will meet.
+pub(crate) fn pick(
     selection: &mut Selection,
     next: &mut NextState<Screen>,
     scenario: &Scenario,

@@ -49,6 +49,10 @@ fn draw(
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = settings.lang;
+    let titles = |ids: &[String]| match library.get() {
+        Some(library) => library.titles(ids, lang),
+        None => ids.join(", "),
+    };
     let mut ui = window_ui(ctx);
     egui::Panel::top("session_top").show(&mut ui, |ui| {
         ui.horizontal(|ui| {
@@ -85,7 +89,7 @@ fn draw(
                     "{} {} · {}",
                     tr(lang, "种子", "seed"),
                     session.seed,
-                    session.scenarios.join(", ")
+                    titles(&session.scenarios)
                 ));
                 ui.horizontal(|ui| {
                     if ui
@@ -184,7 +188,7 @@ fn draw(
                                 "{} {} · {}",
                                 tr(lang, "种子", "seed"),
                                 session.seed,
-                                session.scenarios.join(", ")
+                                titles(&session.scenarios)
                             ))
                             .color(palette::MUTED),
                         );

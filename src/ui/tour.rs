@@ -237,7 +237,7 @@ fn run_tour(
                 // The planned reply is pressed under the number it is shown at.
                 let shown = visit
                     .as_ref()
-                    .and_then(|v| v.visit.current())
+                    .and_then(|v| v.visit().current())
                     .zip(choices.front())
                     .and_then(|(view, listed)| view.order.iter().position(|i| i == listed))
                     .unwrap_or(0);

@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, number_key, palette, window_ui};
 use crate::content::{PersonaKind, PersonaSpec};
-use crate::engine::{ActiveVisit, ChooseReply, NotePersona, VisitEnded, VisitSet};
+use crate::engine::{ActiveVisit, ChooseReply, NotePersona, VisitEnded, VisitProblem, VisitSet};
 use crate::i18n::{Lang, persona_name, scene_name, tr};
 use crate::sim::Visit;
 
@@ -28,19 +28,37 @@ fn draw(
     mut contexts: EguiContexts,
     settings: Res<Settings>,
     visit: Option<Single<&ActiveVisit>>,
+    problem: Res<VisitProblem>,
     mut choose: MessageWriter<ChooseReply>,
     mut note: MessageWriter<NotePersona>,
+    mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = settings.lang;
-    let Some(active) = visit else {
-        return Ok(());
-    };
-    let visit = &active.visit;
-    let Some(view) = visit.current() else {
-        return Ok(());
-    };
     let mut ui = window_ui(ctx);
+    let Some((visit, view)) = visit
+        .as_deref()
+        .and_then(|active| Some((active.visit(), active.visit().current()?)))
+    else {
+        // The start was refused (say, the scenario file was removed meanwhile): say why.
+        if let Some(problem) = &problem.0 {
+            egui::CentralPanel::default().show(&mut ui, |ui| {
+                ui.label(
+                    egui::RichText::new(tr(lang, "无法开始拜访", "The visit cannot start"))
+                        .size(30.0)
+                        .color(palette::BAD),
+                );
+                ui.label(egui::RichText::new(problem.to_string()).size(20.0));
+                if ui
+                    .button(tr(lang, "← 返回场景列表", "← Back to the scenarios"))
+                    .clicked()
+                {
+                    next.set(Screen::Scenarios);
+                }
+            });
+        }
+        return Ok(());
+    };
     egui::Panel::top("visit_top").show(&mut ui, |ui| {
         ui.horizontal(|ui| {
             ui.label(
@@ -117,6 +135,9 @@ fn draw(
             }
             ui.add_space(12.0);
             ui.label(egui::RichText::new(tr(lang, "你的回应：", "Your reply:")).strong());
+            if let Some(problem) = &problem.0 {
+                ui.label(egui::RichText::new(problem.to_string()).color(palette::BAD));
+            }
             for (position, (_, text)) in visit.shown_choices().into_iter().enumerate() {
                 let label = format!("{}.  {}", position + 1, text.get(lang));
                 let button = egui::Button::new(egui::RichText::new(label).size(20.0))
