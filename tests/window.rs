@@ -62,6 +62,14 @@ fn tour(lang: &str) -> Option<PathBuf> {
     // Results of the tour's visit go to a throwaway data folder, never the user's.
     let data = std::env::temp_dir().join(format!("salesdojo-window-{lang}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
+    // An earlier session, for the team-session screen to list by its scenarios' titles.
+    let session = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+        .args(["session", "new", "--scenario", SESSION_SCENARIO])
+        .args(["--code", "TOUR1", "--seed", "5", "--data-dir"])
+        .arg(&data)
+        .output()
+        .expect("salesdojo runs");
+    assert!(session.status.success(), "{session:?}");
     let output = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24"])
         .arg(env!("CARGO_BIN_EXE_salesdojo"))
@@ -92,6 +100,9 @@ fn tour(lang: &str) -> Option<PathBuf> {
     );
     Some(dir)
 }
+
+/// The scenario of the session made before the tour.
+const SESSION_SCENARIO: &str = "drill_advance_close";
 
 /// What each screen must say, in Chinese and in English. The tour's trainee is 李明, so every
 /// screen that names the trainee shows Chinese characters in both languages.
@@ -134,8 +145,18 @@ const EXPECTED: [(&str, &[&str], &[&str]); 8] = [
     ),
     (
         "session",
-        &["团队场次", "创建场次"],
-        &["Team session", "Create session"],
+        &[
+            "团队场次",
+            "创建场次",
+            "TOUR1",
+            "种子 5 · 专项练习：把好谈话收成一个“进展”",
+        ],
+        &[
+            "Team session",
+            "Create session",
+            "TOUR1",
+            "seed 5 · Drill: turn a good meeting into an advance",
+        ],
     ),
 ];
 

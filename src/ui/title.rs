@@ -33,10 +33,11 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Resource, Default)]
 pub(super) struct NameDraft {
     pub name: String,
-    /// Start was asked for this frame.
-    pub starting: bool,
-    /// The trainee was asked for: go on once picked.
-    pub awaiting: bool,
+    /// Asked for this frame: the screen to go on to (the scenarios, or progress) as the trainee
+    /// typed, by key or button alike.
+    pub going: Option<Screen>,
+    /// The trainee was asked for: go on to this screen once picked.
+    pub awaiting: Option<Screen>,
     /// Start was asked for with no name typed.
     pub nameless: bool,
 }
@@ -63,7 +64,6 @@ fn draw(
     session: Res<ActiveSession>,
     problem: Res<RecordsProblem>,
     mut draft: ResMut<NameDraft>,
-    mut select: MessageWriter<SelectTrainee>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -107,7 +107,7 @@ fn draw(
                         .desired_width(300.0),
                 );
                 if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                    draft.starting = true;
+                    draft.going = Some(Screen::Scenarios);
                 }
             });
             // Recent trainees, one click away (not in a session: each trainee types their own).
@@ -135,7 +135,7 @@ fn draw(
                 egui::Button::new(egui::RichText::new(tr(lang, "开始训练  (Enter)", "Start training  (Enter)")).size(26.0)),
             );
             if start.clicked() {
-                draft.starting = true;
+                draft.going = Some(Screen::Scenarios);
             }
             if draft.nameless {
                 ui.label(egui::RichText::new(tr(lang, "请先输入姓名，成绩会记在这个名字下", "Type your name first: results are kept under it")).color(palette::BAD));
@@ -147,10 +147,7 @@ fn draw(
             ui.horizontal(|ui| {
                 ui.add_space((ui.available_width() - 640.0).max(0.0) / 2.0);
                 if ui.button(tr(lang, "我的进步 (P)", "My progress (P)")).clicked() {
-                    if named {
-                        select.write(SelectTrainee(draft.name.clone()));
-                    }
-                    next.set(Screen::Progress);
+                    draft.going = Some(Screen::Progress);
                 }
                 if ui.button(tr(lang, "团队场次 (T)", "Team session (T)")).clicked() {
                     next.set(Screen::Session);
@@ -216,7 +213,7 @@ fn keys(
         settings.lang = settings.lang.other();
     }
     if keys.just_pressed(KeyCode::KeyP) {
-        next.set(Screen::Progress);
+        draft.going = Some(Screen::Progress);
     }
     if keys.just_pressed(KeyCode::KeyT) {
         next.set(Screen::Session);
@@ -225,24 +222,31 @@ fn keys(
         next.set(Screen::Leaderboard);
     }
     if enter_pressed(&keys) {
-        draft.starting = true;
+        draft.going = Some(Screen::Scenarios);
     }
 }
 
-/// Start: the typed name becomes the current trainee (created if new).
+/// Start or progress: the typed name becomes the current trainee (created if new) before the
+/// next screen opens. Progress with no name typed shows the current trainee's.
 fn ask_for_trainee(
     mut draft: ResMut<NameDraft>,
     library: Res<ContentLibrary>,
     mut select: MessageWriter<SelectTrainee>,
+    mut next: ResMut<NextState<Screen>>,
 ) {
-    if !std::mem::take(&mut draft.starting) {
+    let Some(going) = draft.going.take() else {
+        return;
+    };
+    let named = !draft.name.trim().is_empty();
+    if going == Screen::Progress && !named {
+        next.set(Screen::Progress);
         return;
     }
     let ready = library.get().is_some_and(|l| !l.scenarios.is_empty());
-    draft.nameless = draft.name.trim().is_empty();
-    if ready && !draft.nameless {
+    draft.nameless = !named;
+    if (ready || going == Screen::Progress) && named {
         select.write(SelectTrainee(draft.name.clone()));
-        draft.awaiting = true;
+        draft.awaiting = Some(going);
     }
 }
 
@@ -253,17 +257,113 @@ fn enter_once_picked(
     problem: Res<RecordsProblem>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    if !draft.awaiting {
+    let Some(going) = draft.awaiting else {
         return;
-    }
+    };
     let picked = trainee
         .0
         .as_ref()
         .is_some_and(|t| t.name.to_lowercase() == draft.name.trim().to_lowercase());
     if picked {
-        draft.awaiting = false;
-        next.set(Screen::Scenarios);
+        draft.awaiting = None;
+        next.set(going);
     } else if problem.0.is_some() {
-        draft.awaiting = false;
+        draft.awaiting = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bevy::state::app::StatesPlugin;
+
+    use super::*;
+    use crate::engine::{RecordsPlugin, headless_app};
+    use crate::i18n::Lang;
+    use crate::paths::ContentRoot;
+
+    /// The title screen's input systems over the real engine and records plugins, no window.
+    fn title_app(data: &std::path::Path) -> App {
+        let root = ContentRoot {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+        };
+        let mut app = headless_app(&root);
+        app.add_plugins((
+            StatesPlugin,
+            RecordsPlugin {
+                dir: data.to_path_buf(),
+            },
+        ))
+        .init_state::<Screen>()
+        .insert_resource(Settings { lang: Lang::En })
+        .init_resource::<ButtonInput<KeyCode>>()
+        .init_resource::<EguiWantsInput>();
+        plugin(&mut app);
+        for _ in 0..500 {
+            app.update();
+            if app.world().resource::<ContentLibrary>().get().is_some() {
+                return app;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("the content did not load");
+    }
+
+    fn press(app: &mut App, key: KeyCode) {
+        app.world_mut()
+            .resource_mut::<ButtonInput<KeyCode>>()
+            .press(key);
+        app.update();
+        let mut keys = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        keys.release(key);
+        keys.clear();
+    }
+
+    fn data_dir(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("salesdojo-title-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn trainee(app: &App) -> Option<String> {
+        let current = app.world().resource::<CurrentTrainee>();
+        current.0.as_ref().map(|t| t.name.clone())
+    }
+
+    #[test]
+    fn p_opens_the_progress_of_the_name_typed_as_the_button_does() {
+        let dir = data_dir("progress");
+        let mut app = title_app(&dir);
+        app.world_mut().resource_mut::<NameDraft>().name = "Ola".into();
+        press(&mut app, KeyCode::KeyP);
+        app.update();
+        assert_eq!(
+            *app.world().resource::<State<Screen>>().get(),
+            Screen::Progress
+        );
+        assert_eq!(
+            trainee(&app).as_deref(),
+            Some("Ola"),
+            "the progress shown is Ola's"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn enter_picks_the_trainee_and_opens_the_scenarios_at_once() {
+        let dir = data_dir("enter");
+        let mut app = title_app(&dir);
+        app.world_mut().resource_mut::<NameDraft>().name = "张伟".into();
+        // The key is read, the trainee picked and the next screen asked for in one frame,
+        // because the title's systems are ordered around the records' set; the next frame
+        // makes the change of screen.
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(trainee(&app).as_deref(), Some("张伟"));
+        app.update();
+        assert_eq!(
+            *app.world().resource::<State<Screen>>().get(),
+            Screen::Scenarios
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
