@@ -73,6 +73,35 @@ fn draw(
         });
         return Ok(());
     };
+    // Earlier sessions beside the new one, so a team lead sees both without scrolling.
+    let sessions = store.sessions().unwrap_or_default();
+    if active.0.is_none() && !sessions.is_empty() {
+        egui::Panel::right("session_earlier")
+            .exact_size(480.0)
+            .show(&mut ui, |ui| {
+                ui.label(
+                    egui::RichText::new(tr(lang, "继续以前的场次", "Resume an earlier session"))
+                        .size(22.0),
+                );
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for session in sessions.iter().take(10) {
+                        if ui.button(&session.code).clicked() {
+                            join.write(JoinSession(Some(session.code.clone())));
+                        }
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "{} {} · {}",
+                                tr(lang, "种子", "seed"),
+                                session.seed,
+                                titles(&session.scenarios)
+                            ))
+                            .color(palette::MUTED),
+                        );
+                        ui.add_space(6.0);
+                    }
+                });
+            });
+    }
     egui::CentralPanel::default().show(&mut ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             if let Some(session) = &active.0 {
@@ -170,30 +199,6 @@ fn draw(
             }
             if let Some(problem) = &draft.problem {
                 ui.label(egui::RichText::new(problem).color(palette::BAD));
-            }
-            let sessions = store.sessions().unwrap_or_default();
-            if !sessions.is_empty() {
-                ui.separator();
-                ui.label(
-                    egui::RichText::new(tr(lang, "继续以前的场次", "Resume an earlier session"))
-                        .size(22.0),
-                );
-                for session in sessions.iter().take(10) {
-                    ui.horizontal(|ui| {
-                        if ui.button(&session.code).clicked() {
-                            join.write(JoinSession(Some(session.code.clone())));
-                        }
-                        ui.label(
-                            egui::RichText::new(format!(
-                                "{} {} · {}",
-                                tr(lang, "种子", "seed"),
-                                session.seed,
-                                titles(&session.scenarios)
-                            ))
-                            .color(palette::MUTED),
-                        );
-                    });
-                }
             }
         });
     });
