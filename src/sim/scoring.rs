@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::{Exchange, Finish, PATIENCE_OUT, PersonaGuess, Visit, counted_outcome, find_beat};
 use crate::content::{
-    Catalogue, Check, Mark, Meter, Persona, PersonaSpec, Rubric, RuleSpec, Scenario, SceneKind,
-    Step as SequenceStep, Technique, tag_matches,
+    Catalogue, Check, EngineTechnique, Mark, Meter, Persona, PersonaSpec, Rubric, RuleSpec,
+    Scenario, SceneKind, Step as SequenceStep, Technique, tag_matches,
 };
 use crate::i18n::{Lang, Text, persona_name};
 
@@ -156,8 +156,9 @@ pub struct PersonaFit;
 
 impl Rule for PersonaFit {
     fn apply(&self, input: &RuleInput, out: &mut Vec<ScoreEvent>) {
-        let id = format!("persona.{}", input.persona.kind.id());
-        let Some(technique) = input.technique(&id) else {
+        let fit = EngineTechnique::PersonaFit(input.persona.kind);
+        // Loading reports a catalogue without it, so this only skips in a library with errors.
+        let Some(technique) = input.technique(fit.id()) else {
             return;
         };
         for (step, exchange) in input.transcript.iter().enumerate() {
@@ -191,7 +192,8 @@ impl Rule for OutcomeRule {
         let Some(finish) = input.finish.filter(|_| input.wants(None)) else {
             return;
         };
-        let Some(technique) = input.technique("close.outcome") else {
+        // Loading reports a catalogue without it, so this only skips in a library with errors.
+        let Some(technique) = input.technique(EngineTechnique::Outcome.id()) else {
             return;
         };
         let counted = counted_outcome(finish.outcome, finish.commitment.as_ref());
