@@ -367,6 +367,47 @@ fn check_catalogue(
             check.text(&with(&at, Step::Field(field)), text);
         }
     }
+    check_engine_techniques(&mut check, catalogue);
+}
+
+/// The techniques the engine scores with by a fixed id must be in the catalogue: the scoring
+/// finds them by that id alone, so a renamed or deleted one would quietly cost every visit
+/// those points.
+fn check_engine_techniques(check: &mut Checker, catalogue: &Catalogue) {
+    for needed in EngineTechnique::all() {
+        let id = needed.id();
+        if catalogue.techniques.iter().any(|t| t.id == id) {
+            continue;
+        }
+        let scores = match needed {
+            EngineTechnique::Outcome => "every visit's outcome".to_string(),
+            EngineTechnique::PersonaFit(kind) => {
+                format!("how the {kind:?} persona takes each reply")
+            }
+        };
+        // A near id that is not itself one the engine needs is likely this one renamed.
+        let near = closest(
+            id,
+            catalogue
+                .techniques
+                .iter()
+                .map(|t| t.id.as_str())
+                .filter(|t| EngineTechnique::all().all(|e| e.id() != *t)),
+        );
+        check
+            .error(
+                &[Step::Field("techniques")],
+                format!("technique \"{id}\" is missing: the engine scores {scores} with it"),
+            )
+            .hint = Some(match near {
+            Some(near) => format!(
+                "if \"{near}\" is meant to be it, name it \"{id}\" again; the engine finds it by this id only"
+            ),
+            None => format!(
+                "add a Technique(id: \"{id}\", …) to the techniques; the engine finds it by this id only"
+            ),
+        });
+    }
 }
 
 fn check_persona(
