@@ -115,3 +115,75 @@ fn empty_truncated_and_non_utf8_files_are_errors_not_panics() {
     assert_eq!((latin1_error.line, latin1_error.col), (1, 18));
     assert!(latin1_error.message.contains("UTF-8"));
 }
+
+/// The shipped catalogue with the technique `id` cut out, entry and all.
+fn catalogue_without(id: &str) -> String {
+    let text = std::fs::read_to_string(repo().join("seeds/course.catalogue.ron")).unwrap();
+    let at = text
+        .find(&format!("id: \"{id}\","))
+        .unwrap_or_else(|| panic!("{id} in the shipped catalogue"));
+    let start = text[..at].rfind("        Technique(\n").unwrap();
+    let end = at + text[at..].find("\n        ),\n").unwrap() + "\n        ),\n".len();
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn a_technique_the_engine_scores_with_cannot_be_removed_from_the_catalogue_unnoticed() {
+    for (id, scores) in [
+        ("close.outcome", "every visit's outcome"),
+        ("persona.driver", "the Driver persona"),
+    ] {
+        let text = catalogue_without(id);
+        assert!(!text.contains(&format!("\"{id}\",")), "{id} still there");
+        let root = root_with(&[]);
+        std::fs::write(root.path().join("seeds/course.catalogue.ron"), &text).unwrap();
+        let library = load(root.path());
+        let found = library
+            .errors()
+            .find(|d| {
+                d.message
+                    .starts_with(&format!("technique \"{id}\" is missing: the engine scores"))
+            })
+            .unwrap_or_else(|| panic!("no error for {id}: {:#?}", library.diagnostics));
+        assert!(found.message.contains(scores), "{found}");
+        assert!(
+            found.file.ends_with("seeds/course.catalogue.ron"),
+            "{found}"
+        );
+        // At the techniques list itself: its opening bracket.
+        let (line, col) = position_of(&text, "techniques: [");
+        assert_eq!(
+            (found.line, found.col),
+            (line, col + "techniques: ".len()),
+            "{found}"
+        );
+        assert!(
+            found.hint.as_deref().is_some_and(|h| h.contains(id)),
+            "{found}"
+        );
+    }
+}
+
+#[test]
+fn a_renamed_technique_the_engine_scores_with_is_named_in_the_hint() {
+    let text = std::fs::read_to_string(repo().join("seeds/course.catalogue.ron"))
+        .unwrap()
+        .replacen("id: \"close.outcome\",", "id: \"close.outcomes\",", 1);
+    let root = root_with(&[]);
+    std::fs::write(root.path().join("seeds/course.catalogue.ron"), &text).unwrap();
+    let library = load(root.path());
+    let found = library
+        .errors()
+        .find(|d| {
+            d.message
+                .starts_with("technique \"close.outcome\" is missing")
+        })
+        .unwrap_or_else(|| panic!("no error: {:#?}", library.diagnostics));
+    assert!(
+        found
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("\"close.outcomes\"")),
+        "{found:?}"
+    );
+}

@@ -345,6 +345,36 @@ pub struct Technique {
     pub better: Text,
 }
 
+/// A catalogue technique the engine itself scores with, found by a fixed id rather than by a
+/// tag or a rubric rule. The catalogue must define each one: without it those points would be
+/// lost without a word, so loading the catalogue reports a missing one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineTechnique {
+    /// How the visit ended, worth the rubric's `outcome_points`.
+    Outcome,
+    /// How a persona of this kind took each reply, worth its reactions' points.
+    PersonaFit(PersonaKind),
+}
+
+impl EngineTechnique {
+    /// Every technique the engine looks up by id.
+    pub fn all() -> impl Iterator<Item = EngineTechnique> {
+        std::iter::once(EngineTechnique::Outcome)
+            .chain(PersonaKind::ALL.map(EngineTechnique::PersonaFit))
+    }
+
+    /// The catalogue id the engine looks the technique up by.
+    pub fn id(self) -> &'static str {
+        match self {
+            EngineTechnique::Outcome => "close.outcome",
+            EngineTechnique::PersonaFit(PersonaKind::Driver) => "persona.driver",
+            EngineTechnique::PersonaFit(PersonaKind::Expressive) => "persona.expressive",
+            EngineTechnique::PersonaFit(PersonaKind::Analytical) => "persona.analytical",
+            EngineTechnique::PersonaFit(PersonaKind::Amiable) => "persona.amiable",
+        }
+    }
+}
+
 /// How the score is weighed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -367,6 +367,47 @@ fn check_catalogue(
             check.text(&with(&at, Step::Field(field)), text);
         }
     }
+    check_engine_techniques(&mut check, catalogue);
+}
+
+/// The techniques the engine scores with by a fixed id must be in the catalogue: the scoring
+/// finds them by that id alone, so a renamed or deleted one would quietly cost every visit
+/// those points.
+fn check_engine_techniques(check: &mut Checker, catalogue: &Catalogue) {
+    for needed in EngineTechnique::all() {
+        let id = needed.id();
+        if catalogue.techniques.iter().any(|t| t.id == id) {
+            continue;
+        }
+        let scores = match needed {
+            EngineTechnique::Outcome => "every visit's outcome".to_string(),
+            EngineTechnique::PersonaFit(kind) => {
+                format!("how the {kind:?} persona takes each reply")
+            }
+        };
+        // A near id that is not itself one the engine needs is likely this one renamed.
+        let near = closest(
+            id,
+            catalogue
+                .techniques
+                .iter()
+                .map(|t| t.id.as_str())
+                .filter(|t| EngineTechnique::all().all(|e| e.id() != *t)),
+        );
+        check
+            .error(
+                &[Step::Field("techniques")],
+                format!("technique \"{id}\" is missing: the engine scores {scores} with it"),
+            )
+            .hint = Some(match near {
+            Some(near) => format!(
+                "if \"{near}\" is meant to be it, name it \"{id}\" again; the engine finds it by this id only"
+            ),
+            None => format!(
+                "add a Technique(id: \"{id}\", …) to the techniques; the engine finds it by this id only"
+            ),
+        });
+    }
 }
 
 fn check_persona(
@@ -449,6 +490,9 @@ fn check_persona(
     }
 }
 
+/// Checks one scenario file, in the order a trainer reads it: the heading, the customer, the
+/// briefing, then the scenes' and endings' ids (so every reference can be checked against all of
+/// them), each beat with its replies, and last the shape of the whole conversation.
 fn check_scenario(
     file: &ParsedFile,
     scenario: &Scenario,
@@ -456,6 +500,29 @@ fn check_scenario(
     out: &mut Vec<Diagnostic>,
 ) {
     let mut check = Checker::new(file, out);
+    check_heading(&mut check, scenario);
+    check_persona_spec(&mut check, &scenario.persona, library);
+    check_briefing(&mut check, &scenario.briefing);
+    // Ids first, so references can be checked against all of them.
+    let beats = check_scenes(&mut check, scenario);
+    let endings = check_endings(&mut check, scenario);
+    check_start(&mut check, scenario, &beats);
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        for (b, beat) in scene.beats.iter().enumerate() {
+            let at = [
+                Step::Field("scenes"),
+                Step::Index(s),
+                Step::Field("beats"),
+                Step::Index(b),
+            ];
+            check_beat(&mut check, &at, beat, library, &beats, &endings);
+        }
+    }
+    check_flow(&mut check, scenario, &beats, &library.catalogue);
+}
+
+/// The title the scenario list shows and a difficulty the list can place (1–3).
+fn check_heading(check: &mut Checker, scenario: &Scenario) {
     check.text(&[Step::Field("title")], &scenario.title);
     if !(1..=3).contains(&scenario.difficulty) {
         check.error(
@@ -463,7 +530,12 @@ fn check_scenario(
             format!("difficulty {} is outside 1–3", scenario.difficulty),
         );
     }
-    let personas: Vec<PersonaKind> = match &scenario.persona {
+}
+
+/// The customer the trainee meets: a pool needs at least one type, and every type named needs a
+/// persona file that loaded, or the visit has no one to talk to.
+fn check_persona_spec(check: &mut Checker, spec: &PersonaSpec, library: &Library) {
+    let personas: Vec<PersonaKind> = match spec {
         PersonaSpec::Fixed(kind) => vec![*kind],
         PersonaSpec::OneOf(kinds) => {
             if kinds.is_empty() {
@@ -485,8 +557,10 @@ fn check_scenario(
                 .hint = Some(format!("add seeds/personas/{}.persona.ron", kind.id()));
         }
     }
+}
 
-    let briefing = &scenario.briefing;
+/// The briefing the trainee reads before the visit: its texts, and a time budget above zero.
+fn check_briefing(check: &mut Checker, briefing: &Briefing) {
     let b = |field| [Step::Field("briefing"), Step::Field(field)];
     check.text(&b("account"), &briefing.account);
     check.text(&b("contact"), &briefing.contact);
@@ -500,8 +574,14 @@ fn check_scenario(
             "the time budget must be above 0 minutes".into(),
         );
     }
+}
 
-    // Ids first, so references can be checked against all of them.
+/// Each scene's id, title and beats, collecting every beat id (unique across the scenario) with
+/// where it is: the scene's and the beat's index. Returns those beats for the reference checks.
+fn check_scenes<'s>(
+    check: &mut Checker,
+    scenario: &'s Scenario,
+) -> BTreeMap<&'s str, (usize, usize)> {
     let mut beats = BTreeMap::new();
     let mut scene_ids = BTreeMap::new();
     for (s, scene) in scenario.scenes.iter().enumerate() {
@@ -547,6 +627,13 @@ fn check_scenario(
             }
         }
     }
+    beats
+}
+
+/// Each ending: a unique id, the customer's closing words and why the visit ended so, and a
+/// commitment exactly when it is an advance (an advance without one scores as a continuation).
+/// Returns the ending ids for the reference checks.
+fn check_endings<'s>(check: &mut Checker, scenario: &'s Scenario) -> BTreeSet<&'s str> {
     let mut ending_ids = BTreeMap::new();
     for (e, ending) in scenario.endings.iter().enumerate() {
         let at = [Step::Field("endings"), Step::Index(e)];
@@ -595,7 +682,11 @@ fn check_scenario(
             (None, _) => {}
         }
     }
-    let endings: BTreeSet<&str> = ending_ids.keys().copied().collect();
+    ending_ids.keys().copied().collect()
+}
+
+/// The visit opens at the start beat, so it must be one of the scenario's beats.
+fn check_start(check: &mut Checker, scenario: &Scenario, beats: &BTreeMap<&str, (usize, usize)>) {
     if !beats.contains_key(scenario.start.as_str()) {
         let near = closest(&scenario.start, beats.keys().copied());
         check
@@ -605,107 +696,111 @@ fn check_scenario(
             )
             .hint = near.map(|n| format!("did you mean \"{n}\"?"));
     }
+}
 
-    for (s, scene) in scenario.scenes.iter().enumerate() {
-        for (b, beat) in scene.beats.iter().enumerate() {
-            let at = [
-                Step::Field("scenes"),
-                Step::Index(s),
-                Step::Field("beats"),
-                Step::Index(b),
-            ];
-            check.texts(&with(&at, Step::Field("says")), &beat.says, "a beat");
-            for (kind, variants) in &beat.says_as {
-                let path = [
-                    at[0],
-                    at[1],
-                    at[2],
-                    at[3],
-                    Step::Field("says_as"),
-                    Step::Key(kind_name(*kind)),
-                ];
-                check.texts(&path, variants, "a persona variant");
-            }
-            if let Some(narration) = &beat.narration {
-                check.text(&with(&at, Step::Field("narration")), narration);
-            }
-            if !(2..=4).contains(&beat.choices.len()) {
-                check
-                    .error(
-                        &with(&at, Step::Field("choices")),
-                        match beat.choices.len() {
-                            1 => format!(
-                                "beat \"{}\" has only 1 choice; a beat needs 2 to 4",
-                                beat.id
-                            ),
-                            n => {
-                                format!("beat \"{}\" has {n} choices; a beat needs 2 to 4", beat.id)
-                            }
-                        },
-                    )
-                    .hint =
-                    Some("keys 1–4 pick a choice, so a beat offers two, three or four".into());
-            }
-            for (c, choice) in beat.choices.iter().enumerate() {
-                let choice_at = [
-                    at[0],
-                    at[1],
-                    at[2],
-                    at[3],
-                    Step::Field("choices"),
-                    Step::Index(c),
-                ];
-                check.text(&with(&choice_at, Step::Field("text")), &choice.text);
-                if let Some(thinking) = &choice.thinking {
-                    check.text(&with(&choice_at, Step::Field("thinking")), thinking);
-                }
-                for (t, tag) in choice.tags.iter().enumerate() {
-                    let tag_at = [&choice_at[..], &[Step::Field("tags"), Step::Index(t)]].concat();
-                    check.tag(&tag_at, tag, &library.catalogue);
-                    if let Some(rule) = library.rubric.rules.iter().find(|r| &r.technique == tag) {
-                        check
-                            .warning(
-                                &tag_at,
-                                format!("\"{tag}\" is scored by a rubric rule, not by tags"),
-                            )
-                            .hint = Some(rule_hint(rule));
+/// One beat, at `at`: what the customer says (and each persona's variant), the narration, and two
+/// to four replies, since keys 1–4 pick one.
+fn check_beat(
+    check: &mut Checker,
+    at: &[Step; 4],
+    beat: &Beat,
+    library: &Library,
+    beats: &BTreeMap<&str, (usize, usize)>,
+    endings: &BTreeSet<&str>,
+) {
+    check.texts(&with(at, Step::Field("says")), &beat.says, "a beat");
+    for (kind, variants) in &beat.says_as {
+        let path = [
+            at[0],
+            at[1],
+            at[2],
+            at[3],
+            Step::Field("says_as"),
+            Step::Key(kind_name(*kind)),
+        ];
+        check.texts(&path, variants, "a persona variant");
+    }
+    if let Some(narration) = &beat.narration {
+        check.text(&with(at, Step::Field("narration")), narration);
+    }
+    if !(2..=4).contains(&beat.choices.len()) {
+        check
+            .error(
+                &with(at, Step::Field("choices")),
+                match beat.choices.len() {
+                    1 => format!(
+                        "beat \"{}\" has only 1 choice; a beat needs 2 to 4",
+                        beat.id
+                    ),
+                    n => {
+                        format!("beat \"{}\" has {n} choices; a beat needs 2 to 4", beat.id)
                     }
-                }
-                let effects = choice.effects;
-                for (field, value) in [
-                    ("trust", effects.trust),
-                    ("interest", effects.interest),
-                    ("patience", effects.patience),
-                ] {
-                    if !(-50..=50).contains(&value) {
-                        check
-                            .error(
-                                &[
-                                    &choice_at[..],
-                                    &[Step::Field("effects"), Step::Field(field)],
-                                ]
-                                .concat(),
-                                format!("{field} {value} is outside −50…50"),
-                            )
-                            .hint = Some("one reply moves a meter by at most 50 points".into());
-                    }
-                }
-                if effects.minutes > 60 {
-                    check.error(
-                        &[
-                            &choice_at[..],
-                            &[Step::Field("effects"), Step::Field("minutes")],
-                        ]
-                        .concat(),
-                        format!("one reply taking {} minutes is too long", effects.minutes),
-                    );
-                }
-                let next_at = with(&choice_at, Step::Field("next"));
-                check_next(&mut check, &next_at, &choice.next, &beats, &endings);
-            }
+                },
+            )
+            .hint = Some("keys 1–4 pick a choice, so a beat offers two, three or four".into());
+    }
+    for (c, choice) in beat.choices.iter().enumerate() {
+        let choice_at = [
+            at[0],
+            at[1],
+            at[2],
+            at[3],
+            Step::Field("choices"),
+            Step::Index(c),
+        ];
+        check_choice(check, &choice_at, choice, library, beats, endings);
+    }
+}
+
+/// One reply, at `at`: its texts, tags the catalogue knows (and that no rubric rule awards
+/// instead), meter effects and minutes within bounds, and a `next` that leads somewhere real.
+fn check_choice(
+    check: &mut Checker,
+    at: &[Step],
+    choice: &Choice,
+    library: &Library,
+    beats: &BTreeMap<&str, (usize, usize)>,
+    endings: &BTreeSet<&str>,
+) {
+    check.text(&with(at, Step::Field("text")), &choice.text);
+    if let Some(thinking) = &choice.thinking {
+        check.text(&with(at, Step::Field("thinking")), thinking);
+    }
+    for (t, tag) in choice.tags.iter().enumerate() {
+        let tag_at = [at, &[Step::Field("tags"), Step::Index(t)]].concat();
+        check.tag(&tag_at, tag, &library.catalogue);
+        if let Some(rule) = library.rubric.rules.iter().find(|r| &r.technique == tag) {
+            check
+                .warning(
+                    &tag_at,
+                    format!("\"{tag}\" is scored by a rubric rule, not by tags"),
+                )
+                .hint = Some(rule_hint(rule));
         }
     }
-    check_flow(&mut check, scenario, &beats, &library.catalogue);
+    let effects = choice.effects;
+    for (field, value) in [
+        ("trust", effects.trust),
+        ("interest", effects.interest),
+        ("patience", effects.patience),
+    ] {
+        if !(-50..=50).contains(&value) {
+            check
+                .error(
+                    &[at, &[Step::Field("effects"), Step::Field(field)]].concat(),
+                    format!("{field} {value} is outside −50…50"),
+                )
+                .hint = Some("one reply moves a meter by at most 50 points".into());
+        }
+    }
+    if effects.minutes > 60 {
+        check.error(
+            &[at, &[Step::Field("effects"), Step::Field("minutes")]].concat(),
+            format!("one reply taking {} minutes is too long", effects.minutes),
+        );
+    }
+    let next_at = with(at, Step::Field("next"));
+    check_next(check, &next_at, &choice.next, beats, endings);
 }
 
 /// The shape of the conversation: what the start reaches, which beats can still reach an

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::{Exchange, Finish, PATIENCE_OUT, PersonaGuess, Visit, counted_outcome, find_beat};
 use crate::content::{
-    Catalogue, Check, Mark, Persona, PersonaSpec, Rubric, RuleSpec, Scenario, SceneKind, Technique,
-    tag_matches,
+    Catalogue, Check, EngineTechnique, Mark, Meter, Persona, PersonaSpec, Rubric, RuleSpec,
+    Scenario, SceneKind, Step as SequenceStep, Technique, tag_matches,
 };
 use crate::i18n::{Lang, Text, persona_name};
 
@@ -156,8 +156,9 @@ pub struct PersonaFit;
 
 impl Rule for PersonaFit {
     fn apply(&self, input: &RuleInput, out: &mut Vec<ScoreEvent>) {
-        let id = format!("persona.{}", input.persona.kind.id());
-        let Some(technique) = input.technique(&id) else {
+        let fit = EngineTechnique::PersonaFit(input.persona.kind);
+        // Loading reports a catalogue without it, so this only skips in a library with errors.
+        let Some(technique) = input.technique(fit.id()) else {
             return;
         };
         for (step, exchange) in input.transcript.iter().enumerate() {
@@ -191,7 +192,8 @@ impl Rule for OutcomeRule {
         let Some(finish) = input.finish.filter(|_| input.wants(None)) else {
             return;
         };
-        let Some(technique) = input.technique("close.outcome") else {
+        // Loading reports a catalogue without it, so this only skips in a library with errors.
+        let Some(technique) = input.technique(EngineTechnique::Outcome.id()) else {
             return;
         };
         let counted = counted_outcome(finish.outcome, finish.commitment.as_ref());
@@ -231,209 +233,291 @@ impl Rule for CourseRule<'_> {
         let Some(technique) = input.technique(&spec.technique) else {
             return;
         };
-        let ok = spec.ok.clone().unwrap_or_default();
-        let mut emit = |points: i32, step: Option<usize>, why: &Text, evidence: Option<Text>| {
-            if !input.wants(step) {
-                return;
-            }
-            let mut event = input.event(
-                spec_rule_name(&spec.check),
-                technique,
-                points,
-                step,
-                why.clone(),
-            );
-            if let Some(evidence) = evidence {
-                event.evidence = evidence;
-            }
-            out.push(event);
+        let mut judge = Judge {
+            spec,
+            technique,
+            input,
+            out,
         };
-        let transcript = input.transcript;
-        let finished = input.finish.is_some();
         match &spec.check {
-            Check::Sequence { steps, min_steps } => {
-                let mut seen = vec![false; steps.len()];
-                let mut broken = false;
-                for (i, exchange) in transcript.iter().enumerate() {
-                    let here: Vec<usize> = (0..steps.len())
-                        .filter(|&k| shows(exchange, &steps[k].tags))
-                        .collect();
-                    let skipped = here.iter().any(|&k| {
-                        (0..k).any(|j| steps[j].required && !seen[j] && !here.contains(&j))
-                    });
-                    if skipped {
-                        broken = true;
-                        emit(spec.penalty, Some(i), &spec.broken, None);
-                    }
-                    for k in here {
-                        seen[k] = true;
-                    }
-                }
-                let shown = seen.iter().filter(|&&s| s).count();
-                if finished && !broken && shown >= *min_steps && spec.reward != 0 {
-                    emit(
-                        spec.reward,
-                        None,
-                        &ok,
-                        Some(steps_evidence(shown, steps.len())),
-                    );
-                }
-            }
-            Check::Span { from, to, min, max } => {
-                let Some(finish) = input.finish else {
-                    return;
-                };
-                let (Some((start, from_step)), Some((end, to_step))) =
-                    (mark(from, transcript, finish), mark(to, transcript, finish))
-                else {
-                    return;
-                };
-                let step = to_step.or(from_step);
-                let minutes = end.saturating_sub(start);
-                let within = min.is_none_or(|m| minutes >= m) && max.is_none_or(|m| minutes <= m);
-                let evidence = Some(Text::new(
-                    format!("第{start}分钟到第{end}分钟，共{minutes}分钟"),
-                    format!("Minute {start} to minute {end}: {minutes} minutes"),
-                ));
-                if !within {
-                    emit(spec.penalty, step, &spec.broken, evidence);
-                } else if spec.reward != 0 {
-                    emit(spec.reward, step, &ok, evidence);
-                }
-            }
+            Check::Sequence { steps, min_steps } => judge.sequence(steps, *min_steps),
+            Check::Span { from, to, min, max } => judge.span(from, to, *min, *max),
             Check::LeaveOnCue {
                 meter,
                 within,
                 leave,
-            } => {
-                let Some(cue) = transcript.iter().position(|e| {
-                    e.view
-                        .cue_signal
-                        .is_some_and(|s| s.meter == *meter && s.low)
-                }) else {
-                    return;
-                };
-                let window = cue..=cue + within;
-                // Only a wrap-up the trainee was offered can be asked of them.
-                let offered = window.clone().any(|i| {
-                    transcript.get(i).is_some_and(|e| {
-                        find_beat(input.scenario, &e.view.beat_id)
-                            .choices
-                            .iter()
-                            .any(|c| {
-                                c.tags
-                                    .iter()
-                                    .any(|t| leave.iter().any(|p| tag_matches(p, t)))
-                            })
-                    })
-                });
-                if let Some(left) = window
-                    .clone()
-                    .find(|&i| transcript.get(i).is_some_and(|e| shows(e, leave)))
-                {
-                    if spec.reward != 0 {
-                        emit(spec.reward, Some(left), &ok, None);
-                    }
-                } else if offered && transcript.len() > cue + within + 1 {
-                    // The trainee carried on past the window.
-                    emit(spec.penalty, Some(cue + within + 1), &spec.broken, None);
-                } else if offered && input.finish.is_some_and(|f| f.ending_id == PATIENCE_OUT) {
-                    emit(spec.penalty, None, &spec.broken, None);
-                }
-            }
+            } => judge.leave_on_cue(*meter, *within, leave),
             Check::ForbiddenBefore {
                 tags,
                 until,
                 after_scene,
-            } => {
-                let mut active = after_scene.is_none();
-                let mut allowed = false;
-                let mut broken = false;
-                for (i, exchange) in transcript.iter().enumerate() {
-                    active |= after_scene.is_some_and(|k| exchange.view.scene_kind == k);
-                    if !active {
-                        continue;
-                    }
-                    if shows(exchange, tags) {
-                        if !allowed {
-                            broken = true;
-                            emit(spec.penalty, Some(i), &spec.broken, None);
-                        } else if !broken && spec.reward != 0 {
-                            emit(spec.reward, Some(i), &ok, None);
-                            broken = true; // rewarded once
-                        }
-                    }
-                    allowed |= !until.is_empty() && shows(exchange, until);
-                }
-            }
-            Check::AtMost { tags, max } => {
-                let mut count = 0;
-                for (i, exchange) in transcript.iter().enumerate() {
-                    if shows(exchange, tags) {
-                        count += 1;
-                        if count > *max {
-                            emit(spec.penalty, Some(i), &spec.broken, None);
-                        }
-                    }
-                }
-                if finished && (1..=*max).contains(&count) && spec.reward != 0 {
-                    emit(spec.reward, None, &ok, Some(count_evidence(count)));
-                }
-            }
+            } => judge.forbidden_before(tags, until, *after_scene),
+            Check::AtMost { tags, max } => judge.at_most(tags, *max),
             Check::Balance {
                 ask,
                 talk,
                 min_share,
                 min_replies,
-            } => {
-                if !finished {
-                    return;
-                }
-                let asked = transcript.iter().filter(|e| shows(e, ask)).count();
-                let talked = transcript.iter().filter(|e| shows(e, talk)).count();
-                if asked + talked < *min_replies {
-                    return;
-                }
-                let evidence = Some(Text::new(
-                    format!("提问或请客户参与{asked}次，自己讲{talked}次"),
-                    format!("{asked} replies asking or involving the customer, {talked} talking"),
-                ));
-                if (asked * 100) as u32 >= min_share * (asked + talked) as u32 {
-                    if spec.reward != 0 {
-                        emit(spec.reward, None, &ok, evidence);
-                    }
-                } else {
-                    emit(spec.penalty, None, &spec.broken, evidence);
-                }
-            }
-            Check::Identify { early_within, late } => {
-                // Only a customer whose type was not told can be read.
-                let (Some(guess), true) = (input.guess, finished && input.mystery) else {
-                    return;
-                };
-                let evidence = Some(Text::new(
-                    format!(
-                        "笔记本：{}（第{}次回答后记下）",
-                        persona_name(guess.kind, Lang::Zh),
-                        guess.after_replies
-                    ),
-                    format!(
-                        "Notebook: {} (noted after {} replies)",
-                        persona_name(guess.kind, Lang::En),
-                        guess.after_replies
-                    ),
-                ));
-                if guess.kind != input.persona.kind {
-                    emit(spec.penalty, None, &spec.broken, evidence);
-                } else if guess.after_replies < *early_within {
-                    emit(spec.reward, None, &ok, evidence);
-                } else if *late != 0 {
-                    emit(*late, None, &ok, evidence);
-                }
-            }
+            } => judge.balance(ask, talk, *min_share, *min_replies),
+            Check::Identify { early_within, late } => judge.identify(*early_within, *late),
         }
     }
 }
+
+/// One course rule judging one visit: each kind of check is a method, and every event it sets
+/// off cites the rule's technique, with the rule's `broken` or `ok` text as the reason.
+struct Judge<'a, 'i> {
+    spec: &'a RuleSpec,
+    technique: &'a Technique,
+    input: &'a RuleInput<'i>,
+    out: &'a mut Vec<ScoreEvent>,
+}
+
+impl Judge<'_, '_> {
+    /// The rule was broken: its penalty, with its `broken` text.
+    fn broken(&mut self, step: Option<usize>, evidence: Option<Text>) {
+        let spec = self.spec;
+        self.emit(spec.penalty, step, &spec.broken, evidence);
+    }
+
+    /// The rule was kept: `points` (the reward, or an identification's late points), with the
+    /// rule's `ok` text.
+    fn kept(&mut self, points: i32, step: Option<usize>, evidence: Option<Text>) {
+        match &self.spec.ok {
+            Some(ok) => self.emit(points, step, ok, evidence),
+            None => self.emit(points, step, &Text::default(), evidence),
+        }
+    }
+
+    /// Records an event, unless only another reply's events are wanted. `evidence` replaces the
+    /// reply (or ending) the event would otherwise cite.
+    fn emit(&mut self, points: i32, step: Option<usize>, why: &Text, evidence: Option<Text>) {
+        let input = self.input;
+        if !input.wants(step) {
+            return;
+        }
+        let mut event = input.event(
+            spec_rule_name(&self.spec.check),
+            self.technique,
+            points,
+            step,
+            why.clone(),
+        );
+        if let Some(evidence) = evidence {
+            event.evidence = evidence;
+        }
+        self.out.push(event);
+    }
+
+    fn finished(&self) -> bool {
+        self.input.finish.is_some()
+    }
+
+    /// Steps in order: each reply that shows a later step while an earlier required one is still
+    /// missing breaks the rule; a finished visit that showed enough steps, none out of order,
+    /// keeps it.
+    fn sequence(&mut self, steps: &[SequenceStep], min_steps: usize) {
+        let spec = self.spec;
+        let transcript = self.input.transcript;
+        let mut seen = vec![false; steps.len()];
+        let mut broken = false;
+        for (i, exchange) in transcript.iter().enumerate() {
+            let here: Vec<usize> = (0..steps.len())
+                .filter(|&k| shows(exchange, &steps[k].tags))
+                .collect();
+            let skipped = here
+                .iter()
+                .any(|&k| (0..k).any(|j| steps[j].required && !seen[j] && !here.contains(&j)));
+            if skipped {
+                broken = true;
+                self.broken(Some(i), None);
+            }
+            for k in here {
+                seen[k] = true;
+            }
+        }
+        let shown = seen.iter().filter(|&&s| s).count();
+        if self.finished() && !broken && shown >= min_steps && spec.reward != 0 {
+            self.kept(spec.reward, None, Some(steps_evidence(shown, steps.len())));
+        }
+    }
+
+    /// The simulated minutes between two marks, judged once the visit is over and only when
+    /// both marks happened; the event sits on the reply that set the later mark.
+    fn span(&mut self, from: &Mark, to: &Mark, min: Option<u32>, max: Option<u32>) {
+        let spec = self.spec;
+        let transcript = self.input.transcript;
+        let Some(finish) = self.input.finish else {
+            return;
+        };
+        let (Some((start, from_step)), Some((end, to_step))) =
+            (mark(from, transcript, finish), mark(to, transcript, finish))
+        else {
+            return;
+        };
+        let step = to_step.or(from_step);
+        let minutes = end.saturating_sub(start);
+        let within = min.is_none_or(|m| minutes >= m) && max.is_none_or(|m| minutes <= m);
+        let evidence = Some(Text::new(
+            format!("第{start}分钟到第{end}分钟，共{minutes}分钟"),
+            format!("Minute {start} to minute {end}: {minutes} minutes"),
+        ));
+        if !within {
+            self.broken(step, evidence);
+        } else if spec.reward != 0 {
+            self.kept(spec.reward, step, evidence);
+        }
+    }
+
+    /// After the first low-side cue on `meter`, a wrap-up within `within` replies keeps the
+    /// rule; carrying on past that window, or running out of patience, breaks it, but only
+    /// when a wrap-up was on offer.
+    fn leave_on_cue(&mut self, meter: Meter, within: usize, leave: &[String]) {
+        let spec = self.spec;
+        let input = self.input;
+        let transcript = input.transcript;
+        let Some(cue) = transcript
+            .iter()
+            .position(|e| e.view.cue_signal.is_some_and(|s| s.meter == meter && s.low))
+        else {
+            return;
+        };
+        let window = cue..=cue + within;
+        // Only a wrap-up the trainee was offered can be asked of them.
+        let offered = window.clone().any(|i| {
+            transcript.get(i).is_some_and(|e| {
+                find_beat(input.scenario, &e.view.beat_id)
+                    .choices
+                    .iter()
+                    .any(|c| {
+                        c.tags
+                            .iter()
+                            .any(|t| leave.iter().any(|p| tag_matches(p, t)))
+                    })
+            })
+        });
+        if let Some(left) = window
+            .clone()
+            .find(|&i| transcript.get(i).is_some_and(|e| shows(e, leave)))
+        {
+            if spec.reward != 0 {
+                self.kept(spec.reward, Some(left), None);
+            }
+        } else if offered && transcript.len() > cue + within + 1 {
+            // The trainee carried on past the window.
+            self.broken(Some(cue + within + 1), None);
+        } else if offered && input.finish.is_some_and(|f| f.ending_id == PATIENCE_OUT) {
+            self.broken(None, None);
+        }
+    }
+
+    /// Each reply tagged `tags` before any reply tagged `until` (once inside `after_scene`, if
+    /// set) breaks the rule; the first one after, in a visit that never broke it, keeps it.
+    fn forbidden_before(
+        &mut self,
+        tags: &[String],
+        until: &[String],
+        after_scene: Option<SceneKind>,
+    ) {
+        let spec = self.spec;
+        let transcript = self.input.transcript;
+        let mut active = after_scene.is_none();
+        let mut allowed = false;
+        let mut broken = false;
+        for (i, exchange) in transcript.iter().enumerate() {
+            active |= after_scene.is_some_and(|k| exchange.view.scene_kind == k);
+            if !active {
+                continue;
+            }
+            if shows(exchange, tags) {
+                if !allowed {
+                    broken = true;
+                    self.broken(Some(i), None);
+                } else if !broken && spec.reward != 0 {
+                    self.kept(spec.reward, Some(i), None);
+                    broken = true; // rewarded once
+                }
+            }
+            allowed |= !until.is_empty() && shows(exchange, until);
+        }
+    }
+
+    /// Each reply tagged `tags` beyond the first `max` breaks the rule; a finished visit with
+    /// one to `max` of them keeps it.
+    fn at_most(&mut self, tags: &[String], max: usize) {
+        let spec = self.spec;
+        let transcript = self.input.transcript;
+        let mut count = 0;
+        for (i, exchange) in transcript.iter().enumerate() {
+            if shows(exchange, tags) {
+                count += 1;
+                if count > max {
+                    self.broken(Some(i), None);
+                }
+            }
+        }
+        if self.finished() && (1..=max).contains(&count) && spec.reward != 0 {
+            self.kept(spec.reward, None, Some(count_evidence(count)));
+        }
+    }
+
+    /// Once the visit is over and has at least `min_replies` asking or talking replies, the
+    /// asking ones must make up `min_share` percent of them.
+    fn balance(&mut self, ask: &[String], talk: &[String], min_share: u32, min_replies: usize) {
+        let spec = self.spec;
+        let transcript = self.input.transcript;
+        if !self.finished() {
+            return;
+        }
+        let asked = transcript.iter().filter(|e| shows(e, ask)).count();
+        let talked = transcript.iter().filter(|e| shows(e, talk)).count();
+        if asked + talked < min_replies {
+            return;
+        }
+        let evidence = Some(Text::new(
+            format!("提问或请客户参与{asked}次，自己讲{talked}次"),
+            format!("{asked} replies asking or involving the customer, {talked} talking"),
+        ));
+        if (asked * 100) as u32 >= min_share * (asked + talked) as u32 {
+            if spec.reward != 0 {
+                self.kept(spec.reward, None, evidence);
+            }
+        } else {
+            self.broken(None, evidence);
+        }
+    }
+
+    /// The notebook's guess of a mystery customer's type, judged once the visit is over: wrong
+    /// breaks the rule, right within `early_within` replies earns the reward, right later `late`.
+    fn identify(&mut self, early_within: usize, late: i32) {
+        let spec = self.spec;
+        let input = self.input;
+        // Only a customer whose type was not told can be read.
+        let (Some(guess), true) = (input.guess, self.finished() && input.mystery) else {
+            return;
+        };
+        let evidence = Some(Text::new(
+            format!(
+                "笔记本：{}（第{}次回答后记下）",
+                persona_name(guess.kind, Lang::Zh),
+                guess.after_replies
+            ),
+            format!(
+                "Notebook: {} (noted after {} replies)",
+                persona_name(guess.kind, Lang::En),
+                guess.after_replies
+            ),
+        ));
+        if guess.kind != input.persona.kind {
+            self.broken(None, evidence);
+        } else if guess.after_replies < early_within {
+            self.kept(spec.reward, None, evidence);
+        } else if late != 0 {
+            self.kept(late, None, evidence);
+        }
+    }
+}
+
 fn spec_rule_name(check: &Check) -> &'static str {
     match check {
         Check::Sequence { .. } => "sequence",
