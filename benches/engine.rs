@@ -54,15 +54,15 @@ fn engine(c: &mut Criterion) {
         attempt.choose(n - 1).unwrap();
     }
     let trainee = store.trainee("bench").unwrap();
-    store.record(&attempt, &trainee, None).unwrap();
+    store.record(&attempt, &trainee, None, None).unwrap();
     let stored = store.results(&ResultFilter::default()).unwrap().remove(0);
-    let mut verifier = Verifier::new(&store, Some(&library));
+    let mut verifier = Verifier::new(Some(&library));
     assert_eq!(
-        verifier.check(stored.clone()).unwrap().standing,
+        verifier.check(&store, stored.clone()).unwrap().standing,
         Standing::Valid
     );
     c.bench_function("engine/verify a stored result", |b| {
-        b.iter(|| verifier.check(stored.clone()).unwrap())
+        b.iter(|| verifier.check(&store, stored.clone()).unwrap())
     });
     drop(store);
     let _ = std::fs::remove_dir_all(&data);

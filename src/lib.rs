@@ -2,7 +2,8 @@
 //!
 //! The rules are plain Rust and build without Bevy (`--no-default-features`): `content` (the
 //! schema, loading and checks), `sim` (the visit engine, the one attempt type and scoring),
-//! `store` (results, sessions and their verification), `i18n` and `cli`. With the default `game`
+//! `store` (results, sessions and their verification), `server` (the classroom server), `i18n`
+//! and `cli`. With the default `game`
 //! feature, `engine` wraps them in Bevy plugins that run headless as well as under the screens
 //! in `ui`, and `app` composes the window.
 
@@ -14,6 +15,7 @@ pub mod content;
 pub mod engine;
 pub mod i18n;
 pub mod paths;
+pub mod server;
 pub mod sim;
 pub mod store;
 #[cfg(feature = "game")]

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bevy::prelude::*;
-use salesdojo::content::Library;
 use salesdojo::engine::{
     ActiveSession, ChooseReply, ContentLibrary, JoinSession, LastSave, Records, RecordsPlugin,
     SelectTrainee, StartVisit, VisitProblem, headless_app,
@@ -26,10 +25,6 @@ const DRILL: &str = "drill_price_objection";
 /// Choice numbers as in the file: the best path (Order, 100, 11 minutes) and a poor one.
 const BEST: &[usize] = &[3, 1, 2, 1, 1, 2, 2];
 const POOR: &[usize] = &[2, 3, 1];
-
-fn library() -> Library {
-    Library::load(&[repo().join("seeds"), repo().join("scenarios")])
-}
 
 /// The engine and records plugins on `root`, results in `data`, content loaded.
 fn app_on(root: &std::path::Path, data: &std::path::Path) -> App {
@@ -63,12 +58,13 @@ fn start(app: &mut App, seed: u64) {
 fn three_trainees_play_a_team_session_headless() {
     let data = TempDir::new();
     let mut app = app_on(repo(), data.path());
+    let library = app.world().resource::<ContentLibrary>().0.clone().unwrap();
     let session = app
         .world()
         .resource::<Records>()
         .lock()
         .unwrap()
-        .create_session(&[DRILL.into()], 7, Some("TEAM1"))
+        .create_session(&library, &[DRILL.into()], 7, Some("TEAM1"))
         .unwrap();
     // One after another on the same computer, as in the training room.
     let players: [(&str, &[usize]); 3] = [
@@ -96,7 +92,7 @@ fn three_trainees_play_a_team_session_headless() {
 
     let records = app.world().resource::<Records>();
     let store = records.lock().unwrap();
-    let boards = session_boards(&store, &library(), "TEAM1").unwrap();
+    let boards = session_boards(&store, &library, "TEAM1").unwrap();
     assert_eq!(boards.len(), 1);
     let (scenario, rows) = &boards[0];
     assert_eq!(scenario, DRILL);
@@ -187,8 +183,8 @@ fn a_result_stays_valid_when_its_scenario_is_edited_mid_visit() {
         results[0].score,
         "the edit changes what these replies score"
     );
-    let checked = Verifier::new(&store, Some(&edited))
-        .check(results[0].clone())
+    let checked = Verifier::new(Some(&edited))
+        .check(&store, results[0].clone())
         .unwrap();
     assert_eq!(checked.standing, Standing::Valid, "{:?}", checked.note());
     assert!(
@@ -204,11 +200,12 @@ fn a_result_stays_valid_when_its_scenario_is_edited_mid_visit() {
 fn the_game_refuses_to_file_a_visit_the_session_does_not_admit() {
     let data = TempDir::new();
     let mut app = app_on(repo(), data.path());
+    let library = app.world().resource::<ContentLibrary>().0.clone().unwrap();
     app.world()
         .resource::<Records>()
         .lock()
         .unwrap()
-        .create_session(&[DRILL.into()], 7, Some("ROOM1"))
+        .create_session(&library, &[DRILL.into()], 7, Some("ROOM1"))
         .unwrap();
     app.world_mut().write_message(SelectTrainee("Mei".into()));
     app.world_mut()

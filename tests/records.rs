@@ -45,8 +45,9 @@ fn played(library: &Arc<Library>, seed: u64, numbers: &[usize]) -> Attempt {
 fn record(store: &Store, library: &Arc<Library>, name: &str, numbers: &[usize]) -> i64 {
     let trainee = store.trainee(name).unwrap();
     store
-        .record(&played(library, 7, numbers), &trainee, None)
+        .record(&played(library, 7, numbers), &trainee, None, None)
         .unwrap()
+        .id
 }
 
 /// Not a test of its own: the body of the writer processes the tests below start.
@@ -128,8 +129,8 @@ fn two_processes_writing_at_the_same_time_lose_nothing() {
     ids.sort();
     reported.sort();
     assert_eq!(ids, reported);
-    let checked = Verifier::new(&store, Some(&library()))
-        .check_all(stored)
+    let checked = Verifier::new(Some(&library()))
+        .check_all(&store, stored)
         .unwrap();
     assert!(checked.iter().all(|c| c.standing == Standing::Valid));
 }
@@ -252,8 +253,8 @@ fn hand_edited_scores_and_replies_are_caught_and_never_ranked() {
 
     let store = Store::open(data.path()).unwrap().store;
     let results = store.results(&ResultFilter::default()).unwrap();
-    let checked = Verifier::new(&store, Some(&library))
-        .check_all(results)
+    let checked = Verifier::new(Some(&library))
+        .check_all(&store, results)
         .unwrap();
     let rows = leaderboard(checked);
     assert_eq!(rows[0].rank, Some(1));
@@ -320,8 +321,8 @@ fn a_result_played_on_an_earlier_scenario_version_keeps_its_score() {
         before.version_of(DRILL).unwrap().hash(),
         after.version_of(DRILL).unwrap().hash()
     );
-    let checked = Verifier::new(&store, Some(&after))
-        .check_all(store.results(&ResultFilter::default()).unwrap())
+    let checked = Verifier::new(Some(&after))
+        .check_all(&store, store.results(&ResultFilter::default()).unwrap())
         .unwrap();
     assert_eq!(checked[0].standing, Standing::Valid);
     assert!(checked[0].earlier_content);
@@ -359,8 +360,8 @@ fn a_result_scored_by_an_earlier_engine_is_rescored_and_still_counts() {
     drop(db);
 
     let store = Store::open(data.path()).unwrap().store;
-    let checked = Verifier::new(&store, Some(&library))
-        .check_all(store.results(&ResultFilter::default()).unwrap())
+    let checked = Verifier::new(Some(&library))
+        .check_all(&store, store.results(&ResultFilter::default()).unwrap())
         .unwrap();
     let rows = leaderboard(checked);
     let eva = rows.iter().find(|r| r.checked.result.id == old).unwrap();
@@ -397,9 +398,9 @@ fn a_session_takes_only_its_scenarios_and_its_customer() {
     let store = Store::open(data.path()).unwrap().store;
     let trainee = store.trainee("Gus").unwrap();
     let session = store
-        .create_session(&[DRILL.into()], 7, Some("RULES"))
+        .create_session(&library, &[DRILL.into()], 7, Some("RULES"))
         .unwrap();
-    let other_seed = store.record(&played(&library, 8, BEST), &trainee, Some(&session));
+    let other_seed = store.record(&played(&library, 8, BEST), &trainee, Some(&session), None);
     assert!(
         matches!(
             other_seed,
@@ -420,7 +421,7 @@ fn a_session_takes_only_its_scenarios_and_its_customer() {
         elsewhere.choose(0).unwrap();
     }
     let err = store
-        .record(&elsewhere, &trainee, Some(&session))
+        .record(&elsewhere, &trainee, Some(&session), None)
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -431,7 +432,7 @@ fn a_session_takes_only_its_scenarios_and_its_customer() {
         "nothing refused was stored"
     );
     store
-        .record(&played(&library, 7, BEST), &trainee, Some(&session))
+        .record(&played(&library, 7, BEST), &trainee, Some(&session), None)
         .unwrap();
     let stored = store.results(&ResultFilter::default()).unwrap();
     assert_eq!(stored[0].session.as_deref(), Some("RULES"));
@@ -474,8 +475,8 @@ fn a_database_of_the_first_schema_is_migrated_with_its_results() {
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].id, id);
     assert_eq!(results[0].session, None);
-    let checked = Verifier::new(&store, Some(&library))
-        .check(results[0].clone())
+    let checked = Verifier::new(Some(&library))
+        .check(&store, results[0].clone())
         .unwrap();
     assert_eq!(
         checked.standing,
@@ -484,7 +485,7 @@ fn a_database_of_the_first_schema_is_migrated_with_its_results() {
     );
     // And the new schema's tables work.
     let session = store
-        .create_session(&[DRILL.into()], 7, Some("moved"))
+        .create_session(&library, &[DRILL.into()], 7, Some("moved"))
         .unwrap();
     assert_eq!(session.code, "MOVED");
 }

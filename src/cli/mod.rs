@@ -1,6 +1,9 @@
 //! The command line: the game by default, and commands for trainers, scripts and CI.
 
+mod classroom;
 mod records;
+
+pub use classroom::TOKEN_ENV;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +16,7 @@ use serde::Serialize;
 use crate::content::{Library, Mood, PersonaKind, PersonaSpec, Scenario};
 use crate::i18n::{Lang, Text, tr};
 use crate::paths::ContentRoot;
+use crate::server::api::Verdict;
 use crate::sim::{self, Attempt, Score, Visit};
 
 #[derive(Debug, Parser)]
@@ -97,10 +101,22 @@ pub enum Command {
         /// Play in this team session: its seed is used, and the result joins its leaderboard.
         #[arg(long, value_name = "CODE", requires = "trainee")]
         session: Option<String>,
+        /// Play the session on this classroom server (e.g. http://192.168.1.20:7878): its
+        /// content, sent there to be scored by the server.
+        #[arg(long, value_name = "URL", requires = "session", conflicts_with_all = ["seed", "persona"])]
+        server: Option<String>,
         /// Print one JSON object instead of the transcript.
         #[arg(long)]
         json: bool,
     },
+    /// Run the classroom server: trainees' games join it, a live board for the projector.
+    Serve {
+        /// Where to listen: HOST:PORT (0.0.0.0 takes every network of this computer).
+        #[arg(long, default_value = "0.0.0.0:7878")]
+        addr: String,
+    },
+    /// Results played for a classroom server that it does not have yet: send them again.
+    Outbox,
     /// Team sessions: everyone plays the same customer; the leaderboard and its CSV.
     Session {
         #[command(subcommand)]
@@ -199,12 +215,35 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
         Command::List { json } => list(&root, cli.lang, *json),
         Command::Play {
             scenario,
+            choices,
+            guess,
+            trainee,
+            session,
+            server: Some(server),
+            json,
+            ..
+        } => classroom::play(
+            cli.data_dir.as_deref(),
+            cli.lang,
+            classroom::ServerPlay {
+                server,
+                session: session.as_deref().unwrap_or_default(),
+                trainee: trainee.as_deref().unwrap_or_default(),
+                scenario,
+                choices,
+                guess: *guess,
+            },
+            *json,
+        ),
+        Command::Play {
+            scenario,
             seed,
             persona,
             choices,
             guess,
             trainee,
             session,
+            server: None,
             json,
         } => play(
             &root,
@@ -223,6 +262,8 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             },
             *json,
         ),
+        Command::Serve { addr } => classroom::serve(&root, cli.data_dir.as_deref(), cli.lang, addr),
+        Command::Outbox => classroom::outbox(cli.data_dir.as_deref(), cli.lang),
         Command::Session { action } => {
             records::session(&root, cli.data_dir.as_deref(), cli.lang, action)
         }
@@ -341,6 +382,9 @@ struct PlayReport<'a> {
     missed: u32,
     guess: Option<sim::PersonaGuess>,
     transcript: &'a [sim::Exchange],
+    /// The classroom server's own verdict, when the result was sent to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<&'a Verdict>,
 }
 
 /// A visit to replay from the command line.
@@ -403,6 +447,31 @@ fn play(
     let library = Arc::new(load(root));
     let mut attempt = Attempt::begin(Arc::clone(&library), scenario, seed, persona)
         .map_err(|err| unplayable(&library, err))?;
+    play_choices(&mut attempt, choices, guess)?;
+    if let Some((store, trainee, session)) = &store {
+        let trainee = store.trainee(trainee).map_err(|e| e.to_string())?;
+        let id = store
+            .record(&attempt, &trainee, session.as_ref(), None)
+            .map_err(|e| e.to_string())?
+            .id;
+        eprintln!(
+            "{} #{id} {} {}",
+            tr(lang, "已保存结果", "saved result"),
+            tr(lang, "学员", "for"),
+            trainee.name
+        );
+    }
+    report(&attempt, lang, json, None);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Makes the replies given on the command line (numbered from 1), noting the guess when asked;
+/// the visit must end with the last of them.
+fn play_choices(
+    attempt: &mut Attempt,
+    choices: &[usize],
+    guess: Option<(PersonaKind, usize)>,
+) -> Result<(), String> {
     for (step, &number) in choices.iter().enumerate() {
         if let Some((kind, _)) = guess.filter(|&(_, after)| after == step) {
             attempt.note_persona(kind);
@@ -420,36 +489,29 @@ fn play(
             .choose(index)
             .map_err(|err| format!("step {}: {err}", step + 1))?;
     }
-    let Some((finish, score)) = attempt.result() else {
-        let view = attempt
-            .visit()
-            .current()
-            .expect("an unfinished visit is at a beat");
-        return Err(format!(
+    match attempt.visit().current() {
+        Some(view) => Err(format!(
             "the visit is not over after {} choices: beat \"{}\" awaits a choice from 1 to {}",
             choices.len(),
             view.beat_id,
             view.order.len()
-        ));
-    };
-    if let Some((store, trainee, session)) = &store {
-        let trainee = store.trainee(trainee).map_err(|e| e.to_string())?;
-        let id = store
-            .record(&attempt, &trainee, session.as_ref())
-            .map_err(|e| e.to_string())?;
-        eprintln!(
-            "{} #{id} {} {}",
-            tr(lang, "已保存结果", "saved result"),
-            tr(lang, "学员", "for"),
-            trainee.name
-        );
+        )),
+        None => Ok(()),
     }
+}
+
+/// Prints a finished visit: the transcript and score, or one JSON object; with the classroom
+/// server's verdict when it was sent to one.
+fn report(attempt: &Attempt, lang: Lang, json: bool, verdict: Option<&Verdict>) {
+    let Some((finish, score)) = attempt.result() else {
+        return;
+    };
     let visit = attempt.visit();
     if json {
         let report = PlayReport {
             scenario: &visit.scenario().id,
             persona: visit.persona().kind.id(),
-            seed,
+            seed: visit.seed(),
             choices: visit.choices().iter().map(|c| c + 1).collect(),
             outcome: finish.outcome.id(),
             ending: &finish.ending_id,
@@ -464,12 +526,12 @@ fn play(
             missed: score.missed,
             guess: visit.guess(),
             transcript: visit.transcript(),
+            verdict,
         };
         println!("{}", to_json(&report));
     } else {
         print_visit(visit, score, lang);
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Why a visit could not begin, with the scenarios that can be played and the broken files

@@ -18,6 +18,8 @@ use crate::store::{ResultFilter, Store};
 pub enum SessionAction {
     /// Start a team session: everyone plays the same scenarios against the same customer.
     New {
+        #[command(flatten)]
+        server: Server,
         /// A scenario of the session (repeat for more), e.g. --scenario driver_price_objection.
         #[arg(long = "scenario", value_name = "ID", required = true)]
         scenarios: Vec<String>,
@@ -30,9 +32,17 @@ pub enum SessionAction {
     },
     /// List the sessions, newest first.
     List,
+    /// End a session: it keeps its results and takes no more.
+    End {
+        code: String,
+        #[command(flatten)]
+        server: Server,
+    },
     /// The leaderboard of a session, per scenario.
     Show {
         code: String,
+        #[command(flatten)]
+        server: Server,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -40,10 +50,24 @@ pub enum SessionAction {
     /// Write a session's leaderboard as CSV (UTF-8 with BOM, opens in spreadsheet programs).
     Export {
         code: String,
+        #[command(flatten)]
+        server: Server,
         /// The file to write (default: session-CODE.csv in the current folder).
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+}
+
+/// Where a session lives: this computer's store, or a classroom server.
+#[derive(Debug, clap::Args)]
+pub struct Server {
+    /// The classroom server (e.g. http://192.168.1.20:7878) instead of this computer's results.
+    #[arg(long, value_name = "URL")]
+    server: Option<String>,
+    /// The trainer token `serve` printed (or set SALESDOJO_TRAINER_TOKEN); for new, end and
+    /// export on a server.
+    #[arg(long, value_name = "TOKEN", requires = "server")]
+    token: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,12 +106,16 @@ pub(super) fn session(
     lang: Lang,
     action: &SessionAction,
 ) -> Result<ExitCode, String> {
+    if let Some(done) = on_server(action, lang) {
+        return done;
+    }
     let store = open(data_dir)?;
     match action {
         SessionAction::New {
             scenarios,
             seed,
             code,
+            ..
         } => {
             let library = load(root);
             if let Some(unknown) = scenarios.iter().find(|id| library.scenario(id).is_none()) {
@@ -103,7 +131,7 @@ pub(super) fn session(
             }
             let seed = seed.unwrap_or_else(|| u64::from(rand::random::<u32>()));
             let session = store
-                .create_session(scenarios, seed, code.as_deref())
+                .create_session(&library, scenarios, seed, code.as_deref())
                 .map_err(|e| e.to_string())?;
             println!("{}", session.code);
             eprintln!(
@@ -135,7 +163,11 @@ pub(super) fn session(
                 );
             }
         }
-        SessionAction::Show { code, json } => {
+        SessionAction::End { code, .. } => {
+            let session = store.end_session(code).map_err(|e| e.to_string())?;
+            eprintln!("session {} ended", session.code);
+        }
+        SessionAction::Show { code, json, .. } => {
             let library = load(root);
             let boards = session_boards(&store, &library, code).map_err(|e| e.to_string())?;
             if *json {
@@ -148,7 +180,7 @@ pub(super) fn session(
                 }
             }
         }
-        SessionAction::Export { code, out } => {
+        SessionAction::Export { code, out, .. } => {
             let library = load(root);
             let boards = session_boards(&store, &library, code).map_err(|e| e.to_string())?;
             let rows: Vec<BoardRow> = boards.into_iter().flat_map(|(_, rows)| rows).collect();
@@ -160,6 +192,54 @@ pub(super) fn session(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a session command on a classroom server when one is named.
+fn on_server(action: &SessionAction, lang: Lang) -> Option<Result<ExitCode, String>> {
+    use super::classroom::{end_session, export_session, new_session, show_session, token};
+    Some(match action {
+        SessionAction::New {
+            server:
+                Server {
+                    server: Some(url),
+                    token: given,
+                },
+            scenarios,
+            seed,
+            code,
+        } => token(given.as_deref())
+            .and_then(|t| new_session(url, &t, scenarios, *seed, code.as_deref(), lang)),
+        SessionAction::Show {
+            server: Server {
+                server: Some(url), ..
+            },
+            code,
+            json,
+        } => show_session(url, code, *json, lang),
+        SessionAction::End {
+            server:
+                Server {
+                    server: Some(url),
+                    token: given,
+                },
+            code,
+        } => token(given.as_deref()).and_then(|t| end_session(url, &t, code)),
+        SessionAction::Export {
+            server:
+                Server {
+                    server: Some(url),
+                    token: given,
+                },
+            code,
+            out,
+        } => {
+            let path = out.clone().unwrap_or_else(|| {
+                PathBuf::from(format!("session-{}.csv", code.trim().to_uppercase()))
+            });
+            token(given.as_deref()).and_then(|t| export_session(url, &t, code, &path))
+        }
+        _ => return None,
+    })
 }
 
 pub(super) fn trainee(
@@ -235,7 +315,7 @@ pub(super) fn board(
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_board(rows: &[BoardRow], lang: Lang) {
+pub(super) fn print_board(rows: &[BoardRow], lang: Lang) {
     if rows.is_empty() {
         println!("  {}", tr(lang, "（还没有结果）", "(no results yet)"));
     }
@@ -245,8 +325,8 @@ fn print_board(rows: &[BoardRow], lang: Lang) {
             .rank
             .map(|r| format!("{r:>2}."))
             .unwrap_or_else(|| " —".into());
-        let score = checked
-            .total()
+        let score = row
+            .total
             .map(|t| t.to_string())
             .unwrap_or_else(|| "—".into());
         let outcome = checked
@@ -316,7 +396,7 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(shown)))
 }
 
-fn write(path: &Path, csv: &str) -> Result<(), String> {
+pub(super) fn write(path: &Path, csv: &str) -> Result<(), String> {
     save(path, csv).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     eprintln!("wrote {}", path.display());
     Ok(())

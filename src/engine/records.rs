@@ -200,9 +200,9 @@ fn save(
         return LastSave::Failed(records.notice.clone().unwrap_or_default());
     };
     let session = session.0.as_ref();
-    match store.record(active, trainee, session) {
-        Ok(id) => LastSave::Saved {
-            id,
+    match store.record(active, trainee, session, None) {
+        Ok(recorded) => LastSave::Saved {
+            id: recorded.id,
             trainee: trainee.name.clone(),
             session: session.map(|s| s.code.clone()),
         },

@@ -11,7 +11,8 @@ use serde::Serialize;
 use super::explore::{Exploration, replay, reply_points};
 use super::{Visit, scoring};
 use crate::content::{
-    Check, Library, Mark, Outcome, Persona, PersonaKind, PersonaSpec, Scenario, tag_matches,
+    Check, EngineTechnique, Library, Mark, Outcome, Persona, PersonaKind, PersonaSpec, Scenario,
+    tag_matches,
 };
 use crate::i18n::Text;
 
@@ -532,7 +533,7 @@ fn coverage(
             can.insert(rule.technique.clone());
         }
     }
-    can.insert("close.outcome".into());
+    can.insert(EngineTechnique::Outcome.id().into());
     can.retain(|id| library.technique(id).is_some() && !is_marker(library, id));
     let cannot = library
         .catalogue
@@ -548,5 +549,7 @@ fn coverage(
 fn is_marker(library: &Library, id: &str) -> bool {
     library.technique(id).is_some_and(|t| t.points == 0)
         && !library.rubric.rules.iter().any(|r| r.technique == id)
-        && !id.starts_with("persona.")
+        && !PersonaKind::ALL
+            .into_iter()
+            .any(|kind| EngineTechnique::PersonaFit(kind).id() == id)
 }

@@ -6,6 +6,7 @@
 pub mod export;
 pub mod verify;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::content::version::ContentVersion;
-use crate::content::{Outcome, PersonaKind};
+use crate::content::{Library, Outcome, PersonaKind};
 use crate::sim::Attempt;
 
 /// The database file inside the data folder.
@@ -24,7 +25,7 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The schema, one migration per version; `PRAGMA user_version` says how many have run.
 /// Never edit a shipped migration: add the next one.
-pub const MIGRATIONS: [&str; 2] = [
+pub const MIGRATIONS: [&str; 3] = [
     // 1: trainees and their results, with the content versions they were played on.
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
      CREATE TABLE trainees (
@@ -60,6 +61,21 @@ pub const MIGRATIONS: [&str; 2] = [
      ) STRICT;
      ALTER TABLE results ADD COLUMN session_code TEXT REFERENCES sessions(code);
      CREATE INDEX results_by_session ON results(session_code);",
+    // 3: classrooms: the content version a session plays, its end, and the id a client gives
+    // a result so that sending it again never counts twice.
+    "ALTER TABLE sessions ADD COLUMN versions TEXT NOT NULL DEFAULT '{}';
+     ALTER TABLE sessions ADD COLUMN ended_at INTEGER;
+     ALTER TABLE results ADD COLUMN client_id TEXT;
+     CREATE UNIQUE INDEX results_by_client_id ON results(client_id);
+     CREATE TABLE outbox (
+         result_id TEXT PRIMARY KEY,
+         server TEXT NOT NULL,
+         session TEXT NOT NULL,
+         body TEXT NOT NULL,
+         created_at INTEGER NOT NULL,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         last_error TEXT
+     ) STRICT;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +112,10 @@ pub enum StoreError {
     CodeTaken(String),
     #[error("a session needs at least one scenario")]
     NoScenarios,
+    #[error("session {0} has ended")]
+    Ended(String),
+    #[error("result id \"{0}\" is already used by another result")]
+    ClientIdTaken(String),
     #[error("the visit is not over yet")]
     Unfinished,
     #[error("session {code} plays {}, not \"{scenario}\"", plays.join(", "))]
@@ -122,18 +142,28 @@ pub struct Trainee {
     pub name: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Session {
     pub code: String,
     pub seed: u64,
     pub scenarios: Vec<String>,
     pub created_at: i64,
+    /// The content version (hash) of each scenario, as it was when the session was made: what a
+    /// classroom plays, whatever the trainees' own files say. Empty for sessions made before.
+    #[serde(default)]
+    pub versions: BTreeMap<String, String>,
+    /// When it was ended (seconds since 1970); an ended session takes no more results.
+    #[serde(default)]
+    pub ended_at: Option<i64>,
 }
 
 impl Session {
     /// A visit counts for a session only on one of its scenarios and with its customer (seed):
     /// the rule every caller records by.
     pub fn admits(&self, scenario: &str, seed: u64) -> Result<(), StoreError> {
+        if self.ended_at.is_some() {
+            return Err(StoreError::Ended(self.code.clone()));
+        }
         if !self.scenarios.iter().any(|id| id == scenario) {
             return Err(StoreError::NotInSession {
                 code: self.code.clone(),
@@ -154,7 +184,7 @@ impl Session {
 
 /// One stored result, as the database holds it. Fields that a hand edit could make unreadable
 /// stay raw here; `verify` reads them and says what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct StoredResult {
     pub id: i64,
     pub trainee_id: i64,
@@ -178,6 +208,27 @@ pub struct StoredResult {
     pub session: Option<String>,
     #[serde(skip)]
     pub seal: String,
+}
+
+/// A result the store holds: its id, and whether this call stored it (or found it sent before).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Recorded {
+    pub id: i64,
+    pub new: bool,
+}
+
+/// A result played for a classroom server that the server does not have yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub result_id: String,
+    /// The server's address, e.g. `http://192.168.1.20:7878`.
+    pub server: String,
+    pub session: String,
+    /// The submission, as JSON.
+    pub body: String,
+    /// How many times sending it failed.
+    pub attempts: i64,
+    pub last_error: Option<String>,
 }
 
 /// Which results to read.
@@ -403,13 +454,17 @@ impl Store {
 
     /// Stores a finished attempt under `trainee`, in `session` if given (which must admit it):
     /// the content version it was played on (once per version) and the result, in one
-    /// transaction. Returns the result's id. Every caller records through here.
+    /// transaction. Every caller records through here.
+    ///
+    /// `client_id` is the id the playing computer gave the result: the same result sent again
+    /// (same trainee and session) is found, not stored twice.
     pub fn record(
         &self,
         attempt: &Attempt,
         trainee: &Trainee,
         session: Option<&Session>,
-    ) -> Result<i64, StoreError> {
+        client_id: Option<&str>,
+    ) -> Result<Recorded, StoreError> {
         let visit = attempt.visit();
         let (finish, score) = attempt.result().ok_or(StoreError::Unfinished)?;
         if let Some(session) = session {
@@ -441,19 +496,33 @@ impl Store {
             seal: String::new(),
         };
         result.seal = self.seal(&result);
-        let files = serde_json::to_string(&version.files).unwrap_or_default();
         // Immediate: take the write lock (waiting for another writer) before reading anything.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(|e| self.error(e))?;
-        tx.execute(
-            "INSERT OR IGNORE INTO content_versions (hash, files) VALUES (?1, ?2)",
-            params![hash, files],
-        )
-        .map_err(|e| self.error(e))?;
+        if let Some(client_id) = client_id {
+            let earlier: Option<(i64, i64, Option<String>)> = tx
+                .query_row(
+                    "SELECT id, trainee_id, session_code FROM results WHERE client_id = ?1",
+                    [client_id],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()
+                .map_err(|e| self.error(e))?;
+            if let Some((id, trainee_id, session_code)) = earlier {
+                // Sent again: the same result. Anyone else's id is not theirs to reuse.
+                return if trainee_id == trainee.id && session_code == result.session {
+                    Ok(Recorded { id, new: false })
+                } else {
+                    Err(StoreError::ClientIdTaken(client_id.to_string()))
+                };
+            }
+        }
+        self.keep_version(&tx, &version)?;
         tx.execute(
             "INSERT INTO results (trainee_id, scenario_id, content_hash, persona, seed, choices,
-                 guess, engine_version, played_at, score, outcome, minutes, seal, session_code)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 guess, engine_version, played_at, score, outcome, minutes, seal, session_code,
+                 client_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 result.trainee_id,
                 result.scenario,
@@ -469,12 +538,25 @@ impl Store {
                 result.minutes,
                 result.seal,
                 result.session,
+                client_id,
             ],
         )
         .map_err(|e| self.error(e))?;
         let id = tx.last_insert_rowid();
         tx.commit().map_err(|e| self.error(e))?;
-        Ok(id)
+        Ok(Recorded { id, new: true })
+    }
+
+    /// Keeps the texts of a content version, once per version, so results on it can always be
+    /// replayed.
+    fn keep_version(&self, tx: &Connection, version: &ContentVersion) -> Result<(), StoreError> {
+        let files = serde_json::to_string(&version.files).unwrap_or_default();
+        tx.execute(
+            "INSERT OR IGNORE INTO content_versions (hash, files) VALUES (?1, ?2)",
+            params![version.hash(), files],
+        )
+        .map(|_| ())
+        .map_err(|e| self.error(e))
     }
 
     /// The seal of a result: a keyed hash over everything that determines and reports it.
@@ -583,12 +665,21 @@ impl Store {
     /// Without a code, a short one is made up.
     pub fn create_session(
         &self,
+        library: &Library,
         scenarios: &[String],
         seed: u64,
         code: Option<&str>,
     ) -> Result<Session, StoreError> {
         if scenarios.is_empty() {
             return Err(StoreError::NoScenarios);
+        }
+        // Each scenario's version now: the customer everyone in the session meets.
+        let mut versions = Vec::new();
+        for id in scenarios {
+            let version = library
+                .version_of(id)
+                .ok_or_else(|| StoreError::UnknownScenario(id.clone()))?;
+            versions.push((id.clone(), version));
         }
         let code = match code {
             Some(code) => {
@@ -615,26 +706,57 @@ impl Store {
             seed,
             scenarios: scenarios.to_vec(),
             created_at: now(),
+            versions: versions
+                .iter()
+                .map(|(id, version)| (id.clone(), version.hash()))
+                .collect(),
+            ended_at: None,
         };
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(|e| self.error(e))?;
+        for (_, version) in &versions {
+            self.keep_version(&tx, version)?;
+        }
+        tx.execute(
+            "INSERT INTO sessions (code, seed, scenarios, created_at, versions)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                session.code,
+                session.seed as i64,
+                serde_json::to_string(&session.scenarios).unwrap_or_default(),
+                session.created_at,
+                serde_json::to_string(&session.versions).unwrap_or_default(),
+            ],
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            // Another process took the code in the meantime.
+            Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                StoreError::CodeTaken(session.code.clone())
+            }
+            _ => self.error(e),
+        })?;
+        tx.commit().map_err(|e| self.error(e))?;
+        Ok(session)
+    }
+
+    /// Ends a session: it keeps its results and takes no more.
+    pub fn end_session(&self, code: &str) -> Result<Session, StoreError> {
+        let code = code.trim().to_uppercase();
         self.conn
             .execute(
-                "INSERT INTO sessions (code, seed, scenarios, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    session.code,
-                    session.seed as i64,
-                    serde_json::to_string(&session.scenarios).unwrap_or_default(),
-                    session.created_at
-                ],
+                "UPDATE sessions SET ended_at = ?1 WHERE code = ?2 AND ended_at IS NULL",
+                params![now(), code],
             )
             .map_err(|e| self.error(e))?;
-        Ok(session)
+        self.session(&code)?.ok_or(StoreError::NoSession(code))
     }
 
     /// The session with this code (any case).
     pub fn session(&self, code: &str) -> Result<Option<Session>, StoreError> {
         self.conn
             .query_row(
-                "SELECT code, seed, scenarios, created_at FROM sessions WHERE code = ?1",
+                "SELECT code, seed, scenarios, created_at, versions, ended_at FROM sessions
+                 WHERE code = ?1",
                 [code.trim().to_uppercase()],
                 session_row,
             )
@@ -647,12 +769,72 @@ impl Store {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT code, seed, scenarios, created_at FROM sessions
+                "SELECT code, seed, scenarios, created_at, versions, ended_at FROM sessions
                  ORDER BY created_at DESC, rowid DESC",
             )
             .map_err(|e| self.error(e))?;
         statement
             .query_map([], session_row)
+            .and_then(Iterator::collect)
+            .map_err(|e| self.error(e))
+    }
+
+    /// Keeps a result for its classroom server until the server has it (again: no change).
+    pub fn outbox_keep(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO outbox (result_id, server, session, body, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    entry.result_id,
+                    entry.server,
+                    entry.session,
+                    entry.body,
+                    now()
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.error(e))
+    }
+
+    /// The server has the result (or refused it for good): it leaves the outbox.
+    pub fn outbox_sent(&self, result_id: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM outbox WHERE result_id = ?1", [result_id])
+            .map(|_| ())
+            .map_err(|e| self.error(e))
+    }
+
+    pub fn outbox_failed(&self, result_id: &str, why: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE result_id = ?1",
+                params![result_id, why],
+            )
+            .map(|_| ())
+            .map_err(|e| self.error(e))
+    }
+
+    /// Results waiting to be sent, oldest first.
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT result_id, server, session, body, attempts, last_error FROM outbox
+                 ORDER BY created_at, rowid",
+            )
+            .map_err(|e| self.error(e))?;
+        statement
+            .query_map([], |row| {
+                Ok(OutboxEntry {
+                    result_id: row.get(0)?,
+                    server: row.get(1)?,
+                    session: row.get(2)?,
+                    body: row.get(3)?,
+                    attempts: row.get(4)?,
+                    last_error: row.get(5)?,
+                })
+            })
             .and_then(Iterator::collect)
             .map_err(|e| self.error(e))
     }
@@ -683,11 +865,14 @@ impl Store {
 
 fn session_row(row: &rusqlite::Row) -> rusqlite::Result<Session> {
     let scenarios: String = row.get(2)?;
+    let versions: String = row.get(4)?;
     Ok(Session {
         code: row.get(0)?,
         seed: row.get::<_, i64>(1)? as u64,
         scenarios: serde_json::from_str(&scenarios).unwrap_or_default(),
         created_at: row.get(3)?,
+        versions: serde_json::from_str(&versions).unwrap_or_default(),
+        ended_at: row.get(5)?,
     })
 }
 

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     ENGINE_VERSION, ResultFilter, Store, StoreError, StoredResult, parse_guess, parse_outcome,
@@ -17,7 +17,7 @@ use crate::i18n::{Lang, Text, tr};
 use crate::sim::{Attempt, Score};
 
 /// Whether a stored result counts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Standing {
     /// Sealed and replayed: it counts, with the score the engine gives it now.
     Valid,
@@ -27,7 +27,7 @@ pub enum Standing {
 
 /// A result whose seal is intact but which this engine scores differently from the engine
 /// that stored it (a release changed the rules): it counts with today's score.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rescored {
     /// The score stored when it was played.
     pub stored: i64,
@@ -36,7 +36,7 @@ pub struct Rescored {
 }
 
 /// A stored result after verification.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Checked {
     pub result: StoredResult,
     pub standing: Standing,
@@ -130,16 +130,17 @@ impl Checked {
 }
 
 /// Verifies results, keeping each content version's library parsed once.
-pub struct Verifier<'s> {
-    store: &'s Store,
+pub struct Verifier {
     /// The hash of each scenario's version loaded now.
     current: HashMap<String, String>,
     libraries: HashMap<String, Option<Arc<Library>>>,
+    /// With [`Verifier::remembering`]: results already checked, by id, as the row was then.
+    remembered: Option<HashMap<i64, Checked>>,
 }
 
-impl<'s> Verifier<'s> {
+impl Verifier {
     /// `current` is the content loaded now, to flag results played on another version.
-    pub fn new(store: &'s Store, current: Option<&Library>) -> Verifier<'s> {
+    pub fn new(current: Option<&Library>) -> Verifier {
         let current = current
             .map(|library| {
                 library
@@ -150,22 +151,33 @@ impl<'s> Verifier<'s> {
             })
             .unwrap_or_default();
         Verifier {
-            store,
             current,
             libraries: HashMap::new(),
+            remembered: None,
         }
     }
 
-    pub fn check_all(&mut self, results: Vec<StoredResult>) -> Result<Vec<Checked>, StoreError> {
-        results.into_iter().map(|r| self.check(r)).collect()
+    /// A verifier that replays each unchanged row once: for a server that shows the same
+    /// board after every new result.
+    pub fn remembering(mut self) -> Verifier {
+        self.remembered = Some(HashMap::new());
+        self
+    }
+
+    pub fn check_all(
+        &mut self,
+        store: &Store,
+        results: Vec<StoredResult>,
+    ) -> Result<Vec<Checked>, StoreError> {
+        results.into_iter().map(|r| self.check(store, r)).collect()
     }
 
     /// The library of a stored content version, parsed once; none if missing or altered.
-    fn library(&mut self, hash: &str) -> Result<Option<Arc<Library>>, StoreError> {
+    fn library(&mut self, store: &Store, hash: &str) -> Result<Option<Arc<Library>>, StoreError> {
         if let Some(library) = self.libraries.get(hash) {
             return Ok(library.clone());
         }
-        let library = self.store.version(hash)?.and_then(|v| {
+        let library = store.version(hash)?.and_then(|v| {
             // A stored version whose texts were altered no longer matches its hash.
             (v.hash() == hash).then(|| Arc::new(v.library()))
         });
@@ -173,8 +185,24 @@ impl<'s> Verifier<'s> {
         Ok(library)
     }
 
-    pub fn check(&mut self, result: StoredResult) -> Result<Checked, StoreError> {
-        let library = self.library(&result.content_hash)?;
+    pub fn check(&mut self, store: &Store, result: StoredResult) -> Result<Checked, StoreError> {
+        if let Some(known) = self
+            .remembered
+            .as_ref()
+            .and_then(|remembered| remembered.get(&result.id))
+            .filter(|known| known.result == result)
+        {
+            return Ok(known.clone());
+        }
+        let checked = self.replayed(store, result)?;
+        if let Some(remembered) = &mut self.remembered {
+            remembered.insert(checked.result.id, checked.clone());
+        }
+        Ok(checked)
+    }
+
+    fn replayed(&mut self, store: &Store, result: StoredResult) -> Result<Checked, StoreError> {
+        let library = self.library(store, &result.content_hash)?;
         let mut checked = Checked {
             standing: Standing::Valid,
             earlier_content: self.current.get(&result.scenario) != Some(&result.content_hash),
@@ -188,7 +216,7 @@ impl<'s> Verifier<'s> {
                 .map(|s| s.title.clone()),
             result,
         };
-        let sealed = checked.result.seal == self.store.seal(&checked.result);
+        let sealed = checked.result.seal == store.seal(&checked.result);
         let Some(library) = library else {
             checked.standing = invalid(
                 "它所用的场景版本缺失或被改动过",
@@ -285,11 +313,29 @@ fn replay(library: Arc<Library>, result: &StoredResult) -> Result<(Score, Outcom
 }
 
 /// One line of a leaderboard.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BoardRow {
     /// 1 for the best; equal score and minutes share a rank. None for invalid results.
     pub rank: Option<usize>,
+    /// The score it is ranked by: recomputed now; none for an invalid result.
+    pub total: Option<u32>,
+    /// Simulated minutes, the tie-break.
+    pub minutes: i64,
+    /// What a reader should know beside the score (see `Checked::note`).
+    pub note: Option<Text>,
     pub checked: Checked,
+}
+
+impl BoardRow {
+    fn new(rank: Option<usize>, checked: Checked) -> BoardRow {
+        BoardRow {
+            rank,
+            total: checked.total(),
+            minutes: checked.sim_minutes(),
+            note: checked.note(),
+            checked,
+        }
+    }
 }
 
 /// Each trainee's best verified result, best first: higher score, then fewer simulated
@@ -314,15 +360,13 @@ pub fn leaderboard(checked: Vec<Checked>) -> Vec<BoardRow> {
             Some(prev) if tie_key(&prev.checked) == tie_key(&result) => prev.rank,
             _ => Some(i + 1),
         };
-        rows.push(BoardRow {
-            rank,
-            checked: result,
-        });
+        rows.push(BoardRow::new(rank, result));
     }
-    rows.extend(invalid.into_iter().map(|checked| BoardRow {
-        rank: None,
-        checked,
-    }));
+    rows.extend(
+        invalid
+            .into_iter()
+            .map(|checked| BoardRow::new(None, checked)),
+    );
     rows
 }
 
@@ -333,20 +377,37 @@ pub fn scenario_board(
     scenario: &str,
     session: Option<&str>,
 ) -> Result<Vec<BoardRow>, StoreError> {
+    scenario_board_by(store, &mut Verifier::new(Some(library)), scenario, session)
+}
+
+/// [`scenario_board`] with a verifier of the caller's (one that remembers, on a server).
+pub fn scenario_board_by(
+    store: &Store,
+    verifier: &mut Verifier,
+    scenario: &str,
+    session: Option<&str>,
+) -> Result<Vec<BoardRow>, StoreError> {
     let results = store.results(&ResultFilter {
         scenario: Some(scenario),
         session,
         ..Default::default()
     })?;
-    Ok(leaderboard(
-        Verifier::new(store, Some(library)).check_all(results)?,
-    ))
+    Ok(leaderboard(verifier.check_all(store, results)?))
 }
 
 /// A session's leaderboard for each of its scenarios, in the session's order.
 pub fn session_boards(
     store: &Store,
     library: &Library,
+    code: &str,
+) -> Result<Vec<(String, Vec<BoardRow>)>, StoreError> {
+    session_boards_by(store, &mut Verifier::new(Some(library)), code)
+}
+
+/// [`session_boards`] with a verifier of the caller's.
+pub fn session_boards_by(
+    store: &Store,
+    verifier: &mut Verifier,
     code: &str,
 ) -> Result<Vec<(String, Vec<BoardRow>)>, StoreError> {
     let session = store
@@ -356,7 +417,7 @@ pub fn session_boards(
         .scenarios
         .iter()
         .map(|scenario| {
-            let board = scenario_board(store, library, scenario, Some(&session.code))?;
+            let board = scenario_board_by(store, verifier, scenario, Some(&session.code))?;
             Ok((scenario.clone(), board))
         })
         .collect()
@@ -373,7 +434,7 @@ pub fn trainee_progress(
         ..Default::default()
     })?;
     Ok(progress(
-        Verifier::new(store, Some(library)).check_all(results)?,
+        Verifier::new(Some(library)).check_all(store, results)?,
         library,
     ))
 }

@@ -187,7 +187,10 @@ fn draw(
                     }
                     Ok(seed) => {
                         let scenarios: Vec<String> = draft.scenarios.iter().cloned().collect();
-                        match store.create_session(&scenarios, seed, None) {
+                        let Some(library) = library.get() else {
+                            return;
+                        };
+                        match store.create_session(library, &scenarios, seed, None) {
                             Ok(session) => {
                                 draft.problem = None;
                                 join.write(JoinSession(Some(session.code)));

@@ -1,0 +1,407 @@
+//! The classroom server for real: `salesdojo serve` on a free loopback port, trainees' results
+//! sent by `play --server` and by hand-made requests, bad input, a server killed mid-class, and
+//! results that wait for a stopped server. Every request goes to 127.0.0.1, and every loop is
+//! bounded.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use support::classroom::*;
+use support::{TempDir, repo};
+
+/// The ranked rows of the session's board: trainee → score.
+fn board(server: &Server, code: &str) -> BTreeMap<String, u64> {
+    let (status, boards) = get(server, &format!("/api/sessions/{code}/board"));
+    assert_eq!(status, 200, "{boards}");
+    boards[0][1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["checked"]["result"]["trainee"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                row["total"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn thirty_trainees_play_at_once_and_the_board_is_their_verified_scores() {
+    let data = TempDir::new();
+    let server = Server::start(&data, "127.0.0.1:0");
+    new_session(&server, "CLASS");
+    let laptops: Vec<TempDir> = (0..30).map(|_| TempDir::new()).collect();
+    let players: Vec<(String, std::process::Child)> = laptops
+        .iter()
+        .enumerate()
+        .map(|(i, laptop)| {
+            let name = format!("学员{i:02}");
+            let child = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+                .args(["play", "--server", &server.url, "--session", "class"])
+                .args(["--trainee", &name, "--scenario", DRILL, "--json"])
+                .args(["--choices", PATHS[i % 3], "--data-dir"])
+                .arg(laptop.path())
+                .current_dir(repo())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (name, child)
+        })
+        .collect();
+    let mut verified = BTreeMap::new();
+    for (name, child) in players {
+        let output = child.wait_with_output().unwrap();
+        let report: Value = serde_json::from_str(&ok(output)).unwrap();
+        let verdict = &report["verdict"];
+        assert_eq!(verdict["trainee"], name.as_str());
+        assert_eq!(verdict["score"], report["score"], "the server agrees");
+        verified.insert(name, verdict["score"].as_u64().unwrap());
+    }
+    assert_eq!(board(&server, "CLASS"), verified);
+    // The same JSON from the command line as from the server.
+    let shown = ok(salesdojo(
+        &data,
+        &[
+            "session",
+            "show",
+            "CLASS",
+            "--server",
+            &server.url,
+            "--json",
+        ],
+    ));
+    let shown: Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown, get(&server, "/api/sessions/CLASS/board").1);
+}
+
+#[test]
+fn bad_requests_get_clear_4xx_answers_and_the_server_keeps_serving() {
+    let data = TempDir::new();
+    let server = Server::start(&data, "127.0.0.1:0");
+    new_session(&server, "CHECK");
+    let good = submission(&server, "CHECK", "Ola", "result-ola-0001", PATHS[0]);
+    let results = "/api/sessions/CHECK/results";
+    let refused = |(status, answer): (u16, Value), expected: u16, words: &str| {
+        assert_eq!(status, expected, "{answer}");
+        let error = answer["error"].as_str().unwrap_or_default();
+        assert!(error.contains(words), "{error:?} should say {words:?}");
+    };
+    refused(post(&server, results, None, "{\"trainee\": "), 400, "JSON");
+    refused(
+        post(&server, results, None, "{\"x\": 1}"),
+        422,
+        "unknown field",
+    );
+    refused(
+        post(&server, results, None, &"a".repeat(70 * 1024)),
+        413,
+        "length limit",
+    );
+    refused(
+        post(
+            &server,
+            "/api/sessions/NOPE1/results",
+            None,
+            &good.to_string(),
+        ),
+        404,
+        "no session with code \"NOPE1\"",
+    );
+    let mut unfinished = good.clone();
+    unfinished["choices"] = json!([2, 0]);
+    unfinished["result_id"] = json!("result-ola-0002");
+    refused(
+        post(&server, results, None, &unfinished.to_string()),
+        422,
+        "do not finish the visit",
+    );
+    let mut easier = good.clone();
+    easier["persona"] = json!("amiable");
+    refused(
+        post(&server, results, None, &easier.to_string()),
+        422,
+        "customer in \"drill_price_objection\" is driver",
+    );
+    let mut forged = good.clone();
+    forged["score"] = json!(100);
+    refused(
+        post(&server, results, None, &forged.to_string()),
+        422,
+        "unknown field `score`",
+    );
+    let new = json!({"scenarios": [DRILL]}).to_string();
+    refused(
+        post(&server, "/api/sessions", None, &new),
+        401,
+        "trainer token",
+    );
+    refused(
+        post(&server, "/api/sessions", Some("guess"), &new),
+        401,
+        "trainer token",
+    );
+    refused(
+        post(&server, "/api/sessions/CHECK/end", None, "{}"),
+        401,
+        "trainer token",
+    );
+    refused(get(&server, "/api/nothing"), 404, "no such page");
+
+    // Still serving: the good result counts once, however often it is sent.
+    let (status, verdict) = post(&server, results, None, &good.to_string());
+    assert_eq!(status, 201, "{verdict}");
+    assert_eq!(
+        (verdict["score"].as_u64(), verdict["rank"].as_u64()),
+        (Some(100), Some(1))
+    );
+    let (status, again) = post(&server, results, None, &good.to_string());
+    assert_eq!((status, again["id"].clone()), (200, verdict["id"].clone()));
+    // Nobody else can take over that result id.
+    let mut stolen = good.clone();
+    stolen["trainee"] = json!("Ben");
+    refused(
+        post(&server, results, None, &stolen.to_string()),
+        409,
+        "already used",
+    );
+    assert_eq!(
+        board(&server, "CHECK"),
+        BTreeMap::from([("Ola".to_string(), 100)])
+    );
+    // An ended session takes no more.
+    let (status, _) = post(&server, "/api/sessions/CHECK/end", Some(TOKEN), "{}");
+    assert_eq!(status, 200);
+    let late = submission(&server, "CHECK", "Cai", "result-cai-0001", PATHS[1]);
+    refused(
+        post(&server, results, None, &late.to_string()),
+        409,
+        "has ended",
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..ProptestConfig::default() })]
+
+    /// Whatever the body, a submission gets an answer below 500, and the server stays up.
+    #[test]
+    fn no_submission_body_makes_the_server_fail(
+        cut in 0usize..400,
+        junk in proptest::collection::vec(any::<u8>(), 0..64),
+        field in 0usize..7,
+        value in prop_oneof![Just(json!(null)), Just(json!(-1)), Just(json!("")), Just(json!([1e300])), Just(json!({"a": []})), Just(json!("x".repeat(300)))],
+    ) {
+        let server = fuzz_server();
+        let good = submission(server, "FUZZ1", "Fuzz", "result-fuzz-0001", PATHS[0]);
+        let mut changed = good.clone();
+        let key = ["trainee", "result_id", "scenario", "content_hash", "persona", "choices", "guess"][field];
+        changed[key] = value;
+        let text = changed.to_string();
+        let mut bytes = text.as_bytes()[..cut.min(text.len())].to_vec();
+        bytes.extend(junk);
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        for body in [body, changed.to_string()] {
+            let (status, _) = post(server, "/api/sessions/FUZZ1/results", None, &body);
+            prop_assert!((200..500).contains(&status), "status {} for {}", status, body);
+        }
+        prop_assert_eq!(get(server, "/api/sessions/FUZZ1").0, 200);
+    }
+}
+
+/// One server for every fuzz case, started on first use.
+fn fuzz_server() -> &'static Server {
+    static SERVER: std::sync::OnceLock<(TempDir, Server)> = std::sync::OnceLock::new();
+    let (_, server) = SERVER.get_or_init(|| {
+        let data = TempDir::new();
+        let server = Server::start(&data, "127.0.0.1:0");
+        new_session(&server, "FUZZ1");
+        (data, server)
+    });
+    server
+}
+
+#[test]
+fn a_server_killed_mid_class_keeps_every_result_it_acknowledged() {
+    let data = TempDir::new();
+    let mut server = Server::start(&data, "127.0.0.1:0");
+    new_session(&server, "CRASH");
+    let body = |i: usize| {
+        submission(
+            &server,
+            "CRASH",
+            &format!("T{i}"),
+            &format!("result-crash-{i:04}"),
+            PATHS[i % 3],
+        )
+    };
+    let bodies: Vec<Value> = (0..40).map(body).collect();
+    // Four trainees' games send at once; the server is killed while they do.
+    let url = server.url.clone();
+    let acked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let senders: Vec<_> = (0..4)
+        .map(|lane| {
+            let mine: Vec<Value> = bodies.iter().skip(lane).step_by(4).cloned().collect();
+            let url = url.clone();
+            let acked = std::sync::Arc::clone(&acked);
+            std::thread::spawn(move || {
+                let mut acknowledged = Vec::new();
+                for body in mine {
+                    let sent = agent()
+                        .post(format!("{url}/api/sessions/CRASH/results"))
+                        .content_type("application/json")
+                        .send(body.to_string());
+                    match sent {
+                        Ok(answer) if answer.status().as_u16() == 201 => {
+                            acknowledged.push(body["result_id"].as_str().unwrap().to_string());
+                            acked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
+                        _ => break,
+                    }
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    let start = Instant::now();
+    while acked.load(std::sync::atomic::Ordering::SeqCst) < 10
+        && start.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    server.kill();
+    let acknowledged: Vec<String> = senders
+        .into_iter()
+        .flat_map(|s| s.join().unwrap())
+        .collect();
+
+    // Restarted: every acknowledged result is there; the games send the rest again, and
+    // everything sent twice counts once.
+    let server = Server::start(&data, "127.0.0.1:0");
+    for body in &bodies {
+        let (status, answer) = post(
+            &server,
+            "/api/sessions/CRASH/results",
+            None,
+            &body.to_string(),
+        );
+        let id = body["result_id"].as_str().unwrap();
+        let expected = if acknowledged.iter().any(|a| a == id) {
+            200
+        } else {
+            201
+        };
+        assert_eq!(status, expected, "{id}: {answer}");
+    }
+    let stored: Vec<String> = {
+        let db = rusqlite::Connection::open(data.path().join("salesdojo.db")).unwrap();
+        let mut query = db
+            .prepare("SELECT client_id FROM results ORDER BY client_id")
+            .unwrap();
+        query
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(stored.len(), 40, "each result once");
+    assert_eq!(board(&server, "CRASH").len(), 40);
+}
+
+#[test]
+fn results_played_while_the_server_is_down_arrive_when_it_returns() {
+    let data = TempDir::new();
+    let laptop = TempDir::new();
+    let mut server = Server::start(&data, "127.0.0.1:0");
+    new_session(&server, "LATER");
+    let url = server.url.clone();
+    // The laptop joined while the server was up (its first visit), then the server went away.
+    ok(salesdojo(
+        &laptop,
+        &[
+            "play",
+            "--server",
+            &url,
+            "--session",
+            "LATER",
+            "--trainee",
+            "Ola",
+            "--scenario",
+            DRILL,
+            "--choices",
+            PATHS[1],
+        ],
+    ));
+    server.kill();
+    for (name, path) in [("Ben", PATHS[0]), ("Cai", PATHS[2])] {
+        let output = salesdojo(
+            &laptop,
+            &[
+                "play",
+                "--server",
+                &url,
+                "--session",
+                "LATER",
+                "--trainee",
+                name,
+                "--scenario",
+                DRILL,
+                "--choices",
+                path,
+            ],
+        );
+        let err = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{err}");
+        assert!(err.contains("waiting to send"), "{err}");
+    }
+    let server = Server::start(
+        &data,
+        &format!("127.0.0.1:{}", url.rsplit(':').next().unwrap()),
+    );
+    assert_eq!(server.port().to_string(), url.rsplit(':').next().unwrap());
+    let sent = ok(salesdojo(&laptop, &["outbox"]));
+    assert!(sent.starts_with("sent 2 · waiting 0"), "{sent}");
+    let names: Vec<String> = board(&server, "LATER").into_keys().collect();
+    assert_eq!(names, ["Ben", "Cai", "Ola"]);
+    let sent = ok(salesdojo(&laptop, &["outbox"]));
+    assert!(
+        sent.starts_with("sent 0 · waiting 0"),
+        "nothing left: {sent}"
+    );
+}
+
+#[test]
+fn the_token_is_kept_in_the_data_folder_and_reused() {
+    let data = TempDir::new();
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data.path())
+        .env_remove(salesdojo::cli::TOKEN_ENV)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let token = loop {
+        let line = lines.next().expect("serve prints the token").unwrap();
+        if let Some(token) = line.strip_prefix("trainer token: ") {
+            break token.to_string();
+        }
+        assert!(start.elapsed() < Duration::from_secs(20));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let kept = std::fs::read_to_string(data.path().join("trainer-token")).unwrap();
+    assert_eq!(kept.trim(), token);
+    assert!(token.len() >= 32);
+}

@@ -1,0 +1,148 @@
+//! A classroom server for tests: `salesdojo serve` on a free loopback port, and requests to it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::{TempDir, repo};
+
+pub const DRILL: &str = "drill_price_objection";
+pub const TOKEN: &str = "classroom-test-token";
+/// Choice numbers as in the file: the best path (100, order), a poor one and a good one.
+pub const PATHS: [&str; 3] = ["3,1,2,1,1,2,2", "2,3,1", "3,1,2,1,1,2,1"];
+
+/// A running `salesdojo serve`, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    pub fn start(data: &TempDir, addr: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+            .args(["--lang", "en", "serve", "--addr", addr, "--data-dir"])
+            .arg(data.path())
+            .env(salesdojo::cli::TOKEN_ENV, TOKEN)
+            .current_dir(repo())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve starts");
+        let mut first = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut first).unwrap();
+        // Keep reading what it says, as a terminal would.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let url = first
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("serve said {first:?}"))
+            .to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        Server { child, url }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn salesdojo(data: &TempDir, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+        .args(["--lang", "en"])
+        .args(args)
+        .arg("--data-dir")
+        .arg(data.path())
+        .current_dir(repo())
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn ok(output: Output) -> String {
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "failed: {err}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn new_session(server: &Server, code: &str) {
+    let data = TempDir::new();
+    ok(salesdojo(
+        &data,
+        &[
+            "session",
+            "new",
+            "--server",
+            &server.url,
+            "--token",
+            TOKEN,
+            "--scenario",
+            DRILL,
+            "--seed",
+            "7",
+            "--code",
+            code,
+        ],
+    ));
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+/// Sends a body to a path of the server; the status and the JSON answer.
+pub fn post(server: &Server, path: &str, token: Option<&str>, body: &str) -> (u16, Value) {
+    let mut request = agent()
+        .post(format!("{}{path}", server.url))
+        .content_type("application/json");
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    let mut answer = request.send(body).expect("the server answers");
+    let status = answer.status().as_u16();
+    let text = answer.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+pub fn get(server: &Server, path: &str) -> (u16, Value) {
+    let mut answer = agent()
+        .get(format!("{}{path}", server.url))
+        .call()
+        .expect("the server answers");
+    let status = answer.status().as_u16();
+    let text = answer.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A submission of the drill's path `choices` (numbers from 1) on the session's content.
+pub fn submission(server: &Server, code: &str, trainee: &str, id: &str, choices: &str) -> Value {
+    let (_, content) = get(server, &format!("/api/sessions/{code}/content"));
+    let hash = content["scenarios"][0]["hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let choices: Vec<usize> = choices
+        .split(',')
+        .map(|n| n.parse::<usize>().unwrap() - 1)
+        .collect();
+    json!({
+        "trainee": trainee, "result_id": id, "scenario": DRILL, "content_hash": hash,
+        "persona": "driver", "choices": choices,
+    })
+}
