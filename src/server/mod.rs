@@ -31,7 +31,7 @@ use crate::content::{Library, PersonaKind};
 use crate::i18n::Lang;
 use crate::sim::{Attempt, resolve_persona};
 use crate::store::export::session_csv;
-use crate::store::verify::{BoardRow, Verifier, scenario_board_by, session_boards_by};
+use crate::store::verify::{BoardRow, Verifier, session_boards_by};
 use crate::store::{Session, Store, StoreError, parse_guess};
 
 /// Larger bodies are refused (413): a submission is a few hundred bytes.
@@ -279,16 +279,15 @@ impl Classroom {
     }
 
     /// Tells the session's live boards what it looks like now.
-    fn publish(&self, store: &Store, code: &str) {
+    fn publish(&self, code: &str, boards: &[(String, Vec<BoardRow>)]) {
         let sender = self
             .boards
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .get(code)
             .cloned();
-        if let Some(sender) = sender.filter(|s| s.receiver_count() > 0)
-            && let Ok(json) = self.board_json(store, code)
-        {
+        if let Some(sender) = sender.filter(|s| s.receiver_count() > 0) {
+            let json = serde_json::to_string(boards).unwrap_or_default();
             let _ = sender.send(json.into());
         }
     }
@@ -470,23 +469,18 @@ fn verify_and_record(
         Some(&session),
         Some(&submission.result_id),
     )?;
-    let board = {
-        let mut verifier = classroom
-            .verifier
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        scenario_board_by(
-            store,
-            &mut verifier,
-            &submission.scenario,
-            Some(&session.code),
-        )?
-    };
+    // One look at the boards: the trainee's rank, and what the projector shows next.
+    let boards = classroom.boards(store, &session.code)?;
+    let board = boards
+        .iter()
+        .find(|(scenario, _)| scenario == &submission.scenario)
+        .map(|(_, rows)| rows.as_slice())
+        .unwrap_or_default();
     let row = board
         .iter()
         .find(|row| row.checked.result.id == recorded.id);
     if recorded.new {
-        classroom.publish(store, &session.code);
+        classroom.publish(&session.code, &boards);
     }
     Ok(Verdict {
         id: recorded.id,
@@ -559,7 +553,7 @@ async fn end_session(
         .with_store(move |classroom, store| {
             Classroom::session(store, &code)?;
             let session = store.end_session(&code)?;
-            classroom.publish(store, &session.code);
+            classroom.publish(&session.code, &classroom.boards(store, &session.code)?);
             Ok(session)
         })
         .await?;

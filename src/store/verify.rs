@@ -46,7 +46,8 @@ pub struct Checked {
     pub rescored: Option<Rescored>,
     /// The recomputed score; none when the result could not be replayed.
     #[serde(skip)]
-    pub score: Option<Score>,
+    /// Shared: boards copy results often, and a score carries every event of the visit.
+    pub score: Option<Arc<Score>>,
     pub outcome: Option<Outcome>,
     /// Simulated minutes, as recomputed.
     pub minutes: Option<u32>,
@@ -258,7 +259,7 @@ impl Verifier {
             }
         };
         if let Ok((score, outcome, minutes)) = replayed {
-            checked.score = Some(score);
+            checked.score = Some(Arc::new(score));
             checked.outcome = Some(outcome);
             checked.minutes = Some(minutes);
         }
@@ -604,13 +605,13 @@ mod tests {
             earlier_content,
             rescored: None,
             minutes: Some(minutes as u32),
-            score: Some(Score {
+            score: Some(Arc::new(Score {
                 total,
                 categories: Vec::new(),
                 events: Vec::new(),
                 decisions: Vec::new(),
                 missed: 0,
-            }),
+            })),
             outcome: Some(Outcome::Order),
             title: None,
         }

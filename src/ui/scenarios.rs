@@ -195,3 +195,40 @@ fn keys(
         pick(&mut selection, &mut next, scenario, &session);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Session;
+
+    /// The list and the progress screen's drills both open a visit here, so in a team session
+    /// each meets the session's customer.
+    #[test]
+    fn a_visit_picked_in_a_session_meets_the_sessions_customer() {
+        let library = Library::load(&[
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+        ]);
+        let scenario = library.scenario("drill_price_objection").unwrap();
+        let session = ActiveSession(Some(Session {
+            code: "ROOM1".into(),
+            seed: 4242,
+            scenarios: vec![scenario.id.clone()],
+            created_at: 0,
+            versions: Default::default(),
+            ended_at: None,
+        }));
+        let mut selection = Selection::default();
+        let mut next = NextState::<Screen>::default();
+        pick(&mut selection, &mut next, scenario, &session);
+        assert_eq!(selection.seed, 4242);
+        assert_eq!(selection.scenario.as_deref(), Some("drill_price_objection"));
+        assert!(matches!(next, NextState::Pending(Screen::Briefing)));
+        // Only the session's scenarios are offered, drills included.
+        let offered: Vec<&str> = playable(&library, &session)
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(offered, ["drill_price_objection"]);
+    }
+}
