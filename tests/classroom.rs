@@ -69,6 +69,29 @@ fn thirty_trainees_play_at_once_and_the_board_is_their_verified_scores() {
         verified.insert(name, verdict["score"].as_u64().unwrap());
     }
     assert_eq!(board(&server, "CLASS"), verified);
+    // The trainer's export: one line per trainee, opening in spreadsheet programs.
+    let csv = data.path().join("class.csv");
+    ok(salesdojo(
+        &data,
+        &[
+            "session",
+            "export",
+            "CLASS",
+            "--server",
+            &server.url,
+            "--token",
+            TOKEN,
+            "-o",
+            csv.to_str().unwrap(),
+        ],
+    ));
+    let csv = std::fs::read_to_string(csv).unwrap();
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "a byte-order mark for Chinese names"
+    );
+    assert_eq!(csv.lines().count(), 31, "{csv}");
+    assert!(csv.contains("学员00"), "{csv}");
     // The same JSON from the command line as from the server.
     let shown = ok(salesdojo(
         &data,
@@ -368,10 +391,28 @@ fn results_played_while_the_server_is_down_arrive_when_it_returns() {
         &format!("127.0.0.1:{}", url.rsplit(':').next().unwrap()),
     );
     assert_eq!(server.port().to_string(), url.rsplit(':').next().unwrap());
-    let sent = ok(salesdojo(&laptop, &["outbox"]));
-    assert!(sent.starts_with("sent 2 · waiting 0"), "{sent}");
+    // The next visit sends what waited first.
+    let next = salesdojo(
+        &laptop,
+        &[
+            "play",
+            "--server",
+            &url,
+            "--session",
+            "LATER",
+            "--trainee",
+            "Dan",
+            "--scenario",
+            DRILL,
+            "--choices",
+            PATHS[1],
+        ],
+    );
+    let err = String::from_utf8_lossy(&next.stderr).into_owned();
+    assert!(next.status.success(), "{err}");
+    assert!(err.contains("sent results that were waiting: 2"), "{err}");
     let names: Vec<String> = board(&server, "LATER").into_keys().collect();
-    assert_eq!(names, ["Ben", "Cai", "Ola"]);
+    assert_eq!(names, ["Ben", "Cai", "Dan", "Ola"]);
     let sent = ok(salesdojo(&laptop, &["outbox"]));
     assert!(
         sent.starts_with("sent 0 · waiting 0"),

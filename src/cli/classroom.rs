@@ -117,15 +117,7 @@ pub(super) fn new_session(
             },
         )
         .map_err(|e| e.to_string())?;
-    println!("{}", session.code);
-    eprintln!(
-        "{} {} · {} {} · {}",
-        tr(lang, "场次", "session"),
-        session.code,
-        tr(lang, "种子", "seed"),
-        session.seed,
-        session.scenarios.join(", ")
-    );
+    super::records::print_new_session(&session, lang);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -12,7 +12,7 @@ use crate::i18n::{Lang, outcome_name, tr};
 use crate::paths::ContentRoot;
 use crate::store::export::{history_csv, save, session_csv};
 use crate::store::verify::{self, BoardRow, Progress, scenario_board, session_boards};
-use crate::store::{ResultFilter, Store};
+use crate::store::{ResultFilter, Session, Store};
 
 #[derive(Debug, Subcommand)]
 pub enum SessionAction {
@@ -133,15 +133,7 @@ pub(super) fn session(
             let session = store
                 .create_session(&library, scenarios, seed, code.as_deref())
                 .map_err(|e| e.to_string())?;
-            println!("{}", session.code);
-            eprintln!(
-                "{} {} · {} {} · {}",
-                tr(lang, "场次", "session"),
-                session.code,
-                tr(lang, "种子", "seed"),
-                session.seed,
-                session.scenarios.join(", ")
-            );
+            print_new_session(&session, lang);
         }
         SessionAction::List => {
             for session in store.sessions().map_err(|e| e.to_string())? {
@@ -313,6 +305,19 @@ pub(super) fn board(
         print_board(&rows, lang);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A new session: its code on stdout (for scripts), what it plays on stderr.
+pub(super) fn print_new_session(session: &Session, lang: Lang) {
+    println!("{}", session.code);
+    eprintln!(
+        "{} {} · {} {} · {}",
+        tr(lang, "场次", "session"),
+        session.code,
+        tr(lang, "种子", "seed"),
+        session.seed,
+        session.scenarios.join(", ")
+    );
 }
 
 pub(super) fn print_board(rows: &[BoardRow], lang: Lang) {
