@@ -516,7 +516,15 @@ async fn events(
     Path(code): Path<String>,
 ) -> Answer<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let code = code.trim().to_uppercase();
-    let receiver = classroom.subscribe(&code);
+    // Only sessions that exist get a channel, so made-up codes cannot pile up.
+    let session = {
+        let code = code.clone();
+        classroom
+            .with_store(move |_, store| Classroom::session(store, &code))
+            .await?
+    };
+    // Subscribed before the first board is read, so no result falls between the two.
+    let receiver = classroom.subscribe(&session.code);
     let first = {
         let code = code.clone();
         classroom
