@@ -343,6 +343,30 @@ fn a_server_killed_mid_class_keeps_every_result_it_acknowledged() {
     assert_eq!(board(&server, "CRASH").len(), 40);
 }
 
+/// A trainee's laptop plays a visit of session LATER on the server at `url`: what it says on
+/// stderr, after checking it did not fail.
+fn play_on(laptop: &TempDir, url: &str, trainee: &str, path: &str) -> String {
+    let output = salesdojo(
+        laptop,
+        &[
+            "play",
+            "--server",
+            url,
+            "--session",
+            "LATER",
+            "--trainee",
+            trainee,
+            "--scenario",
+            DRILL,
+            "--choices",
+            path,
+        ],
+    );
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{err}");
+    err
+}
+
 #[test]
 fn results_played_while_the_server_is_down_arrive_when_it_returns() {
     let data = TempDir::new();
@@ -351,68 +375,17 @@ fn results_played_while_the_server_is_down_arrive_when_it_returns() {
     new_session(&server, "LATER");
     let url = server.url.clone();
     // The laptop joined while the server was up (its first visit), then the server went away.
-    ok(salesdojo(
-        &laptop,
-        &[
-            "play",
-            "--server",
-            &url,
-            "--session",
-            "LATER",
-            "--trainee",
-            "Ola",
-            "--scenario",
-            DRILL,
-            "--choices",
-            PATHS[1],
-        ],
-    ));
+    play_on(&laptop, &url, "Ola", PATHS[1]);
     server.kill();
     for (name, path) in [("Ben", PATHS[0]), ("Cai", PATHS[2])] {
-        let output = salesdojo(
-            &laptop,
-            &[
-                "play",
-                "--server",
-                &url,
-                "--session",
-                "LATER",
-                "--trainee",
-                name,
-                "--scenario",
-                DRILL,
-                "--choices",
-                path,
-            ],
-        );
-        let err = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(output.status.success(), "{err}");
+        let err = play_on(&laptop, &url, name, path);
         assert!(err.contains("waiting to send"), "{err}");
     }
-    let server = Server::start(
-        &data,
-        &format!("127.0.0.1:{}", url.rsplit(':').next().unwrap()),
-    );
-    assert_eq!(server.port().to_string(), url.rsplit(':').next().unwrap());
+    let port = url.rsplit(':').next().unwrap();
+    let server = Server::start(&data, &format!("127.0.0.1:{port}"));
+    assert_eq!(server.port().to_string(), port);
     // The next visit sends what waited first.
-    let next = salesdojo(
-        &laptop,
-        &[
-            "play",
-            "--server",
-            &url,
-            "--session",
-            "LATER",
-            "--trainee",
-            "Dan",
-            "--scenario",
-            DRILL,
-            "--choices",
-            PATHS[1],
-        ],
-    );
-    let err = String::from_utf8_lossy(&next.stderr).into_owned();
-    assert!(next.status.success(), "{err}");
+    let err = play_on(&laptop, &url, "Dan", PATHS[1]);
     assert!(err.contains("sent results that were waiting: 2"), "{err}");
     let names: Vec<String> = board(&server, "LATER").into_keys().collect();
     assert_eq!(names, ["Ben", "Cai", "Dan", "Ola"]);
