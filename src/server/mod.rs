@@ -31,8 +31,8 @@ use crate::content::{Library, PersonaKind};
 use crate::i18n::Lang;
 use crate::sim::{Attempt, resolve_persona};
 use crate::store::export::session_csv;
-use crate::store::verify::{BoardRow, Verifier, session_boards_by};
-use crate::store::{Session, Store, StoreError, parse_guess};
+use crate::store::verify::{BoardRow, Checked, Verifier, leaderboard_of};
+use crate::store::{ResultFilter, Session, Store, StoreError, parse_guess};
 
 /// Larger bodies are refused (413): a submission is a few hundred bytes.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -76,7 +76,8 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Strin
             token: blake3::hash(config.token.as_bytes()),
             boards: Mutex::new(HashMap::new()),
             versions: Mutex::new(HashMap::new()),
-            verifier: Mutex::new(Verifier::new(Some(&library)).remembering()),
+            sessions: Mutex::new(HashMap::new()),
+            verifier: Mutex::new(Verifier::new(Some(&library))),
             font: config.font.map(axum::body::Bytes::from),
             stopped,
         });
@@ -123,8 +124,9 @@ struct Classroom {
     boards: Mutex<HashMap<String, broadcast::Sender<Arc<str>>>>,
     /// Libraries of the content versions sessions play, parsed once.
     versions: Mutex<HashMap<String, Arc<Library>>>,
-    /// Replays each result once, however often the boards are shown (a new result would
-    /// otherwise replay the whole session again).
+    /// Each session's results, replayed once and kept: a board after every new result then
+    /// reads only that result from the database.
+    sessions: Mutex<HashMap<String, SessionResults>>,
     verifier: Mutex<Verifier>,
     font: Option<axum::body::Bytes>,
     stopped: watch::Receiver<bool>,
@@ -145,6 +147,14 @@ fn router(classroom: Arc<Classroom>) -> Router {
         .fallback(|| async { ApiFailure::new(StatusCode::NOT_FOUND, "no such page") })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(classroom)
+}
+
+/// A session's results as the server has checked them.
+#[derive(Default)]
+struct SessionResults {
+    /// The id of the newest result kept.
+    last: Option<i64>,
+    checked: Vec<Checked>,
 }
 
 /// A 4xx answer as `{"error": "…"}`.
@@ -266,12 +276,39 @@ impl Classroom {
         Ok(library)
     }
 
+    /// The session's board for each of its scenarios, from its kept results and the ones
+    /// stored since.
     fn boards(&self, store: &Store, code: &str) -> Answer<Vec<(String, Vec<BoardRow>)>> {
+        let session = Classroom::session(store, code)?;
+        let mut sessions = self
+            .sessions
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let kept = sessions.entry(session.code.clone()).or_default();
+        let fresh = store.results(&ResultFilter {
+            session: Some(&session.code),
+            after: kept.last,
+            ..Default::default()
+        })?;
         let mut verifier = self
             .verifier
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(session_boards_by(store, &mut verifier, code)?)
+        for result in fresh {
+            kept.last = kept.last.max(Some(result.id));
+            kept.checked.push(verifier.check(store, result)?);
+        }
+        Ok(session
+            .scenarios
+            .iter()
+            .map(|scenario| {
+                let results = kept
+                    .checked
+                    .iter()
+                    .filter(|c| &c.result.scenario == scenario);
+                (scenario.clone(), leaderboard_of(results))
+            })
+            .collect())
     }
 
     fn board_json(&self, store: &Store, code: &str) -> Answer<String> {

@@ -237,6 +237,8 @@ pub struct ResultFilter<'a> {
     pub trainee: Option<i64>,
     pub scenario: Option<&'a str>,
     pub session: Option<&'a str>,
+    /// Only results stored after the one with this id.
+    pub after: Option<i64>,
 }
 
 /// The results database, open.
@@ -613,12 +615,18 @@ impl Store {
                  WHERE (?1 IS NULL OR r.trainee_id = ?1)
                    AND (?2 IS NULL OR r.scenario_id = ?2)
                    AND (?3 IS NULL OR r.session_code = ?3)
+                   AND (?4 IS NULL OR r.id > ?4)
                  ORDER BY r.played_at, r.id",
             )
             .map_err(|e| self.error(e))?;
         statement
             .query_map(
-                params![filter.trainee, filter.scenario, filter.session],
+                params![
+                    filter.trainee,
+                    filter.scenario,
+                    filter.session,
+                    filter.after
+                ],
                 |row| {
                     Ok(StoredResult {
                         id: row.get(0)?,

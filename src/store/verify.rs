@@ -135,8 +135,6 @@ pub struct Verifier {
     /// The hash of each scenario's version loaded now.
     current: HashMap<String, String>,
     libraries: HashMap<String, Option<Arc<Library>>>,
-    /// With [`Verifier::remembering`]: results already checked, by id, as the row was then.
-    remembered: Option<HashMap<i64, Checked>>,
 }
 
 impl Verifier {
@@ -154,15 +152,7 @@ impl Verifier {
         Verifier {
             current,
             libraries: HashMap::new(),
-            remembered: None,
         }
-    }
-
-    /// A verifier that replays each unchanged row once: for a server that shows the same
-    /// board after every new result.
-    pub fn remembering(mut self) -> Verifier {
-        self.remembered = Some(HashMap::new());
-        self
     }
 
     pub fn check_all(
@@ -187,22 +177,6 @@ impl Verifier {
     }
 
     pub fn check(&mut self, store: &Store, result: StoredResult) -> Result<Checked, StoreError> {
-        if let Some(known) = self
-            .remembered
-            .as_ref()
-            .and_then(|remembered| remembered.get(&result.id))
-            .filter(|known| known.result == result)
-        {
-            return Ok(known.clone());
-        }
-        let checked = self.replayed(store, result)?;
-        if let Some(remembered) = &mut self.remembered {
-            remembered.insert(checked.result.id, checked.clone());
-        }
-        Ok(checked)
-    }
-
-    fn replayed(&mut self, store: &Store, result: StoredResult) -> Result<Checked, StoreError> {
         let library = self.library(store, &result.content_hash)?;
         let mut checked = Checked {
             standing: Standing::Valid,
@@ -342,31 +316,40 @@ impl BoardRow {
 /// Each trainee's best verified result, best first: higher score, then fewer simulated
 /// minutes, then the earlier visit. Invalid results follow, unranked, so none is hidden.
 pub fn leaderboard(checked: Vec<Checked>) -> Vec<BoardRow> {
-    let (valid, invalid): (Vec<Checked>, Vec<Checked>) =
-        checked.into_iter().partition(Checked::is_valid);
-    let mut best: BTreeMap<i64, Checked> = BTreeMap::new();
-    for result in valid {
+    leaderboard_of(checked.iter())
+}
+
+/// [`leaderboard`] over borrowed results: only the rows shown are copied, so a server can rank
+/// a large session it keeps in memory after every new result.
+pub fn leaderboard_of<'c>(checked: impl Iterator<Item = &'c Checked>) -> Vec<BoardRow> {
+    let mut best: BTreeMap<i64, &Checked> = BTreeMap::new();
+    let mut invalid: Vec<&Checked> = Vec::new();
+    for result in checked {
+        if !result.is_valid() {
+            invalid.push(result);
+            continue;
+        }
         let better = best
             .get(&result.result.trainee_id)
-            .is_none_or(|held| order_key(&result) < order_key(held));
+            .is_none_or(|held| order_key(result) < order_key(held));
         if better {
             best.insert(result.result.trainee_id, result);
         }
     }
-    let mut ranked: Vec<Checked> = best.into_values().collect();
-    ranked.sort_by_key(order_key);
+    let mut ranked: Vec<&Checked> = best.into_values().collect();
+    ranked.sort_by_key(|result| order_key(result));
     let mut rows: Vec<BoardRow> = Vec::new();
     for (i, result) in ranked.into_iter().enumerate() {
         let rank = match rows.last() {
-            Some(prev) if tie_key(&prev.checked) == tie_key(&result) => prev.rank,
+            Some(prev) if tie_key(&prev.checked) == tie_key(result) => prev.rank,
             _ => Some(i + 1),
         };
-        rows.push(BoardRow::new(rank, result));
+        rows.push(BoardRow::new(rank, result.clone()));
     }
     rows.extend(
         invalid
             .into_iter()
-            .map(|checked| BoardRow::new(None, checked)),
+            .map(|checked| BoardRow::new(None, checked.clone())),
     );
     rows
 }
@@ -378,37 +361,20 @@ pub fn scenario_board(
     scenario: &str,
     session: Option<&str>,
 ) -> Result<Vec<BoardRow>, StoreError> {
-    scenario_board_by(store, &mut Verifier::new(Some(library)), scenario, session)
-}
-
-/// [`scenario_board`] with a verifier of the caller's (one that remembers, on a server).
-pub fn scenario_board_by(
-    store: &Store,
-    verifier: &mut Verifier,
-    scenario: &str,
-    session: Option<&str>,
-) -> Result<Vec<BoardRow>, StoreError> {
     let results = store.results(&ResultFilter {
         scenario: Some(scenario),
         session,
         ..Default::default()
     })?;
-    Ok(leaderboard(verifier.check_all(store, results)?))
+    Ok(leaderboard(
+        Verifier::new(Some(library)).check_all(store, results)?,
+    ))
 }
 
 /// A session's leaderboard for each of its scenarios, in the session's order.
 pub fn session_boards(
     store: &Store,
     library: &Library,
-    code: &str,
-) -> Result<Vec<(String, Vec<BoardRow>)>, StoreError> {
-    session_boards_by(store, &mut Verifier::new(Some(library)), code)
-}
-
-/// [`session_boards`] with a verifier of the caller's.
-pub fn session_boards_by(
-    store: &Store,
-    verifier: &mut Verifier,
     code: &str,
 ) -> Result<Vec<(String, Vec<BoardRow>)>, StoreError> {
     let session = store
@@ -418,7 +384,7 @@ pub fn session_boards_by(
         .scenarios
         .iter()
         .map(|scenario| {
-            let board = scenario_board_by(store, verifier, scenario, Some(&session.code))?;
+            let board = scenario_board(store, library, scenario, Some(&session.code))?;
             Ok((scenario.clone(), board))
         })
         .collect()
