@@ -3,28 +3,13 @@
 
 mod support;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use support::{TempDir, repo};
+use support::TempDir;
+use support::classroom::{ok, salesdojo_in};
 use unicode_width::UnicodeWidthStr;
 
 const DRILL: &str = "drill_price_objection";
-
-fn salesdojo(data: &TempDir, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_salesdojo"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data.path())
-        .current_dir(repo())
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(output: Output) -> String {
-    let err = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "failed: {err}");
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 fn failure(output: Output) -> String {
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -36,7 +21,7 @@ fn failure(output: Output) -> String {
 #[test]
 fn a_session_takes_only_its_scenarios_and_its_seed_from_the_command_line() {
     let data = TempDir::new();
-    ok(salesdojo(
+    ok(salesdojo_in(
         &data,
         &[
             "session",
@@ -60,7 +45,7 @@ fn a_session_takes_only_its_scenarios_and_its_seed_from_the_command_line() {
             "room2",
         ];
         args.extend_from_slice(extra);
-        salesdojo(&data, &args)
+        salesdojo_in(&data, &args)
     };
     let err = failure(play(&[
         "--scenario",
@@ -87,7 +72,7 @@ fn a_session_takes_only_its_scenarios_and_its_seed_from_the_command_line() {
         "{err}"
     );
     ok(play(&["--scenario", DRILL, "--choices", "2,3,1"]));
-    let board = ok(salesdojo(
+    let board = ok(salesdojo_in(
         &data,
         &["--lang", "en", "session", "show", "ROOM2"],
     ));
@@ -98,7 +83,7 @@ fn a_session_takes_only_its_scenarios_and_its_seed_from_the_command_line() {
 fn boards_line_up_with_chinese_names() {
     let data = TempDir::new();
     for (name, choices) in [("张伟明", "3,1,2,1,1,2,2"), ("Maria", "2,3,1")] {
-        ok(salesdojo(
+        ok(salesdojo_in(
             &data,
             &[
                 "play",
@@ -114,7 +99,7 @@ fn boards_line_up_with_chinese_names() {
         ));
     }
     for lang in ["zh", "en"] {
-        let board = ok(salesdojo(&data, &["--lang", lang, "leaderboard", DRILL]));
+        let board = ok(salesdojo_in(&data, &["--lang", lang, "leaderboard", DRILL]));
         let rows: Vec<&str> = board.lines().collect();
         assert_eq!(rows.len(), 2, "{board}");
         // Where the minutes column starts, as a terminal shows it.

@@ -2,7 +2,7 @@
 
 mod support;
 
-use salesdojo::content::Library;
+use salesdojo::content::{Diagnostic, Library};
 use support::*;
 
 fn load(root: &std::path::Path) -> Library {
@@ -127,6 +127,21 @@ fn catalogue_without(id: &str) -> String {
     format!("{}{}", &text[..start], &text[end..])
 }
 
+/// The error a catalogue written as `text` gets for lacking the engine's technique `id`.
+fn missing_technique_error(text: &str, id: &str) -> Diagnostic {
+    let root = root_with(&[]);
+    std::fs::write(root.path().join("seeds/course.catalogue.ron"), text).unwrap();
+    let library = load(root.path());
+    library
+        .errors()
+        .find(|d| {
+            d.message
+                .starts_with(&format!("technique \"{id}\" is missing: the engine scores"))
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no error for {id}: {:#?}", library.diagnostics))
+}
+
 #[test]
 fn a_technique_the_engine_scores_with_cannot_be_removed_from_the_catalogue_unnoticed() {
     for (id, scores) in [
@@ -135,16 +150,7 @@ fn a_technique_the_engine_scores_with_cannot_be_removed_from_the_catalogue_unnot
     ] {
         let text = catalogue_without(id);
         assert!(!text.contains(&format!("\"{id}\",")), "{id} still there");
-        let root = root_with(&[]);
-        std::fs::write(root.path().join("seeds/course.catalogue.ron"), &text).unwrap();
-        let library = load(root.path());
-        let found = library
-            .errors()
-            .find(|d| {
-                d.message
-                    .starts_with(&format!("technique \"{id}\" is missing: the engine scores"))
-            })
-            .unwrap_or_else(|| panic!("no error for {id}: {:#?}", library.diagnostics));
+        let found = missing_technique_error(&text, id);
         assert!(found.message.contains(scores), "{found}");
         assert!(
             found.file.ends_with("seeds/course.catalogue.ron"),
@@ -169,16 +175,7 @@ fn a_renamed_technique_the_engine_scores_with_is_named_in_the_hint() {
     let text = std::fs::read_to_string(repo().join("seeds/course.catalogue.ron"))
         .unwrap()
         .replacen("id: \"close.outcome\",", "id: \"close.outcomes\",", 1);
-    let root = root_with(&[]);
-    std::fs::write(root.path().join("seeds/course.catalogue.ron"), &text).unwrap();
-    let library = load(root.path());
-    let found = library
-        .errors()
-        .find(|d| {
-            d.message
-                .starts_with("technique \"close.outcome\" is missing")
-        })
-        .unwrap_or_else(|| panic!("no error: {:#?}", library.diagnostics));
+    let found = missing_technique_error(&text, "close.outcome");
     assert!(
         found
             .hint

@@ -64,9 +64,16 @@ impl Drop for Server {
     }
 }
 
+/// Runs a command in English with its results in `data`.
 pub fn salesdojo(data: &TempDir, args: &[&str]) -> Output {
+    let mut english = vec!["--lang", "en"];
+    english.extend_from_slice(args);
+    salesdojo_in(data, &english)
+}
+
+/// Runs a command as given, with its results in `data`.
+pub fn salesdojo_in(data: &TempDir, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_salesdojo"))
-        .args(["--lang", "en"])
         .args(args)
         .arg("--data-dir")
         .arg(data.path())
