@@ -6,7 +6,9 @@ use bevy::diagnostic::{FrameTimeDiagnosticsPlugin, LogDiagnosticsPlugin};
 use bevy::prelude::*;
 use bevy::winit::{EventLoopProxyWrapper, WinitSettings, WinitUserEvent};
 
-use crate::engine::{ContentSourcesPlugin, ContentWake, EnginePlugin, RecordsPlugin, asset_plugin};
+use crate::engine::{
+    ClassroomPlugin, ContentSourcesPlugin, ContentWake, EnginePlugin, RecordsPlugin, asset_plugin,
+};
 use crate::i18n::Lang;
 use crate::paths::ContentRoot;
 use crate::ui::UiPlugin;
@@ -36,6 +38,7 @@ pub fn run(
         }),
         EnginePlugin,
         RecordsPlugin { dir: data_dir },
+        ClassroomPlugin::default(),
         UiPlugin { lang },
     ));
     // Wake the reactive window when a content file changes, so a saved edit shows at once.

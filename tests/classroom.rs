@@ -15,26 +15,6 @@ use serde_json::{Value, json};
 use support::classroom::*;
 use support::{TempDir, repo};
 
-/// The ranked rows of the session's board: trainee → score.
-fn board(server: &Server, code: &str) -> BTreeMap<String, u64> {
-    let (status, boards) = get(server, &format!("/api/sessions/{code}/board"));
-    assert_eq!(status, 200, "{boards}");
-    boards[0][1]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| {
-            (
-                row["checked"]["result"]["trainee"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-                row["total"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn thirty_trainees_play_at_once_and_the_board_is_their_verified_scores() {
     let data = TempDir::new();

@@ -3,6 +3,7 @@
 //! Everything here runs headless under `MinimalPlugins` as well as in the game window.
 
 pub mod assets;
+pub mod classroom;
 pub mod records;
 pub mod visit;
 
@@ -10,6 +11,7 @@ use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 
 pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, ContentWake};
+pub use classroom::{ClassroomPlugin, ClassroomStatus, JoinClassroom, JoinedClassroom, Retry};
 pub use records::{
     ActiveSession, CurrentTrainee, JoinSession, LastSave, Records, RecordsPlugin, RecordsProblem,
     RecordsSet, SelectTrainee,

@@ -6,7 +6,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use bevy::prelude::*;
 
+use super::classroom::JoinedClassroom;
 use super::visit::{ActiveVisit, VisitEnded, VisitSet};
+use crate::server::api::Verdict;
 use crate::store::{Session, Store, StoreError, Trainee};
 
 /// Opens the store in `dir` (see `paths::data_dir`).
@@ -102,6 +104,20 @@ pub enum LastSave {
     /// Not saved: no trainee was chosen.
     NoTrainee,
     Failed(String),
+    /// Handed to the classroom server of session `code`; its answer is awaited.
+    Sending {
+        code: String,
+    },
+    /// The classroom server replayed it and ranked it.
+    Verified {
+        code: String,
+        verdict: Verdict,
+    },
+    /// The classroom server was not reached: kept in the outbox and sent again by itself.
+    Waiting {
+        code: String,
+        why: String,
+    },
 }
 
 /// Pick (or create) the trainee profile with this name.
@@ -165,15 +181,20 @@ fn join_sessions(
 }
 
 /// Writes each finished visit to the store at once, so a crash or a closed window later
-/// loses nothing.
+/// loses nothing. A classroom's visits go to its server instead (see `classroom`).
 fn save_finished_visits(
     mut ended: MessageReader<VisitEnded>,
+    classroom: Option<Res<JoinedClassroom>>,
     visits: Query<&ActiveVisit>,
     records: Res<Records>,
     trainee: Res<CurrentTrainee>,
     session: Res<ActiveSession>,
     mut last: ResMut<LastSave>,
 ) {
+    if classroom.is_some_and(|c| c.0.is_some()) {
+        ended.clear();
+        return;
+    }
     for VisitEnded(entity) in ended.read() {
         let Ok(active) = visits.get(*entity) else {
             continue;

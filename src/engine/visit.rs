@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 
 use super::assets::ContentLibrary;
+use super::classroom::JoinedClassroom;
 use crate::content::PersonaKind;
 use crate::sim::{self, Attempt};
 
@@ -72,12 +73,15 @@ fn start_visits(
     mut commands: Commands,
     mut starts: MessageReader<StartVisit>,
     library: Res<ContentLibrary>,
+    classroom: Option<Res<JoinedClassroom>>,
     existing: Query<Entity, With<ActiveVisit>>,
     mut rejected: MessageWriter<VisitRejected>,
     mut problem: ResMut<VisitProblem>,
 ) {
     for start in starts.read() {
-        let Some(library) = library.0.clone() else {
+        // A classroom plays the server's content, whatever the local files say.
+        let pinned = classroom.as_ref().and_then(|c| c.library(&start.scenario));
+        let Some(library) = pinned.cloned().or_else(|| library.0.clone()) else {
             rejected.write(VisitRejected(sim::SimError::ContentLoading));
             continue;
         };

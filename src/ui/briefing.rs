@@ -3,8 +3,9 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use super::scenarios::PlayContent;
 use super::{Screen, ScreenUiSet, Selection, Settings, enter_pressed, palette, window_ui};
-use crate::engine::{ContentLibrary, StartVisit};
+use crate::engine::StartVisit;
 use crate::i18n::tr;
 
 pub(super) fn plugin(app: &mut App) {
@@ -33,17 +34,17 @@ fn begin(
 fn draw(
     mut contexts: EguiContexts,
     settings: Res<Settings>,
-    library: Res<ContentLibrary>,
+    content: PlayContent,
     selection: Res<Selection>,
     mut starts: MessageWriter<StartVisit>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = settings.lang;
-    let Some(scenario) = library
-        .get()
-        .zip(selection.scenario.as_deref())
-        .and_then(|(library, id)| library.scenario(id))
+    let Some(scenario) = selection
+        .scenario
+        .as_deref()
+        .and_then(|id| content.scenario(id))
     else {
         // The scenario vanished (a file was removed while the game runs): back to the list.
         next.set(Screen::Scenarios);

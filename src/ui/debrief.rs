@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
 use crate::content::{Library, Outcome};
-use crate::engine::{ActiveSession, ActiveVisit, LastSave};
+use crate::engine::{ActiveSession, ActiveVisit, ClassroomStatus, LastSave};
 use crate::i18n::{Lang, outcome_name, scene_name, tr};
 use crate::sim::{Exchange, Finish, Score, ScoreEvent, Visit};
 
@@ -24,6 +24,7 @@ fn draw(
     visit: Option<Single<&ActiveVisit>>,
     saved: Res<LastSave>,
     session: Res<ActiveSession>,
+    classroom: Res<ClassroomStatus>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -38,7 +39,15 @@ fn draw(
     let library = active.library();
     let mut ui = window_ui(ctx);
     egui::Panel::bottom("debrief_actions").show(&mut ui, |ui| {
-        actions(ui, active.visit(), &saved, &session, &mut next, lang);
+        actions(
+            ui,
+            active.visit(),
+            &saved,
+            &session,
+            classroom.waiting,
+            &mut next,
+            lang,
+        );
     });
     egui::Panel::left("debrief_summary")
         .exact_size(400.0)
@@ -69,6 +78,7 @@ fn actions(
     visit: &Visit,
     saved: &LastSave,
     session: &ActiveSession,
+    waiting: usize,
     next: &mut NextState<Screen>,
     lang: Lang,
 ) {
@@ -99,6 +109,15 @@ fn actions(
         }
         let (colour, status) = save_status(saved, lang);
         ui.label(egui::RichText::new(status).color(colour));
+        if waiting > 0 {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {waiting}",
+                    tr(lang, "等待发送：", "waiting to send:")
+                ))
+                .color(palette::CUE),
+            );
+        }
         ui.label(
             egui::RichText::new(format!(
                 "{} {} · {} {}",
@@ -397,6 +416,36 @@ fn save_status(saved: &LastSave, lang: Lang) -> (egui::Color32, String) {
         LastSave::Failed(why) => (
             palette::BAD,
             format!("{} {why}", tr(lang, "未能保存：", "Not saved:")),
+        ),
+        LastSave::Sending { code } => (
+            palette::MUTED,
+            format!(
+                "{} {code}…",
+                tr(lang, "正在发送到课堂", "Sending to classroom")
+            ),
+        ),
+        LastSave::Verified { code, verdict } => {
+            let mut text = format!(
+                "✓ {} {code}: {} {}",
+                tr(lang, "课堂已核验", "Verified by classroom"),
+                tr(lang, "得分", "score"),
+                verdict.score
+            );
+            if let Some(rank) = verdict.rank {
+                text.push_str(&format!(" · {} {rank}", tr(lang, "排名", "place")));
+            }
+            (palette::GOOD, text)
+        }
+        LastSave::Waiting { code, why } => (
+            palette::CUE,
+            format!(
+                "{} {code} ({why})",
+                tr(
+                    lang,
+                    "暂存在本机，将自动重新发送到课堂",
+                    "Kept on this computer; it will be sent again by itself to classroom"
+                )
+            ),
         ),
         LastSave::Nothing => (palette::MUTED, String::new()),
     }

@@ -1,5 +1,6 @@
 //! The scenario list: what can be practised, with persona, scene kinds and difficulty.
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
@@ -7,7 +8,7 @@ use super::{
     Screen, ScreenUiSet, Selection, Settings, enter_pressed, number_key, palette, window_ui,
 };
 use crate::content::{Library, PersonaSpec, Scenario};
-use crate::engine::{ActiveSession, ContentLibrary};
+use crate::engine::{ActiveSession, ContentLibrary, JoinedClassroom};
 use crate::i18n::{Lang, persona_name, scene_name, tr};
 
 pub(super) fn plugin(app: &mut App) {
@@ -36,6 +37,42 @@ pub(crate) fn playable<'l>(library: &'l Library, session: &ActiveSession) -> Vec
         })
         .map(|s| &**s)
         .collect()
+}
+
+/// The content visits are played on: a joined classroom's (as its server plays it), else the
+/// local files. The visit engine starts visits from the same choice.
+#[derive(SystemParam)]
+pub(crate) struct PlayContent<'w> {
+    library: Res<'w, ContentLibrary>,
+    classroom: Res<'w, JoinedClassroom>,
+}
+
+impl PlayContent<'_> {
+    pub fn loaded(&self) -> bool {
+        self.classroom.0.is_some() || self.library.get().is_some()
+    }
+
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        match self.classroom.library(id) {
+            Some(library) => library.scenario(id),
+            None => self.library.get()?.scenario(id),
+        }
+        .map(|s| &**s)
+    }
+
+    pub fn playable(&self, session: &ActiveSession) -> Vec<&Scenario> {
+        match &self.classroom.0 {
+            Some(joined) => joined
+                .scenarios()
+                .filter_map(|id| self.scenario(id))
+                .collect(),
+            None => self
+                .library
+                .get()
+                .map(|library| playable(library, session))
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// Opens the briefing of `scenario`, with the customer (seed) the visit will meet.
@@ -67,7 +104,7 @@ fn persona_label(scenario: &Scenario, lang: Lang) -> String {
 fn draw(
     mut contexts: EguiContexts,
     settings: Res<Settings>,
-    library: Res<ContentLibrary>,
+    content: PlayContent,
     mut selection: ResMut<Selection>,
     highlighted: Res<Highlighted>,
     session: Res<ActiveSession>,
@@ -75,9 +112,9 @@ fn draw(
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = settings.lang;
-    let Some(library) = library.get() else {
+    if !content.loaded() {
         return Ok(());
-    };
+    }
     let mut ui = window_ui(ctx);
     egui::Panel::top("scenarios_top").show(&mut ui, |ui| {
         ui.horizontal(|ui| {
@@ -102,7 +139,7 @@ fn draw(
     });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            for (index, scenario) in playable(library, &session).into_iter().enumerate() {
+            for (index, scenario) in content.playable(&session).into_iter().enumerate() {
                 let mut frame = egui::Frame::group(ui.style()).inner_margin(14.0);
                 if index == highlighted.0 {
                     frame = frame.stroke(egui::Stroke::new(2.0, palette::ACCENT));
@@ -162,7 +199,7 @@ fn draw(
 
 fn keys(
     keys: Res<ButtonInput<KeyCode>>,
-    library: Res<ContentLibrary>,
+    content: PlayContent,
     mut selection: ResMut<Selection>,
     mut highlighted: ResMut<Highlighted>,
     session: Res<ActiveSession>,
@@ -172,10 +209,7 @@ fn keys(
         next.set(Screen::Title);
         return;
     }
-    let Some(library) = library.get() else {
-        return;
-    };
-    let scenarios = playable(library, &session);
+    let scenarios = content.playable(&session);
     let count = scenarios.len();
     if count == 0 {
         return;

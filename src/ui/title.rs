@@ -7,13 +7,14 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
 use crate::engine::{
-    ActiveSession, ContentLibrary, CurrentTrainee, Records, RecordsProblem, RecordsSet,
-    SelectTrainee,
+    ActiveSession, ClassroomStatus, ContentLibrary, CurrentTrainee, JoinClassroom, JoinSession,
+    JoinedClassroom, Records, RecordsProblem, RecordsSet, SelectTrainee,
 };
 use crate::i18n::tr;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<NameDraft>()
+        .init_resource::<ClassroomDraft>()
         .add_systems(OnEnter(Screen::Title), fill_name)
         .add_systems(
             EguiPrimaryContextPass,
@@ -42,6 +43,14 @@ pub(super) struct NameDraft {
     pub nameless: bool,
 }
 
+/// The "Join a classroom" form: open or not, and what is typed in it.
+#[derive(Resource, Default)]
+pub(super) struct ClassroomDraft {
+    pub open: bool,
+    pub server: String,
+    pub code: String,
+}
+
 /// The last trainee's name is ready to confirm; in a session the next trainee types theirs.
 fn fill_name(
     mut draft: ResMut<NameDraft>,
@@ -65,11 +74,13 @@ fn draw(
     problem: Res<RecordsProblem>,
     mut draft: ResMut<NameDraft>,
     mut next: ResMut<NextState<Screen>>,
+    mut classroom_form: ClassroomForm,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = settings.lang;
     let mut ui = window_ui(ctx);
-    let ready = library.get().is_some_and(|l| !l.scenarios.is_empty());
+    let ready =
+        classroom_form.joined.0.is_some() || library.get().is_some_and(|l| !l.scenarios.is_empty());
     egui::CentralPanel::default().show(&mut ui, |ui| {
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() * 0.08);
@@ -83,7 +94,20 @@ fn draw(
                 .size(24.0),
             );
             ui.add_space(24.0);
-            if let Some(session) = &session.0 {
+            if let Some(joined) = &classroom_form.joined.0 {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} {} · {} · {}",
+                        tr(lang, "课堂", "Classroom"),
+                        joined.code,
+                        joined.server,
+                        tr(lang, "下一位学员请输入姓名", "next trainee, type your name")
+                    ))
+                    .size(24.0)
+                    .color(palette::GOOD),
+                );
+                ui.add_space(8.0);
+            } else if let Some(session) = &session.0 {
                 ui.label(
                     egui::RichText::new(format!(
                         "{} {} · {}",
@@ -155,10 +179,14 @@ fn draw(
                 if ui.button(tr(lang, "排行榜 (B)", "Leaderboard (B)")).clicked() {
                     next.set(Screen::Leaderboard);
                 }
+                if ui.button(tr(lang, "加入课堂 (J)", "Join a classroom (J)")).clicked() {
+                    classroom_form.draft.open = !classroom_form.draft.open;
+                }
                 if ui.button(tr(lang, "English (L)", "中文 (L)")).clicked() {
                     settings.lang = lang.other();
                 }
             });
+            classroom_form.show(ui, lang);
             ui.add_space(24.0);
             match library.get() {
                 None => {
@@ -197,6 +225,94 @@ fn draw(
     Ok(())
 }
 
+/// The "Join a classroom" form and what it reports: joined, joining, why not, results waiting.
+#[derive(bevy::ecs::system::SystemParam)]
+pub(super) struct ClassroomForm<'w> {
+    draft: ResMut<'w, ClassroomDraft>,
+    joined: Res<'w, JoinedClassroom>,
+    status: Res<'w, ClassroomStatus>,
+    joins: MessageWriter<'w, JoinClassroom>,
+    leave: MessageWriter<'w, JoinSession>,
+}
+
+impl ClassroomForm<'_> {
+    fn show(&mut self, ui: &mut egui::Ui, lang: crate::i18n::Lang) {
+        if self.status.waiting > 0 {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {}",
+                    tr(lang, "等待发送：", "waiting to send:"),
+                    self.status.waiting
+                ))
+                .color(palette::CUE),
+            );
+        }
+        if self.joined.0.is_some() {
+            if ui
+                .button(tr(lang, "离开课堂", "Leave the classroom"))
+                .clicked()
+            {
+                self.leave.write(JoinSession(None));
+            }
+            return;
+        }
+        if !self.draft.open {
+            return;
+        }
+        if self.draft.server.is_empty()
+            && let Some(last) = &self.status.last_server
+        {
+            self.draft.server = last.clone();
+        }
+        egui::Frame::group(ui.style())
+            .inner_margin(12.0)
+            .show(ui, |ui| {
+                ui.set_max_width(640.0);
+                egui::Grid::new("classroom_form")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        ui.label(tr(lang, "服务器地址", "Server address"));
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.draft.server)
+                                .hint_text("http://192.168.1.20:7878")
+                                .desired_width(320.0),
+                        );
+                        ui.end_row();
+                        ui.label(tr(lang, "场次代码", "Session code"));
+                        let code = ui.add(
+                            egui::TextEdit::singleline(&mut self.draft.code)
+                                .hint_text(tr(
+                                    lang,
+                                    "投影上显示的代码",
+                                    "the code on the projector",
+                                ))
+                                .desired_width(320.0),
+                        );
+                        ui.end_row();
+                        let entered =
+                            code.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                        let join = ui.add_enabled(
+                            !self.status.joining,
+                            egui::Button::new(tr(lang, "加入", "Join")),
+                        );
+                        if join.clicked() || entered {
+                            self.joins.write(JoinClassroom {
+                                server: self.draft.server.clone(),
+                                code: self.draft.code.clone(),
+                            });
+                        }
+                        if self.status.joining {
+                            ui.label(tr(lang, "正在连接……", "Connecting…"));
+                        }
+                        ui.end_row();
+                    });
+                if let Some(problem) = &self.status.problem {
+                    ui.label(egui::RichText::new(problem).color(palette::BAD));
+                }
+            });
+    }
+}
+
 /// Shortcuts work while no text field has the keyboard (so typing "Lin" never switches
 /// the language). Enter starts once a name is typed.
 fn keys(
@@ -204,10 +320,14 @@ fn keys(
     wants: Res<EguiWantsInput>,
     mut settings: ResMut<Settings>,
     mut draft: ResMut<NameDraft>,
+    mut classroom: ResMut<ClassroomDraft>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     if wants.wants_any_keyboard_input() {
         return;
+    }
+    if keys.just_pressed(KeyCode::KeyJ) {
+        classroom.open = !classroom.open;
     }
     if keys.just_pressed(KeyCode::KeyL) {
         settings.lang = settings.lang.other();
@@ -231,6 +351,7 @@ fn keys(
 fn ask_for_trainee(
     mut draft: ResMut<NameDraft>,
     library: Res<ContentLibrary>,
+    classroom: Res<JoinedClassroom>,
     mut select: MessageWriter<SelectTrainee>,
     mut next: ResMut<NextState<Screen>>,
 ) {
@@ -242,7 +363,7 @@ fn ask_for_trainee(
         next.set(Screen::Progress);
         return;
     }
-    let ready = library.get().is_some_and(|l| !l.scenarios.is_empty());
+    let ready = classroom.0.is_some() || library.get().is_some_and(|l| !l.scenarios.is_empty());
     draft.nameless = !named;
     if (ready || going == Screen::Progress) && named {
         select.write(SelectTrainee(draft.name.clone()));
@@ -293,6 +414,7 @@ mod tests {
                 dir: data.to_path_buf(),
             },
         ))
+        .add_plugins(crate::engine::ClassroomPlugin::default())
         .init_state::<Screen>()
         .insert_resource(Settings { lang: Lang::En })
         .init_resource::<ButtonInput<KeyCode>>()

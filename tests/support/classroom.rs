@@ -4,6 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 
 use super::{TempDir, repo};
@@ -156,4 +158,24 @@ pub fn submission(server: &Server, code: &str, trainee: &str, id: &str, choices:
         "trainee": trainee, "result_id": id, "scenario": DRILL, "content_hash": hash,
         "persona": "driver", "choices": choices,
     })
+}
+
+/// The ranked rows of the session's board: trainee → score.
+pub fn board(server: &Server, code: &str) -> BTreeMap<String, u64> {
+    let (status, boards) = get(server, &format!("/api/sessions/{code}/board"));
+    assert_eq!(status, 200, "{boards}");
+    boards[0][1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["checked"]["result"]["trainee"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                row["total"].as_u64().unwrap(),
+            )
+        })
+        .collect()
 }

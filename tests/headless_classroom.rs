@@ -1,0 +1,219 @@
+//! The game's classroom over the real plugins, headless, against a real `salesdojo serve` on
+//! loopback: join a session, play the server's content, send each result and read back the
+//! verified score and rank; with the server down, results wait in the outbox and arrive by
+//! themselves when it is back.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use salesdojo::engine::{
+    ActiveSession, ActiveVisit, ChooseReply, ClassroomPlugin, ClassroomStatus, JoinClassroom,
+    JoinedClassroom, LastSave, Records, RecordsPlugin, Retry, SelectTrainee, StartVisit,
+    headless_app,
+};
+use salesdojo::paths::ContentRoot;
+use salesdojo::store::ResultFilter;
+use support::classroom::{DRILL, Server, board, new_session};
+use support::game::update_until;
+use support::{TempDir, root_with};
+
+/// A laptop: the real engine, records and classroom plugins on a content folder with the seeds
+/// but none of the scenarios (its own files know nothing of the session's), results in `data`.
+fn laptop(content: &TempDir, data: &TempDir) -> App {
+    let mut app = headless_app(&ContentRoot {
+        root: content.path().to_path_buf(),
+    });
+    app.add_plugins((
+        RecordsPlugin {
+            dir: data.path().to_path_buf(),
+        },
+        ClassroomPlugin {
+            retry: Retry {
+                first: Duration::from_millis(100),
+                longest: Duration::from_millis(400),
+            },
+        },
+    ));
+    update_until(&mut app, "the seeds", |l| l.scenarios.is_empty());
+    app
+}
+
+/// Updates until `done` holds, or fails after a generous wait (the worker talks over loopback).
+fn until(app: &mut App, what: &str, done: impl Fn(&World) -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        app.update();
+        if done(app.world()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+fn join(app: &mut App, server: &str, code: &str) {
+    app.world_mut().write_message(JoinClassroom {
+        server: server.into(),
+        code: code.into(),
+    });
+    until(app, "an answer to the join", |world| {
+        !world.resource::<ClassroomStatus>().joining
+    });
+}
+
+/// Plays the drill as `trainee` with the session's customer; the score the laptop computed.
+fn play(app: &mut App, trainee: &str, numbers: &[usize]) -> u32 {
+    app.world_mut().write_message(SelectTrainee(trainee.into()));
+    let seed = app
+        .world()
+        .resource::<ActiveSession>()
+        .0
+        .as_ref()
+        .unwrap()
+        .seed;
+    app.world_mut().write_message(StartVisit {
+        scenario: DRILL.into(),
+        seed,
+        persona: None,
+    });
+    app.update();
+    for n in numbers {
+        app.world_mut().write_message(ChooseReply::Listed(n - 1));
+        app.update();
+    }
+    let mut visits = app.world_mut().query::<&ActiveVisit>();
+    let active = visits.single(app.world()).expect("a visit");
+    active.score().expect("the visit is over").total
+}
+
+fn last_save(app: &App) -> LastSave {
+    app.world().resource::<LastSave>().clone()
+}
+
+fn waiting(app: &App) -> usize {
+    app.world().resource::<ClassroomStatus>().waiting
+}
+
+const BEST: &[usize] = &[3, 1, 2, 1, 1, 2, 2];
+const POOR: &[usize] = &[2, 3, 1];
+const GOOD: &[usize] = &[3, 1, 2, 1, 1, 2, 1];
+
+#[test]
+fn a_laptop_joins_plays_the_servers_content_and_nothing_is_lost_while_the_server_is_down() {
+    let server_data = TempDir::new();
+    let mut server = Server::start(&server_data, "127.0.0.1:0");
+    new_session(&server, "ROOM7");
+    let (content, data) = (root_with(&[]), TempDir::new());
+    let mut app = laptop(&content, &data);
+
+    // Wrong code, then no server at that address: each says why, and nothing is joined.
+    join(&mut app, &server.url, "NOPE1");
+    let problem = app.world().resource::<ClassroomStatus>().problem.clone();
+    assert!(
+        problem.as_deref().unwrap_or("").contains("NOPE1"),
+        "{problem:?}"
+    );
+    join(&mut app, "127.0.0.1:9", "ROOM7");
+    let problem = app.world().resource::<ClassroomStatus>().problem.clone();
+    assert!(
+        problem.as_deref().unwrap_or("").contains("cannot reach"),
+        "{problem:?}"
+    );
+    assert!(app.world().resource::<JoinedClassroom>().0.is_none());
+
+    // Joined as a trainee types it: the address without http://, the code in lower case.
+    let typed = server.url.trim_start_matches("http://").to_string();
+    join(&mut app, &typed, "room7");
+    let session = app.world().resource::<ActiveSession>().0.clone();
+    let session = session.expect("the classroom's session is the running one");
+    assert_eq!((session.code.as_str(), session.seed), ("ROOM7", 7));
+    assert_eq!(session.scenarios, [DRILL]);
+
+    // The drill is not among this laptop's files: the visit plays the server's content.
+    let best = play(&mut app, "张伟", BEST);
+    assert_eq!(
+        last_save(&app),
+        LastSave::Sending {
+            code: "ROOM7".into()
+        }
+    );
+    until(&mut app, "the verdict", |w| {
+        matches!(w.resource::<LastSave>(), LastSave::Verified { .. })
+    });
+    let LastSave::Verified { verdict, .. } = last_save(&app) else {
+        unreachable!()
+    };
+    assert_eq!((verdict.score, verdict.rank), (best, Some(1)));
+    assert_eq!(verdict.trainee, "张伟");
+
+    // The server goes away; two trainees play on. Their results wait, and the screen says so.
+    let port = server.port();
+    server.kill();
+    let poor = play(&mut app, "Ola", POOR);
+    until(&mut app, "the first result to wait", |w| {
+        matches!(w.resource::<LastSave>(), LastSave::Waiting { .. })
+    });
+    let good = play(&mut app, "Maria", GOOD);
+    until(&mut app, "two results waiting", |w| {
+        w.resource::<ClassroomStatus>().waiting == 2
+    });
+    assert!(matches!(last_save(&app), LastSave::Waiting { .. }));
+
+    // Back on the same address: both arrive with nobody doing anything, each once.
+    let server = Server::start(&server_data, &format!("127.0.0.1:{port}"));
+    until(&mut app, "the outbox to empty", |w| {
+        w.resource::<ClassroomStatus>().waiting == 0
+    });
+    assert_eq!(waiting(&app), 0);
+    let expected = [("张伟", best), ("Ola", poor), ("Maria", good)]
+        .map(|(name, score)| (name.to_string(), u64::from(score)))
+        .into();
+    assert_eq!(board(&server, "ROOM7"), expected);
+
+    // Classroom visits live on the server: none was filed in this laptop's own results.
+    let records = app.world().resource::<Records>();
+    let local = records
+        .lock()
+        .unwrap()
+        .results(&ResultFilter::default())
+        .unwrap();
+    assert!(local.is_empty(), "{local:?}");
+}
+
+/// A laptop closed while results waited sends them when the game opens again, and the address
+/// last joined is offered again.
+#[test]
+fn results_left_waiting_when_the_game_closed_are_sent_when_it_opens() {
+    let server_data = TempDir::new();
+    let mut server = Server::start(&server_data, "127.0.0.1:0");
+    new_session(&server, "ROOM8");
+    let (content, data) = (root_with(&[]), TempDir::new());
+    let mut app = laptop(&content, &data);
+    join(&mut app, &server.url, "ROOM8");
+    let port = server.port();
+    server.kill();
+    let score = play(&mut app, "Lin", GOOD);
+    until(&mut app, "the result to wait", |w| {
+        w.resource::<ClassroomStatus>().waiting == 1
+    });
+    drop(app);
+
+    let server = Server::start(&server_data, &format!("127.0.0.1:{port}"));
+    let mut app = laptop(&content, &data);
+    let status = app.world().resource::<ClassroomStatus>().clone();
+    assert_eq!(status.last_server.as_deref(), Some(server.url.as_str()));
+    let start = Instant::now();
+    while board(&server, "ROOM8").is_empty() && start.elapsed() < Duration::from_secs(30) {
+        app.update();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        board(&server, "ROOM8"),
+        [("Lin".to_string(), u64::from(score))].into()
+    );
+    until(&mut app, "the screen to show nothing waiting", |w| {
+        w.resource::<ClassroomStatus>().waiting == 0
+    });
+}
