@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use salesdojo::engine::{
-    ActiveSession, ActiveVisit, ChooseReply, ClassroomPlugin, ClassroomStatus, JoinClassroom,
-    JoinedClassroom, LastSave, Records, RecordsPlugin, Retry, SelectTrainee, StartVisit,
-    headless_app,
+    ActiveSession, ActiveVisit, ChooseReply, ClassroomBoard, ClassroomPlugin, ClassroomStatus,
+    FetchClassroomBoard, JoinClassroom, JoinedClassroom, LastSave, Records, RecordsPlugin, Retry,
+    SelectTrainee, StartVisit, headless_app,
 };
 use salesdojo::paths::ContentRoot;
 use salesdojo::store::ResultFilter;
@@ -171,6 +171,22 @@ fn a_laptop_joins_plays_the_servers_content_and_nothing_is_lost_while_the_server
         .map(|(name, score)| (name.to_string(), u64::from(score)))
         .into();
     assert_eq!(board(&server, "ROOM7"), expected);
+    // The leaderboard screen asks for the same board the server ranks.
+    app.world_mut().write_message(FetchClassroomBoard);
+    until(&mut app, "the board", |w| {
+        w.resource::<ClassroomBoard>().0.is_some()
+    });
+    let sent = app.world().resource::<ClassroomBoard>().0.clone();
+    let boards = sent.unwrap().expect("the board arrived");
+    let ranked: Vec<(&str, Option<usize>)> = boards[0]
+        .1
+        .iter()
+        .map(|row| (row.checked.result.trainee.as_str(), row.rank))
+        .collect();
+    assert_eq!(
+        ranked,
+        [("张伟", Some(1)), ("Maria", Some(2)), ("Ola", Some(3))]
+    );
 
     // Classroom visits live on the server: none was filed in this laptop's own results.
     let records = app.world().resource::<Records>();

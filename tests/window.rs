@@ -9,6 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
+mod support;
+
+use support::TempDir;
+use support::classroom::{PATHS, Server, new_session};
+
 /// One window at a time: `xvfb-run -a` can race for a display number, and two software-rendered
 /// games at once only slow each other down.
 static ONE_WINDOW: Mutex<()> = Mutex::new(());
@@ -46,7 +51,8 @@ fn distinct_colours(path: &Path) -> usize {
     colours.len()
 }
 
-fn tour(lang: &str) -> Option<PathBuf> {
+/// Runs the tour in `lang` with `extra` arguments, its screenshots under `name`.
+fn tour(name: &str, lang: &str, extra: &[&str]) -> Option<PathBuf> {
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
     if !have("xvfb-run") {
         assert!(!in_ci, "CI must install xvfb for the window tests");
@@ -56,7 +62,7 @@ fn tour(lang: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("..")
         .join("screenshots")
-        .join(lang);
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     // Results of the tour's visit go to a throwaway data folder, never the user's.
@@ -77,6 +83,7 @@ fn tour(lang: &str) -> Option<PathBuf> {
         .arg(&data)
         .arg("--tour")
         .arg(&dir)
+        .args(extra)
         .env("WGPU_BACKEND", "vulkan")
         .output()
         .expect("xvfb-run starts");
@@ -164,7 +171,9 @@ fn check_screens(lang: &str) {
     let _window = ONE_WINDOW
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let Some(dir) = tour(lang) else { return };
+    let Some(dir) = tour(lang, lang, &[]) else {
+        return;
+    };
     for screen in SCREENS {
         let path = dir.join(format!("{screen}.png"));
         assert!(
@@ -210,4 +219,65 @@ fn every_screen_draws_in_chinese() {
 #[test]
 fn every_screen_draws_in_english() {
     check_screens("en");
+}
+
+/// What the tour drew on a screen.
+fn drawn(dir: &Path, screen: &str) -> String {
+    std::fs::read_to_string(dir.join(format!("{screen}.txt")))
+        .unwrap_or_else(|err| panic!("no text record of the {screen} screen: {err}"))
+}
+
+/// A trainee's laptop in a classroom: joined from the title screen's form, the session's
+/// scenario played on the server's content, and the verified score and place on the debrief
+/// and the classroom's board.
+#[test]
+fn a_classroom_visit_plays_in_the_window_and_shows_the_verified_place() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let server_data = TempDir::new();
+    let server = Server::start(&server_data, "127.0.0.1:0");
+    new_session(&server, "ROOM9");
+    let joined = format!("{}/room9", server.url.trim_start_matches("http://"));
+    let Some(dir) = tour(
+        "classroom",
+        "en",
+        &["--tour-classroom", &joined, "--tour-choices", PATHS[0]],
+    ) else {
+        return;
+    };
+    let form = drawn(&dir, "join");
+    for expected in ["Server address", "Session code", "Join", "room9"] {
+        assert!(
+            form.contains(expected),
+            "the join form lacks {expected}: {form}"
+        );
+    }
+    let title = drawn(&dir, "title");
+    assert!(
+        title.contains(&format!("Classroom ROOM9 · {}", server.url)),
+        "{title}"
+    );
+    let scenarios = drawn(&dir, "scenarios");
+    assert!(
+        scenarios.contains("Drill: 'Nearly forty percent dearer'"),
+        "{scenarios}"
+    );
+    assert!(
+        !scenarios.contains("Director Chen"),
+        "only the session's scenario: {scenarios}"
+    );
+    let debrief = drawn(&dir, "debrief");
+    assert!(
+        debrief.contains("Verified by classroom ROOM9: score 100 · place 1"),
+        "{debrief}"
+    );
+    let board = drawn(&dir, "leaderboard");
+    for expected in ["Session ROOM9", "李明", "100", "Order"] {
+        assert!(
+            board.contains(expected),
+            "the board lacks {expected}: {board}"
+        );
+    }
+    assert!(!board.contains('×'), "the server's score is shown: {board}");
 }

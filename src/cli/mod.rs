@@ -64,6 +64,10 @@ pub struct Cli {
     #[arg(long, hide = true, requires = "tour", default_value = "李明")]
     pub tour_trainee: String,
 
+    /// With --tour: join this classroom (`ADDRESS/CODE`, as typed on the title screen) first.
+    #[arg(long, value_name = "ADDRESS/CODE", hide = true, requires = "tour")]
+    pub tour_classroom: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -206,6 +210,10 @@ impl Cli {
             choices: self.tour_choices.clone(),
             guess: self.tour_guess,
             trainee: self.tour_trainee.clone(),
+            classroom: self.tour_classroom.as_deref().and_then(|joined| {
+                let (server, code) = joined.rsplit_once('/')?;
+                Some((server.to_string(), code.to_string()))
+            }),
         })
     }
 }

@@ -14,6 +14,7 @@ use super::assets::ContentWake;
 use super::records::{ActiveSession, CurrentTrainee, JoinSession, LastSave, Records};
 use super::visit::{ActiveVisit, VisitEnded, VisitSet};
 use crate::server::client::{self, ClientError, Joined, Sent};
+use crate::store::verify::BoardRow;
 use crate::store::{Session, Store};
 
 /// Joins classrooms and sends their results. Needs [`super::RecordsPlugin`] (the data folder).
@@ -52,12 +53,19 @@ impl Plugin for ClassroomPlugin {
         })
         .init_resource::<JoinedClassroom>()
         .init_resource::<ClassroomStatus>()
+        .init_resource::<ClassroomBoard>()
         .add_message::<JoinClassroom>()
+        .add_message::<FetchClassroomBoard>()
         .add_systems(Startup, start_worker)
         .add_systems(
             Update,
             (
-                (leave_on_other_sessions, ask_to_join, take_reports)
+                (
+                    leave_on_other_sessions,
+                    ask_to_join,
+                    ask_for_board,
+                    take_reports,
+                )
                     .chain()
                     .before(VisitSet),
                 send_finished_visits.after(VisitSet),
@@ -86,6 +94,15 @@ pub struct JoinClassroom {
     pub server: String,
     pub code: String,
 }
+
+/// Ask the classroom server for the joined session's board.
+#[derive(Message, Debug, Clone, Copy)]
+pub struct FetchClassroomBoard;
+
+/// The joined session's board as its server last sent it: each scenario's ranked rows, or why
+/// it could not be had.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct ClassroomBoard(pub Option<Result<Vec<(String, Vec<BoardRow>)>, String>>);
 
 /// What the title and debrief screens say about the classroom.
 #[derive(Resource, Debug, Default, Clone)]
@@ -118,6 +135,10 @@ enum Job {
         code: String,
         submission: Box<crate::server::api::Submission>,
     },
+    Board {
+        server: String,
+        code: String,
+    },
 }
 
 enum Report {
@@ -130,6 +151,7 @@ enum Report {
         result: Result<Sent, ClientError>,
     },
     Waiting(usize),
+    Board(Result<Vec<(String, Vec<BoardRow>)>, String>),
 }
 
 #[derive(Resource)]
@@ -231,6 +253,12 @@ fn work(
                 // The server is back: what waited for it goes now.
                 reached && waiting(&store) > 0
             }
+            Ok(Job::Board { server, code }) => {
+                let board = client::Classroom::new(&server).board(&code);
+                let reached = board.is_ok();
+                report(Report::Board(board.map_err(|e| e.to_string())));
+                reached && waiting(&store) > 0
+            }
             Err(RecvTimeoutError::Timeout) => true,
             Err(RecvTimeoutError::Disconnected) => return,
         };
@@ -271,9 +299,26 @@ fn ask_to_join(
     }
 }
 
+fn ask_for_board(
+    mut requests: MessageReader<FetchClassroomBoard>,
+    classroom: Res<JoinedClassroom>,
+    worker: Option<Res<Worker>>,
+) {
+    if requests.read().count() == 0 {
+        return;
+    }
+    if let (Some(joined), Some(worker)) = (&classroom.0, &worker) {
+        let _ = worker.jobs.send(Job::Board {
+            server: joined.server.clone(),
+            code: joined.code.clone(),
+        });
+    }
+}
+
 fn take_reports(
     worker: Option<Res<Worker>>,
     mut status: ResMut<ClassroomStatus>,
+    mut board: ResMut<ClassroomBoard>,
     mut classroom: ResMut<JoinedClassroom>,
     mut session: ResMut<ActiveSession>,
     mut last: ResMut<LastSave>,
@@ -288,6 +333,7 @@ fn take_reports(
     for report in reports.try_iter() {
         match report {
             Report::Waiting(count) => status.waiting = count,
+            Report::Board(result) => board.0 = Some(result),
             Report::Joined { server, result } => {
                 status.joining = false;
                 match result {

@@ -11,7 +11,10 @@ use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 
 pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, ContentWake};
-pub use classroom::{ClassroomPlugin, ClassroomStatus, JoinClassroom, JoinedClassroom, Retry};
+pub use classroom::{
+    ClassroomBoard, ClassroomPlugin, ClassroomStatus, FetchClassroomBoard, JoinClassroom,
+    JoinedClassroom, Retry,
+};
 pub use records::{
     ActiveSession, CurrentTrainee, JoinSession, LastSave, Records, RecordsPlugin, RecordsProblem,
     RecordsSet, SelectTrainee,

@@ -6,7 +6,9 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Selection, Settings, export_status, palette, window_ui};
-use crate::engine::{ActiveSession, ContentLibrary, Records};
+use crate::engine::{
+    ActiveSession, ClassroomBoard, ContentLibrary, FetchClassroomBoard, JoinedClassroom, Records,
+};
 use crate::i18n::{Lang, outcome_name, tr};
 use crate::store::export::{save, session_csv};
 use crate::store::verify::{BoardRow, scenario_board};
@@ -44,11 +46,16 @@ fn reset(
     session: Res<ActiveSession>,
     library: Res<ContentLibrary>,
     selection: Res<Selection>,
+    classroom: Res<JoinedClassroom>,
+    mut fetch: MessageWriter<FetchClassroomBoard>,
 ) {
     *board = Board {
         all_time: session.0.is_none(),
         ..default()
     };
+    if classroom.0.is_some() {
+        fetch.write(FetchClassroomBoard);
+    }
     let ids = scenarios(&board, &session, &library);
     board.scenario = selection
         .scenario
@@ -100,13 +107,36 @@ fn keys(
     }
 }
 
-/// Verifies and ranks the results for what the board shows, once per change.
+/// Verifies and ranks the results for what the board shows, once per change. A classroom's
+/// session board is the one its server verified and sent.
 fn refresh(
     mut board: ResMut<Board>,
     session: Res<ActiveSession>,
     library: Res<ContentLibrary>,
     records: Res<Records>,
+    classroom: Res<JoinedClassroom>,
+    sent: Res<ClassroomBoard>,
 ) {
+    if classroom.0.is_some() && !board.all_time {
+        if !sent.is_changed() && board.rows.is_some() {
+            return;
+        }
+        let wanted = scenarios(&board, &session, &library)
+            .get(board.scenario)
+            .cloned();
+        match &sent.0 {
+            None => {}
+            Some(Ok(boards)) => {
+                let rows = boards.iter().find(|(id, _)| Some(id) == wanted.as_ref());
+                board.rows = Some(rows.map(|(_, rows)| rows.clone()).unwrap_or_default());
+            }
+            Some(Err(why)) => {
+                board.rows = Some(Vec::new());
+                board.status = Some(Err(why.clone()));
+            }
+        }
+        return;
+    }
     if board.rows.is_some() {
         return;
     }
@@ -164,6 +194,7 @@ fn draw(
     board: Res<Board>,
     session: Res<ActiveSession>,
     library: Res<ContentLibrary>,
+    content: super::scenarios::PlayContent,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -172,7 +203,7 @@ fn draw(
     let ids = scenarios(&board, &session, &library);
     let scenario = ids.get(board.scenario);
     let title = scenario
-        .and_then(|id| library.get()?.scenario(id))
+        .and_then(|id| content.scenario(id))
         .map(|s| s.title.get(lang).to_string())
         .or_else(|| scenario.cloned())
         .unwrap_or_default();
@@ -249,11 +280,12 @@ fn board_row(ui: &mut egui::Ui, row: &BoardRow, lang: Lang) {
         None => ui.label(big("—".into()).color(palette::BAD)),
     };
     ui.label(big(checked.result.trainee.clone()).strong());
-    match checked.total() {
+    // The row's own fields, not the checked result's: a classroom's rows come from its server.
+    match row.total {
         Some(total) => ui.label(big(total.to_string())),
         None => ui.label(big("×".into()).color(palette::BAD)),
     };
-    let note = checked.note().map(|note| note.get(lang).to_string());
+    let note = row.note.as_ref().map(|note| note.get(lang).to_string());
     match (checked.is_valid(), checked.outcome) {
         (false, _) => ui.label(
             egui::RichText::new(note.clone().unwrap_or_default())
@@ -263,7 +295,7 @@ fn board_row(ui: &mut egui::Ui, row: &BoardRow, lang: Lang) {
         (true, Some(outcome)) => ui.label(big(outcome_name(outcome, lang).to_string()).size(30.0)),
         _ => ui.label(""),
     };
-    ui.label(big(format!("{}′", checked.sim_minutes())).size(30.0));
+    ui.label(big(format!("{}′", row.minutes)).size(30.0));
     let played = match note.filter(|_| checked.is_valid()) {
         Some(note) => egui::RichText::new(format!("{} · {note}", checked.result.played))
             .size(20.0)

@@ -188,7 +188,18 @@ fn draw(
             });
             classroom_form.show(ui, lang);
             ui.add_space(24.0);
-            match library.get() {
+            if let Some(joined) = &classroom_form.joined.0 {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} {}",
+                        tr(lang, "本课堂的场景（内容以课堂服务器为准）：", "Scenarios in this classroom, as its server plays them:"),
+                        joined.libraries.len(),
+                    ))
+                    .color(palette::MUTED),
+                );
+            }
+            match library.get().filter(|_| classroom_form.joined.0.is_none()) {
+                None if classroom_form.joined.0.is_some() => {}
                 None => {
                     ui.label(tr(lang, "正在加载场景……", "Loading scenarios…"));
                 }

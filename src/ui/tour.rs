@@ -12,9 +12,11 @@ use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContext, EguiFullOutput, EguiPostUpdateSet, egui};
 
 use super::Screen;
-use super::title::NameDraft;
+use super::title::{ClassroomDraft, NameDraft};
 use crate::content::PersonaKind;
-use crate::engine::{ActiveVisit, ContentLibrary};
+use crate::engine::{
+    ActiveVisit, ClassroomStatus, ContentLibrary, JoinClassroom, JoinedClassroom, LastSave,
+};
 
 /// What the tour plays: by default the first scenario, always the first reply shown.
 #[derive(Clone, Debug, Default)]
@@ -28,6 +30,8 @@ pub struct TourPlan {
     pub guess: Option<PersonaKind>,
     /// The name typed on the title screen.
     pub trainee: String,
+    /// A classroom to join first: its address and session code.
+    pub classroom: Option<(String, String)>,
 }
 
 pub struct TourPlugin(pub TourPlan);
@@ -35,8 +39,15 @@ pub struct TourPlugin(pub TourPlan);
 impl Plugin for TourPlugin {
     fn build(&self, app: &mut App) {
         let plan = &self.0;
-        let mut steps = VecDeque::from([
-            Step::WaitForContent,
+        let mut steps = VecDeque::from([Step::WaitForContent]);
+        if let Some((server, code)) = &plan.classroom {
+            steps.extend([
+                Step::FillClassroom(server.clone(), code.clone()),
+                Step::Shoot("join", Screen::Title),
+                Step::Join { asked: false },
+            ]);
+        }
+        steps.extend([
             Step::Type(plan.trainee.clone()),
             Step::Shoot("title", Screen::Title),
             Step::Press(KeyCode::Enter),
@@ -65,6 +76,7 @@ impl Plugin for TourPlugin {
                 presses: 0,
                 choices: plan.choices.iter().map(|n| n.saturating_sub(1)).collect(),
             },
+            Step::WaitForResult,
             Step::Shoot("debrief", Screen::Debrief),
             Step::Press(KeyCode::KeyB),
             Step::Shoot("leaderboard", Screen::Leaderboard),
@@ -95,6 +107,14 @@ impl Plugin for TourPlugin {
 
 enum Step {
     WaitForContent,
+    /// Type a classroom's address and session code into the title screen's form.
+    FillClassroom(String, String),
+    /// Join the classroom typed into the form, as its button does, and wait until joined.
+    Join {
+        asked: bool,
+    },
+    /// Wait until the finished visit's result is kept, or the classroom has answered.
+    WaitForResult,
     /// Type the trainee's name into the title screen's field.
     Type(String),
     /// Save a screenshot, after checking the game is on the expected screen.
@@ -136,6 +156,7 @@ fn run_tour(
     window: Single<Entity, With<PrimaryWindow>>,
     mut keyboard: MessageWriter<KeyboardInput>,
     mut exit: MessageWriter<AppExit>,
+    mut classroom: Classroom,
 ) {
     let window = *window;
     let key = |code: KeyCode, state: ButtonState| KeyboardInput {
@@ -173,6 +194,43 @@ fn run_tour(
             if library.get().is_some() {
                 tour.steps.pop_front();
                 tour.wait = 30;
+            }
+        }
+        Step::FillClassroom(server, code) => {
+            classroom.draft.open = true;
+            classroom.draft.server = std::mem::take(server);
+            classroom.draft.code = std::mem::take(code);
+            tour.steps.pop_front();
+            tour.wait = 5;
+        }
+        Step::Join { asked } => {
+            if !*asked {
+                classroom.joins.write(JoinClassroom {
+                    server: classroom.draft.server.clone(),
+                    code: classroom.draft.code.clone(),
+                });
+                *asked = true;
+            } else if classroom.joined.0.is_some() {
+                tour.steps.pop_front();
+                tour.wait = 5;
+            } else if let Some(problem) = classroom
+                .status
+                .problem
+                .as_ref()
+                .filter(|_| !classroom.status.joining)
+            {
+                error!("tour: the classroom was not joined: {problem}");
+                exit.write(AppExit::from_code(6));
+                tour.steps.clear();
+            }
+        }
+        Step::WaitForResult => {
+            if !matches!(
+                *classroom.saved,
+                LastSave::Nothing | LastSave::Sending { .. }
+            ) {
+                tour.steps.pop_front();
+                tour.wait = 5;
             }
         }
         Step::Type(name) => {
@@ -260,6 +318,16 @@ fn run_tour(
             tour.steps.clear();
         }
     }
+}
+
+/// What the tour needs of the classroom: the title screen's form, and what came of it.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Classroom<'w> {
+    draft: ResMut<'w, ClassroomDraft>,
+    joins: MessageWriter<'w, JoinClassroom>,
+    joined: Res<'w, JoinedClassroom>,
+    status: Res<'w, ClassroomStatus>,
+    saved: Res<'w, LastSave>,
 }
 
 /// Writes `<screen>.txt` beside the screenshot: every text egui drew this frame, one per line,
