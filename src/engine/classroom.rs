@@ -14,7 +14,7 @@ use super::assets::ContentWake;
 use super::records::{ActiveSession, CurrentTrainee, JoinSession, LastSave, Records};
 use super::visit::{ActiveVisit, VisitEnded, VisitSet};
 use crate::server::client::{self, ClientError, Joined, Sent};
-use crate::store::verify::BoardRow;
+use crate::store::verify::SessionBoards;
 use crate::store::{Session, Store};
 
 /// Joins classrooms and sends their results. Needs [`super::RecordsPlugin`] (the data folder).
@@ -102,7 +102,7 @@ pub struct FetchClassroomBoard;
 /// The joined session's board as its server last sent it: each scenario's ranked rows, or why
 /// it could not be had.
 #[derive(Resource, Debug, Default, Clone)]
-pub struct ClassroomBoard(pub Option<Result<Vec<(String, Vec<BoardRow>)>, String>>);
+pub struct ClassroomBoard(pub Option<Result<SessionBoards, String>>);
 
 /// What the title and debrief screens say about the classroom.
 #[derive(Resource, Debug, Default, Clone)]
@@ -151,7 +151,7 @@ enum Report {
         result: Result<Sent, ClientError>,
     },
     Waiting(usize),
-    Board(Result<Vec<(String, Vec<BoardRow>)>, String>),
+    Board(Result<SessionBoards, String>),
 }
 
 #[derive(Resource)]

@@ -12,7 +12,7 @@ use super::api::{ApiError, NewSession, SessionContent, SessionInfo, Submission, 
 use crate::content::Library;
 use crate::content::version::ContentVersion;
 use crate::sim::Attempt;
-use crate::store::verify::BoardRow;
+use crate::store::verify::SessionBoards;
 use crate::store::{OutboxEntry, Session, Store};
 
 /// Why a request did not get the answer asked for.
@@ -125,7 +125,7 @@ impl Classroom {
         self.get(&format!("/api/sessions/{}/board", encode(code)))
     }
 
-    pub fn board(&self, code: &str) -> Result<Vec<(String, Vec<BoardRow>)>, ClientError> {
+    pub fn board(&self, code: &str) -> Result<SessionBoards, ClientError> {
         self.get(&format!("/api/sessions/{}/board", encode(code)))
     }
 

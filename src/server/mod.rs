@@ -31,7 +31,7 @@ use crate::content::{Library, PersonaKind};
 use crate::i18n::Lang;
 use crate::sim::{Attempt, resolve_persona};
 use crate::store::export::session_csv;
-use crate::store::verify::{BoardRow, Checked, Verifier, leaderboard_of};
+use crate::store::verify::{BoardRow, Checked, SessionBoards, Verifier, leaderboard_of};
 use crate::store::{ResultFilter, Session, Store, StoreError, parse_guess};
 
 /// Larger bodies are refused (413): a submission is a few hundred bytes.
@@ -278,7 +278,7 @@ impl Classroom {
 
     /// The session's board for each of its scenarios, from its kept results and the ones
     /// stored since.
-    fn boards(&self, store: &Store, code: &str) -> Answer<Vec<(String, Vec<BoardRow>)>> {
+    fn boards(&self, store: &Store, code: &str) -> Answer<SessionBoards> {
         let session = Classroom::session(store, code)?;
         let mut sessions = self
             .sessions
@@ -539,7 +539,7 @@ fn verify_and_record(
 async fn board(
     State(classroom): State<Arc<Classroom>>,
     Path(code): Path<String>,
-) -> Answer<Json<Vec<(String, Vec<BoardRow>)>>> {
+) -> Answer<Json<SessionBoards>> {
     let boards = classroom
         .with_store(move |classroom, store| classroom.boards(store, &code))
         .await?;

@@ -287,6 +287,9 @@ fn replay(library: Arc<Library>, result: &StoredResult) -> Result<(Score, Outcom
     Ok((score.clone(), finish.outcome, finish.minute))
 }
 
+/// A session's boards: each of its scenarios with its ranked rows.
+pub type SessionBoards = Vec<(String, Vec<BoardRow>)>;
+
 /// One line of a leaderboard.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BoardRow {
@@ -376,7 +379,7 @@ pub fn session_boards(
     store: &Store,
     library: &Library,
     code: &str,
-) -> Result<Vec<(String, Vec<BoardRow>)>, StoreError> {
+) -> Result<SessionBoards, StoreError> {
     let session = store
         .session(code)?
         .ok_or_else(|| StoreError::NoSession(code.trim().to_uppercase()))?;
