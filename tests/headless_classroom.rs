@@ -10,12 +10,13 @@ use std::time::{Duration, Instant};
 use bevy::prelude::*;
 use salesdojo::engine::{
     ActiveSession, ActiveVisit, ChooseReply, ClassroomBoard, ClassroomPlugin, ClassroomStatus,
-    FetchClassroomBoard, JoinClassroom, JoinedClassroom, LastSave, Records, RecordsPlugin, Retry,
-    SelectTrainee, StartVisit, headless_app,
+    CreateClassroomSession, EndClassroomSession, FetchClassroomBoard, JoinClassroom,
+    JoinedClassroom, LastSave, Records, RecordsPlugin, Retry, SelectTrainee, StartVisit,
+    headless_app,
 };
 use salesdojo::paths::ContentRoot;
 use salesdojo::store::ResultFilter;
-use support::classroom::{DRILL, Server, board, new_session};
+use support::classroom::{DRILL, Server, TOKEN, board, get, new_session};
 use support::game::update_until;
 use support::{TempDir, root_with};
 
@@ -232,4 +233,56 @@ fn results_left_waiting_when_the_game_closed_are_sent_when_it_opens() {
     until(&mut app, "the screen to show nothing waiting", |w| {
         w.resource::<ClassroomStatus>().waiting == 0
     });
+}
+
+/// The trainer's own game makes a session on the classroom server and follows it, then ends it
+/// there; a wrong token is refused with the reason.
+#[test]
+fn a_trainer_creates_and_ends_a_classroom_session_from_the_game() {
+    let server_data = TempDir::new();
+    let server = Server::start(&server_data, "127.0.0.1:0");
+    let (content, data) = (root_with(&[]), TempDir::new());
+    let mut app = laptop(&content, &data);
+    let create = |token: &str| CreateClassroomSession {
+        server: server.url.clone(),
+        token: token.into(),
+        scenarios: vec![DRILL.into()],
+        seed: 31,
+    };
+
+    app.world_mut().write_message(create("not-the-token"));
+    until(&mut app, "the refusal", |w| {
+        w.resource::<ClassroomStatus>().problem.is_some()
+    });
+    let problem = app.world().resource::<ClassroomStatus>().problem.clone();
+    assert!(problem.unwrap().contains("token"));
+    assert!(app.world().resource::<JoinedClassroom>().0.is_none());
+
+    app.world_mut().write_message(create(TOKEN));
+    until(&mut app, "the new session", |w| {
+        w.resource::<JoinedClassroom>().0.is_some()
+    });
+    let code = app
+        .world()
+        .resource::<JoinedClassroom>()
+        .0
+        .clone()
+        .unwrap()
+        .code;
+    let (status, info) = get(&server, &format!("/api/sessions/{code}"));
+    assert_eq!(status, 200);
+    assert_eq!(
+        (info["seed"].as_u64(), info["ended_at"].is_null()),
+        (Some(31), true)
+    );
+
+    app.world_mut().write_message(EndClassroomSession {
+        token: TOKEN.into(),
+    });
+    until(&mut app, "the session to end", |w| {
+        w.resource::<JoinedClassroom>().0.is_none()
+    });
+    assert!(app.world().resource::<ActiveSession>().0.is_none());
+    let (_, info) = get(&server, &format!("/api/sessions/{code}"));
+    assert!(info["ended_at"].is_i64(), "{info}");
 }

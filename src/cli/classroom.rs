@@ -9,29 +9,19 @@ use std::process::ExitCode;
 use super::{load, play_choices, report, to_json};
 use crate::i18n::{Lang, tr};
 use crate::paths::ContentRoot;
+pub use crate::server::TOKEN_ENV;
+use crate::server::TOKEN_FILE;
 use crate::server::api::NewSession;
 use crate::server::client::{self, Classroom, Sent};
+use crate::server::kept_token;
 use crate::sim::Attempt;
 
-/// The file in the data folder that keeps the trainer token between runs.
-const TOKEN_FILE: &str = "trainer-token";
-/// Set to use a token of one's own instead.
-pub const TOKEN_ENV: &str = "SALESDOJO_TRAINER_TOKEN";
-
-/// The trainer token: from the environment, else the one kept in the data folder (made the
-/// first time).
+/// The trainer token: the one kept (or set), else a new one kept in the data folder.
 fn trainer_token(data_dir: &Path) -> Result<String, String> {
-    if let Ok(token) = std::env::var(TOKEN_ENV)
-        && !token.trim().is_empty()
-    {
-        return Ok(token.trim().to_string());
+    if let Some(token) = kept_token(data_dir) {
+        return Ok(token);
     }
     let path = data_dir.join(TOKEN_FILE);
-    if let Ok(token) = std::fs::read_to_string(&path)
-        && !token.trim().is_empty()
-    {
-        return Ok(token.trim().to_string());
-    }
     let token = crate::server::api::fresh_result_id();
     std::fs::create_dir_all(data_dir)
         .and_then(|()| std::fs::write(&path, &token))

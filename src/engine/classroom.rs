@@ -13,6 +13,7 @@ use bevy::prelude::*;
 use super::assets::ContentWake;
 use super::records::{ActiveSession, CurrentTrainee, JoinSession, LastSave, Records};
 use super::visit::{ActiveVisit, VisitEnded, VisitSet};
+use crate::server::api::NewSession;
 use crate::server::client::{self, ClientError, Joined, Sent};
 use crate::store::verify::SessionBoards;
 use crate::store::{Session, Store};
@@ -56,6 +57,8 @@ impl Plugin for ClassroomPlugin {
         .init_resource::<ClassroomBoard>()
         .add_message::<JoinClassroom>()
         .add_message::<FetchClassroomBoard>()
+        .add_message::<CreateClassroomSession>()
+        .add_message::<EndClassroomSession>()
         .add_systems(Startup, start_worker)
         .add_systems(
             Update,
@@ -64,6 +67,7 @@ impl Plugin for ClassroomPlugin {
                     leave_on_other_sessions,
                     ask_to_join,
                     ask_for_board,
+                    trainer_actions,
                     take_reports,
                 )
                     .chain()
@@ -93,6 +97,21 @@ impl JoinedClassroom {
 pub struct JoinClassroom {
     pub server: String,
     pub code: String,
+}
+
+/// A trainer starts a session on a classroom server (and joins it, to follow it from here).
+#[derive(Message, Debug, Clone)]
+pub struct CreateClassroomSession {
+    pub server: String,
+    pub token: String,
+    pub scenarios: Vec<String>,
+    pub seed: u64,
+}
+
+/// A trainer ends the joined session on its server: it takes no more results.
+#[derive(Message, Debug, Clone)]
+pub struct EndClassroomSession {
+    pub token: String,
 }
 
 /// Ask the classroom server for the joined session's board.
@@ -139,6 +158,16 @@ enum Job {
         server: String,
         code: String,
     },
+    Create {
+        server: String,
+        token: String,
+        new: NewSession,
+    },
+    End {
+        server: String,
+        token: String,
+        code: String,
+    },
 }
 
 enum Report {
@@ -152,6 +181,7 @@ enum Report {
     },
     Waiting(usize),
     Board(Result<SessionBoards, String>),
+    Ended(Result<String, String>),
 }
 
 #[derive(Resource)]
@@ -253,6 +283,28 @@ fn work(
                 // The server is back: what waited for it goes now.
                 reached && waiting(&store) > 0
             }
+            Ok(Job::Create { server, token, new }) => {
+                let classroom = client::Classroom::new(&server);
+                let result = classroom
+                    .create_session(&token, &new)
+                    .and_then(|session| client::join_keeping(&store, &server, &session.code))
+                    .map_err(|e| e.to_string());
+                let reached = result.is_ok();
+                report(Report::Joined { server, result });
+                reached && waiting(&store) > 0
+            }
+            Ok(Job::End {
+                server,
+                token,
+                code,
+            }) => {
+                let ended = client::Classroom::new(&server).end_session(&token, &code);
+                let reached = ended.is_ok();
+                report(Report::Ended(
+                    ended.map(|session| session.code).map_err(|e| e.to_string()),
+                ));
+                reached && waiting(&store) > 0
+            }
             Ok(Job::Board { server, code }) => {
                 let board = client::Classroom::new(&server).board(&code);
                 let reached = board.is_ok();
@@ -315,6 +367,40 @@ fn ask_for_board(
     }
 }
 
+fn trainer_actions(
+    mut creates: MessageReader<CreateClassroomSession>,
+    mut ends: MessageReader<EndClassroomSession>,
+    classroom: Res<JoinedClassroom>,
+    worker: Option<Res<Worker>>,
+    mut status: ResMut<ClassroomStatus>,
+) {
+    let Some(worker) = worker else {
+        return;
+    };
+    for create in creates.read() {
+        status.joining = true;
+        status.problem = None;
+        let _ = worker.jobs.send(Job::Create {
+            server: create.server.trim().to_string(),
+            token: create.token.trim().to_string(),
+            new: NewSession {
+                scenarios: create.scenarios.clone(),
+                seed: Some(create.seed),
+                code: None,
+            },
+        });
+    }
+    for end in ends.read() {
+        if let Some(joined) = &classroom.0 {
+            let _ = worker.jobs.send(Job::End {
+                server: joined.server.clone(),
+                token: end.token.trim().to_string(),
+                code: joined.code.clone(),
+            });
+        }
+    }
+}
+
 fn take_reports(
     worker: Option<Res<Worker>>,
     mut status: ResMut<ClassroomStatus>,
@@ -334,6 +420,14 @@ fn take_reports(
         match report {
             Report::Waiting(count) => status.waiting = count,
             Report::Board(result) => board.0 = Some(result),
+            Report::Ended(Ok(code)) => {
+                info!("classroom session {code} ended");
+                if classroom.0.as_ref().is_some_and(|j| j.code == code) {
+                    classroom.0 = None;
+                    session.0 = None;
+                }
+            }
+            Report::Ended(Err(why)) => status.problem = Some(why),
             Report::Joined { server, result } => {
                 status.joining = false;
                 match result {

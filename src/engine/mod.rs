@@ -12,8 +12,8 @@ use bevy::prelude::*;
 
 pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, ContentWake};
 pub use classroom::{
-    ClassroomBoard, ClassroomPlugin, ClassroomStatus, FetchClassroomBoard, JoinClassroom,
-    JoinedClassroom, Retry,
+    ClassroomBoard, ClassroomPlugin, ClassroomStatus, CreateClassroomSession, EndClassroomSession,
+    FetchClassroomBoard, JoinClassroom, JoinedClassroom, Retry,
 };
 pub use records::{
     ActiveSession, CurrentTrainee, JoinSession, LastSave, Records, RecordsPlugin, RecordsProblem,

@@ -37,6 +37,22 @@ use crate::store::{ResultFilter, Session, Store, StoreError, parse_guess};
 /// Larger bodies are refused (413): a submission is a few hundred bytes.
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// The file in the data folder that keeps the trainer token between runs.
+pub const TOKEN_FILE: &str = "trainer-token";
+/// Set to use a token of one's own instead.
+pub const TOKEN_ENV: &str = "SALESDOJO_TRAINER_TOKEN";
+
+/// The trainer token set in the environment, else the one kept in `data_dir`, if any: what
+/// `serve` uses, and what the trainer's own game offers on the session screen.
+pub fn kept_token(data_dir: &std::path::Path) -> Option<String> {
+    let set = std::env::var(TOKEN_ENV).ok();
+    let kept = || std::fs::read_to_string(data_dir.join(TOKEN_FILE)).ok();
+    set.filter(|t| !t.trim().is_empty())
+        .or_else(kept)
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
 /// What `serve` needs.
 pub struct Config {
     pub addr: SocketAddr,

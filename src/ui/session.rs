@@ -8,7 +8,10 @@ use bevy_egui::input::EguiWantsInput;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, palette, window_ui};
-use crate::engine::{ActiveSession, ContentLibrary, JoinSession, Records};
+use crate::engine::{
+    ActiveSession, ClassroomStatus, ContentLibrary, CreateClassroomSession, EndClassroomSession,
+    JoinSession, JoinedClassroom, Records,
+};
 use crate::i18n::tr;
 
 pub(super) fn plugin(app: &mut App) {
@@ -27,13 +30,53 @@ struct SessionDraft {
     scenarios: BTreeSet<String>,
     seed: String,
     problem: Option<String>,
+    /// Made on a classroom server rather than on this computer.
+    on_server: bool,
+    server: String,
+    token: String,
 }
 
-fn fresh_draft(mut draft: ResMut<SessionDraft>) {
+/// The classroom server on this laptop, unless another was joined before.
+const LOCAL_SERVER: &str = "127.0.0.1:7878";
+
+/// A fresh seed; the last classroom address, and the trainer token `serve` keeps in the same
+/// data folder, so a trainer whose laptop runs the server types neither.
+fn fresh_draft(
+    mut draft: ResMut<SessionDraft>,
+    status: Res<ClassroomStatus>,
+    records: Res<Records>,
+) {
     *draft = SessionDraft {
         seed: rand::random::<u32>().to_string(),
+        server: status
+            .last_server
+            .clone()
+            .unwrap_or_else(|| LOCAL_SERVER.into()),
+        token: crate::server::kept_token(&records.dir).unwrap_or_default(),
         ..default()
     };
+}
+
+/// What trainees type to join: this laptop's network addresses when the server runs on it.
+fn addresses_for_trainees(server: &str) -> Vec<String> {
+    let bare = server.trim().trim_start_matches("http://");
+    let local = bare
+        .rsplit_once(':')
+        .filter(|(host, _)| matches!(*host, "127.0.0.1" | "localhost" | "[::1]"))
+        .and_then(|(_, port)| port.parse::<u16>().ok());
+    match local {
+        Some(port) => crate::server::join_addresses(std::net::SocketAddr::from(([0; 4], port))),
+        None => vec![server.to_string()],
+    }
+}
+
+/// The server side of the session screen: the classroom joined, its status, trainer actions.
+#[derive(bevy::ecs::system::SystemParam)]
+struct ClassroomSide<'w> {
+    joined: Res<'w, JoinedClassroom>,
+    status: Res<'w, ClassroomStatus>,
+    create: MessageWriter<'w, CreateClassroomSession>,
+    end: MessageWriter<'w, EndClassroomSession>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -46,6 +89,7 @@ fn draw(
     mut draft: ResMut<SessionDraft>,
     mut join: MessageWriter<JoinSession>,
     mut next: ResMut<NextState<Screen>>,
+    mut classroom: ClassroomSide,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = settings.lang;
@@ -120,6 +164,26 @@ fn draw(
                     session.seed,
                     titles(&session.scenarios)
                 ));
+                if let Some(joined) = &classroom.joined.0 {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} {}",
+                            tr(
+                                lang,
+                                "学员在“加入课堂”输入：",
+                                "Trainees type under “Join a classroom”:"
+                            ),
+                            addresses_for_trainees(&joined.server).join("  ")
+                        ))
+                        .size(24.0),
+                    );
+                    ui.label(format!(
+                        "{} {}/board/{}",
+                        tr(lang, "投影页面：", "Projector page:"),
+                        joined.server,
+                        joined.code
+                    ));
+                }
                 ui.horizontal(|ui| {
                     if ui
                         .button(tr(lang, "学员开始 (Enter)", "Trainees start (Enter)"))
@@ -133,10 +197,38 @@ fn draw(
                     {
                         next.set(Screen::Leaderboard);
                     }
-                    if ui.button(tr(lang, "结束场次", "End session")).clicked() {
+                    if classroom.joined.0.is_none() {
+                        if ui.button(tr(lang, "结束场次", "End session")).clicked() {
+                            join.write(JoinSession(None));
+                        }
+                        return;
+                    }
+                    if ui
+                        .button(tr(lang, "离开课堂", "Leave the classroom"))
+                        .clicked()
+                    {
                         join.write(JoinSession(None));
                     }
+                    let end = ui.add_enabled(
+                        !draft.token.trim().is_empty(),
+                        egui::Button::new(tr(
+                            lang,
+                            "在服务器上结束场次",
+                            "End the session on the server",
+                        )),
+                    );
+                    if end.clicked() {
+                        classroom.end.write(EndClassroomSession {
+                            token: draft.token.clone(),
+                        });
+                    }
                 });
+                if classroom.joined.0.is_some() {
+                    token_field(ui, &mut draft.token, lang);
+                }
+                if let Some(problem) = &classroom.status.problem {
+                    ui.label(egui::RichText::new(problem).color(palette::BAD));
+                }
                 return;
             }
             ui.label(
@@ -167,6 +259,21 @@ fn draw(
                 ));
                 ui.add(egui::TextEdit::singleline(&mut draft.seed).desired_width(160.0));
             });
+            ui.checkbox(
+                &mut draft.on_server,
+                tr(
+                    lang,
+                    "在课堂服务器上（学员用自己的电脑加入）",
+                    "On the classroom server (trainees join from their own laptops)",
+                ),
+            );
+            if draft.on_server {
+                ui.horizontal(|ui| {
+                    ui.label(tr(lang, "服务器地址", "Server address"));
+                    ui.add(egui::TextEdit::singleline(&mut draft.server).desired_width(320.0));
+                });
+                token_field(ui, &mut draft.token, lang);
+            }
             let create = ui.add_enabled(
                 !draft.scenarios.is_empty(),
                 egui::Button::new(
@@ -184,6 +291,15 @@ fn draw(
                             )
                             .into(),
                         );
+                    }
+                    Ok(seed) if draft.on_server => {
+                        draft.problem = None;
+                        classroom.create.write(CreateClassroomSession {
+                            server: draft.server.clone(),
+                            token: draft.token.clone(),
+                            scenarios: draft.scenarios.iter().cloned().collect(),
+                            seed,
+                        });
                     }
                     Ok(seed) => {
                         let scenarios: Vec<String> = draft.scenarios.iter().cloned().collect();
@@ -203,9 +319,32 @@ fn draw(
             if let Some(problem) = &draft.problem {
                 ui.label(egui::RichText::new(problem).color(palette::BAD));
             }
+            if draft.on_server {
+                if classroom.status.joining {
+                    ui.label(tr(lang, "正在连接服务器……", "Contacting the server…"));
+                } else if let Some(problem) = &classroom.status.problem {
+                    ui.label(egui::RichText::new(problem).color(palette::BAD));
+                }
+            }
         });
     });
     Ok(())
+}
+
+fn token_field(ui: &mut egui::Ui, token: &mut String, lang: crate::i18n::Lang) {
+    ui.horizontal(|ui| {
+        ui.label(tr(lang, "讲师口令", "Trainer token"));
+        ui.add(
+            egui::TextEdit::singleline(token)
+                .password(true)
+                .hint_text(tr(
+                    lang,
+                    "serve 显示的 trainer token",
+                    "the trainer token serve printed",
+                ))
+                .desired_width(320.0),
+        );
+    });
 }
 
 fn keys(
