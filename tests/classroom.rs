@@ -402,3 +402,73 @@ fn the_token_is_kept_in_the_data_folder_and_reused() {
     assert_eq!(kept.trim(), token);
     assert!(token.len() >= 32);
 }
+
+/// A trainer takes a joke entry off the board: from the command line with the token, never
+/// without it; the projector's board drops it, and the same result sent again stays off.
+#[test]
+fn a_trainer_takes_a_row_off_the_board_and_it_stays_off() {
+    let data = TempDir::new();
+    let server = Server::start(&data, "127.0.0.1:0");
+    new_session(&server, "ROW1");
+    let results = "/api/sessions/ROW1/results";
+    let joke = submission(&server, "ROW1", "<b>Boss</b>", "result-joke-0001", PATHS[0]);
+    let (status, verdict) = post(&server, results, None, &joke.to_string());
+    assert_eq!(status, 201, "{verdict}");
+    let real = submission(&server, "ROW1", "Ola", "result-ola-00001", PATHS[2]);
+    assert_eq!(post(&server, results, None, &real.to_string()).0, 201);
+    let id = verdict["id"].as_i64().unwrap().to_string();
+
+    // The row's number is shown by `session show`, as the trainer reads it.
+    let laptop = TempDir::new();
+    let shown = ok(salesdojo(
+        &laptop,
+        &["session", "show", "ROW1", "--server", &server.url],
+    ));
+    assert!(shown.contains(&format!("#{id}")), "{shown}");
+
+    let without = salesdojo(
+        &laptop,
+        &["session", "remove", "ROW1", &id, "--server", &server.url],
+    );
+    assert!(!without.status.success());
+    assert!(String::from_utf8_lossy(&without.stderr).contains("trainer token"));
+    let path = format!("/api/sessions/ROW1/results/{id}");
+    let (status, _) = delete(&server, &path, Some("guess"));
+    assert_eq!(status, 401);
+    assert_eq!(
+        board(&server, "ROW1").len(),
+        2,
+        "nothing removed without the token"
+    );
+
+    ok(salesdojo(
+        &laptop,
+        &[
+            "session",
+            "remove",
+            "ROW1",
+            &id,
+            "--server",
+            &server.url,
+            "--token",
+            TOKEN,
+        ],
+    ));
+    let left = board(&server, "ROW1");
+    assert_eq!(left.keys().collect::<Vec<_>>(), ["Ola"]);
+    // Sent again (an outbox retry): known, answered, and still off the board.
+    let (status, _) = post(&server, results, None, &joke.to_string());
+    assert_eq!(status, 200);
+    assert_eq!(board(&server, "ROW1"), left);
+    // Twice, or a number that is not a row of this session: a clear 404.
+    let (status, answer) = delete(&server, &path, Some(TOKEN));
+    assert_eq!(status, 404, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("#{id}"))
+    );
+    let (status, _) = delete(&server, "/api/sessions/ROW1/results/x1", Some(TOKEN));
+    assert_eq!(status, 404);
+}

@@ -72,11 +72,30 @@ fn a_session_takes_only_its_scenarios_and_its_seed_from_the_command_line() {
         "{err}"
     );
     ok(play(&["--scenario", DRILL, "--choices", "2,3,1"]));
-    let board = ok(salesdojo_in(
-        &data,
-        &["--lang", "en", "session", "show", "ROOM2"],
-    ));
+    let show = || {
+        ok(salesdojo_in(
+            &data,
+            &["--lang", "en", "session", "show", "ROOM2"],
+        ))
+    };
+    let board = show();
     assert_eq!(board.matches("Ola").count(), 1, "{board}");
+
+    // The trainer takes the row off by the number the board shows; once only.
+    let number = board
+        .split('#')
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    ok(salesdojo_in(&data, &["session", "remove", "room2", number]));
+    assert!(!show().contains("Ola"), "{}", show());
+    let err = failure(salesdojo_in(&data, &["session", "remove", "ROOM2", number]));
+    assert!(
+        err.contains(&format!("session ROOM2 has no result #{number}")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -131,6 +131,22 @@ pub(super) fn show_session(
     Ok(ExitCode::SUCCESS)
 }
 
+pub(super) fn remove_result(
+    server: &str,
+    token: &str,
+    code: &str,
+    id: i64,
+) -> Result<ExitCode, String> {
+    Classroom::new(server)
+        .remove_result(token, code, id)
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "result #{id} taken off session {}",
+        code.trim().to_uppercase()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(super) fn end_session(server: &str, token: &str, code: &str) -> Result<ExitCode, String> {
     let session = Classroom::new(server)
         .end_session(token, code)

@@ -38,6 +38,15 @@ pub enum SessionAction {
         #[command(flatten)]
         server: Server,
     },
+    /// Take a result off a session's board (a test run, a joke name); it is kept, never shown.
+    /// The result's number is the `#` column of `session show`.
+    Remove {
+        code: String,
+        /// The result's number, e.g. 12.
+        id: i64,
+        #[command(flatten)]
+        server: Server,
+    },
     /// The leaderboard of a session, per scenario.
     Show {
         code: String,
@@ -64,8 +73,8 @@ pub struct Server {
     /// The classroom server (e.g. http://192.168.1.20:7878) instead of this computer's results.
     #[arg(long, value_name = "URL")]
     server: Option<String>,
-    /// The trainer token `serve` printed (or set SALESDOJO_TRAINER_TOKEN); for new, end and
-    /// export on a server.
+    /// The trainer token `serve` printed (or set SALESDOJO_TRAINER_TOKEN); for new, end,
+    /// remove and export on a server.
     #[arg(long, value_name = "TOKEN", requires = "server")]
     token: Option<String>,
 }
@@ -159,6 +168,13 @@ pub(super) fn session(
             let session = store.end_session(code).map_err(|e| e.to_string())?;
             eprintln!("session {} ended", session.code);
         }
+        SessionAction::Remove { code, id, .. } => {
+            store.remove_result(code, *id).map_err(|e| e.to_string())?;
+            eprintln!(
+                "result #{id} taken off session {}",
+                code.trim().to_uppercase()
+            );
+        }
         SessionAction::Show { code, json, .. } => {
             let library = load(root);
             let boards = session_boards(&store, &library, code).map_err(|e| e.to_string())?;
@@ -188,7 +204,9 @@ pub(super) fn session(
 
 /// Runs a session command on a classroom server when one is named.
 fn on_server(action: &SessionAction, lang: Lang) -> Option<Result<ExitCode, String>> {
-    use super::classroom::{end_session, export_session, new_session, show_session, token};
+    use super::classroom::{
+        end_session, export_session, new_session, remove_result, show_session, token,
+    };
     Some(match action {
         SessionAction::New {
             server:
@@ -216,6 +234,15 @@ fn on_server(action: &SessionAction, lang: Lang) -> Option<Result<ExitCode, Stri
                 },
             code,
         } => token(given.as_deref()).and_then(|t| end_session(url, &t, code)),
+        SessionAction::Remove {
+            server:
+                Server {
+                    server: Some(url),
+                    token: given,
+                },
+            code,
+            id,
+        } => token(given.as_deref()).and_then(|t| remove_result(url, &t, code, *id)),
         SessionAction::Export {
             server:
                 Server {
@@ -339,17 +366,20 @@ pub(super) fn print_board(rows: &[BoardRow], lang: Lang) {
             .filter(|_| checked.is_valid())
             .map(|o| outcome_name(o, lang))
             .unwrap_or("");
-        let note = checked
-            .note()
+        // The row's own note and minutes: a classroom server's rows carry them.
+        let note = row
+            .note
+            .as_ref()
             .map(|note| note.get(lang).to_string())
             .unwrap_or_default();
         println!(
-            "{rank} {} {:>3}  {} {:>3}′  {}  {note}",
+            "{rank} {} {:>3}  {} {:>3}′  {}  #{:<5} {note}",
             pad(&checked.result.trainee, 16),
             score,
             pad(outcome, 12),
-            checked.sim_minutes(),
-            checked.result.played
+            row.minutes,
+            checked.result.played,
+            checked.result.id
         );
     }
 }

@@ -120,6 +120,20 @@ impl Classroom {
         .map(|(_, session)| session)
     }
 
+    /// Takes result `id` off session `code`'s board (trainer only).
+    pub fn remove_result(&self, token: &str, code: &str, id: i64) -> Result<(), ClientError> {
+        let sent = self
+            .agent
+            .delete(format!(
+                "{}/api/sessions/{}/results/{id}",
+                self.base,
+                encode(code)
+            ))
+            .header("Authorization", format!("Bearer {token}"))
+            .call();
+        self.answer::<serde_json::Value>(sent).map(|_| ())
+    }
+
     /// The board exactly as the server sends it (the same JSON as `session show --json`).
     pub fn board_json(&self, code: &str) -> Result<serde_json::Value, ClientError> {
         self.get(&format!("/api/sessions/{}/board", encode(code)))

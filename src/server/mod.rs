@@ -158,6 +158,10 @@ fn router(classroom: Arc<Classroom>) -> Router {
         .route("/api/sessions/{code}/events", get(events))
         .route("/api/sessions/{code}/end", post(end_session))
         .route("/api/sessions/{code}/export", get(export))
+        .route(
+            "/api/sessions/{code}/results/{id}",
+            axum::routing::delete(remove_result),
+        )
         .route("/board/{code}", get(page::board_page))
         .route("/font.ttf", get(font))
         .fallback(|| async { ApiFailure::new(StatusCode::NOT_FOUND, "no such page") })
@@ -201,7 +205,9 @@ impl From<JsonRejection> for ApiFailure {
 impl From<StoreError> for ApiFailure {
     fn from(err: StoreError) -> ApiFailure {
         let status = match &err {
-            StoreError::NoSession(_) | StoreError::NoTrainee(_) => StatusCode::NOT_FOUND,
+            StoreError::NoSession(_) | StoreError::NoTrainee(_) | StoreError::NoResult { .. } => {
+                StatusCode::NOT_FOUND
+            }
             StoreError::CodeTaken(_)
             | StoreError::ClientIdTaken(_)
             | StoreError::Ended(_)
@@ -619,6 +625,34 @@ async fn end_session(
         })
         .await?;
     Ok(Json(session))
+}
+
+/// Takes a result off the session's board (trainer only); the live boards show it gone.
+async fn remove_result(
+    State(classroom): State<Arc<Classroom>>,
+    Path((code, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer<Json<serde_json::Value>> {
+    classroom.trainer(&headers)?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiFailure::new(StatusCode::NOT_FOUND, "a result id is a number, e.g. 12"))?;
+    classroom
+        .with_store(move |classroom, store| {
+            let session = Classroom::session(store, &code)?;
+            store.remove_result(&session.code, id)?;
+            // Its checked results are read again from the store, without the removed one.
+            classroom
+                .sessions
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .remove(&session.code);
+            classroom.publish(&session.code, &classroom.boards(store, &session.code)?);
+            Ok(Json(
+                serde_json::json!({ "removed": id, "session": session.code }),
+            ))
+        })
+        .await
 }
 
 async fn export(

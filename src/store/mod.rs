@@ -25,7 +25,7 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The schema, one migration per version; `PRAGMA user_version` says how many have run.
 /// Never edit a shipped migration: add the next one.
-pub const MIGRATIONS: [&str; 3] = [
+pub const MIGRATIONS: [&str; 4] = [
     // 1: trainees and their results, with the content versions they were played on.
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
      CREATE TABLE trainees (
@@ -76,6 +76,9 @@ pub const MIGRATIONS: [&str; 3] = [
          attempts INTEGER NOT NULL DEFAULT 0,
          last_error TEXT
      ) STRICT;",
+    // 4: a result a trainer took off a session's board (a test run, a name typed as a joke):
+    // kept, so its id still counts as received, but never read again.
+    "ALTER TABLE results ADD COLUMN removed_at INTEGER;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +109,8 @@ pub enum StoreError {
     NoTrainee(String),
     #[error("no session with code \"{0}\"")]
     NoSession(String),
+    #[error("session {code} has no result #{id} on its board")]
+    NoResult { code: String, id: i64 },
     #[error("a session code is 3 to 12 letters or digits, e.g. DOJO7")]
     BadCode,
     #[error("session code \"{0}\" is taken")]
@@ -616,6 +621,7 @@ impl Store {
                    AND (?2 IS NULL OR r.scenario_id = ?2)
                    AND (?3 IS NULL OR r.session_code = ?3)
                    AND (?4 IS NULL OR r.id > ?4)
+                   AND r.removed_at IS NULL
                  ORDER BY r.played_at, r.id",
             )
             .map_err(|e| self.error(e))?;
@@ -757,6 +763,24 @@ impl Store {
             )
             .map_err(|e| self.error(e))?;
         self.session(&code)?.ok_or(StoreError::NoSession(code))
+    }
+
+    /// Takes result `id` off session `code`'s board: a trainer's action. The row stays, so the
+    /// same result sent again is known and not counted.
+    pub fn remove_result(&self, code: &str, id: i64) -> Result<(), StoreError> {
+        let code = code.trim().to_uppercase();
+        let removed = self
+            .conn
+            .execute(
+                "UPDATE results SET removed_at = ?1
+                 WHERE id = ?2 AND session_code = ?3 AND removed_at IS NULL",
+                params![now(), id, code],
+            )
+            .map_err(|e| self.error(e))?;
+        if removed == 0 {
+            return Err(StoreError::NoResult { code, id });
+        }
+        Ok(())
     }
 
     /// The session with this code (any case).

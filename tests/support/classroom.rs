@@ -133,6 +133,17 @@ pub fn post(server: &Server, path: &str, token: Option<&str>, body: &str) -> (u1
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+pub fn delete(server: &Server, path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut request = agent().delete(format!("{}{path}", server.url));
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    let mut answer = request.call().expect("the server answers");
+    let status = answer.status().as_u16();
+    let text = answer.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
 pub fn get(server: &Server, path: &str) -> (u16, Value) {
     let mut answer = agent()
         .get(format!("{}{path}", server.url))
