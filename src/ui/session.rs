@@ -364,3 +364,46 @@ fn keys(
         next.set(Screen::Title);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bevy::ecs::system::RunSystemOnce;
+
+    use super::*;
+    use crate::engine::{ClassroomPlugin, RecordsPlugin};
+
+    /// On the laptop that runs `serve` with the same data folder, the trainer types neither the
+    /// address nor the token.
+    #[test]
+    fn the_session_form_offers_this_laptops_server_and_its_kept_token() {
+        let dir = std::env::temp_dir().join(format!("salesdojo-session-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(crate::server::TOKEN_FILE), "kept-token\n").unwrap();
+        let mut app = App::new();
+        app.add_plugins((
+            MinimalPlugins,
+            RecordsPlugin { dir: dir.clone() },
+            ClassroomPlugin::default(),
+        ))
+        .init_resource::<SessionDraft>();
+        app.world_mut().run_system_once(fresh_draft).unwrap();
+        let draft = app.world().resource::<SessionDraft>();
+        assert_eq!(draft.server, "127.0.0.1:7878");
+        assert_eq!(draft.token, "kept-token");
+        assert!(draft.seed.parse::<u64>().is_ok());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn trainees_are_told_this_laptops_network_addresses_not_loopback() {
+        let everywhere = std::net::SocketAddr::from(([0; 4], 7878));
+        assert_eq!(
+            addresses_for_trainees("http://127.0.0.1:7878"),
+            crate::server::join_addresses(everywhere)
+        );
+        assert_eq!(
+            addresses_for_trainees("http://10.0.0.5:7878"),
+            ["http://10.0.0.5:7878"]
+        );
+    }
+}
