@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 use support::classroom::*;
 use support::{TempDir, repo};
@@ -193,44 +194,63 @@ fn bad_requests_get_clear_4xx_answers_and_the_server_keeps_serving() {
     );
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..ProptestConfig::default() })]
-
-    /// Whatever the body, a submission gets an answer below 500, and the server stays up.
-    #[test]
-    fn no_submission_body_makes_the_server_fail(
-        cut in 0usize..400,
-        junk in proptest::collection::vec(any::<u8>(), 0..64),
-        field in 0usize..7,
-        value in prop_oneof![Just(json!(null)), Just(json!(-1)), Just(json!("")), Just(json!([1e300])), Just(json!({"a": []})), Just(json!("x".repeat(300)))],
-    ) {
-        let server = fuzz_server();
-        let good = submission(server, "FUZZ1", "Fuzz", "result-fuzz-0001", PATHS[0]);
+/// Whatever the body, a submission gets an answer below 500, and the server stays up. The
+/// server belongs to this test, so it is stopped when the test ends.
+#[test]
+fn no_submission_body_makes_the_server_fail() {
+    let data = TempDir::new();
+    let server = Server::start(&data, "127.0.0.1:0");
+    new_session(&server, "FUZZ1");
+    let good = submission(&server, "FUZZ1", "Fuzz", "result-fuzz-0001", PATHS[0]);
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 128,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(7),
+        ..ProptestConfig::default()
+    });
+    let bodies = (
+        0usize..400,
+        proptest::collection::vec(any::<u8>(), 0..64),
+        0usize..7,
+        prop_oneof![
+            Just(json!(null)),
+            Just(json!(-1)),
+            Just(json!("")),
+            Just(json!([1e300])),
+            Just(json!({"a": []})),
+            Just(json!("x".repeat(300)))
+        ],
+    );
+    let outcome = runner.run(&bodies, |(cut, junk, field, value)| {
         let mut changed = good.clone();
-        let key = ["trainee", "result_id", "scenario", "content_hash", "persona", "choices", "guess"][field];
+        let key = [
+            "trainee",
+            "result_id",
+            "scenario",
+            "content_hash",
+            "persona",
+            "choices",
+            "guess",
+        ][field];
         changed[key] = value;
         let text = changed.to_string();
         let mut bytes = text.as_bytes()[..cut.min(text.len())].to_vec();
         bytes.extend(junk);
         let body = String::from_utf8_lossy(&bytes).into_owned();
         for body in [body, changed.to_string()] {
-            let (status, _) = post(server, "/api/sessions/FUZZ1/results", None, &body);
-            prop_assert!((200..500).contains(&status), "status {} for {}", status, body);
+            let (status, _) = post(&server, "/api/sessions/FUZZ1/results", None, &body);
+            prop_assert!(
+                (200..500).contains(&status),
+                "status {} for {}",
+                status,
+                body
+            );
         }
-        prop_assert_eq!(get(server, "/api/sessions/FUZZ1").0, 200);
-    }
-}
-
-/// One server for every fuzz case, started on first use.
-fn fuzz_server() -> &'static Server {
-    static SERVER: std::sync::OnceLock<(TempDir, Server)> = std::sync::OnceLock::new();
-    let (_, server) = SERVER.get_or_init(|| {
-        let data = TempDir::new();
-        let server = Server::start(&data, "127.0.0.1:0");
-        new_session(&server, "FUZZ1");
-        (data, server)
+        prop_assert_eq!(get(&server, "/api/sessions/FUZZ1").0, 200);
+        Ok(())
     });
-    server
+    if let Err(failure) = outcome {
+        panic!("{failure}");
+    }
 }
 
 #[test]

@@ -16,13 +16,18 @@ use salesdojo::engine::{
 };
 use salesdojo::paths::ContentRoot;
 use salesdojo::store::ResultFilter;
-use support::classroom::{DRILL, Server, TOKEN, board, get, new_session};
+use support::classroom::{DRILL, Server, TOKEN, board, get, new_session, post};
 use support::game::update_until;
 use support::{TempDir, root_with};
 
 /// A laptop: the real engine, records and classroom plugins on a content folder with the seeds
 /// but none of the scenarios (its own files know nothing of the session's), results in `data`.
 fn laptop(content: &TempDir, data: &TempDir) -> App {
+    laptop_with(content, data, Duration::from_millis(100))
+}
+
+/// A laptop whose waiting results are first sent again after `pause`.
+fn laptop_with(content: &TempDir, data: &TempDir, pause: Duration) -> App {
     let mut app = headless_app(&ContentRoot {
         root: content.path().to_path_buf(),
     });
@@ -32,8 +37,8 @@ fn laptop(content: &TempDir, data: &TempDir) -> App {
         },
         ClassroomPlugin {
             retry: Retry {
-                first: Duration::from_millis(100),
-                longest: Duration::from_millis(400),
+                first: pause,
+                longest: pause * 4,
             },
         },
     ));
@@ -285,4 +290,36 @@ fn a_trainer_creates_and_ends_a_classroom_session_from_the_game() {
     assert!(app.world().resource::<ActiveSession>().0.is_none());
     let (_, info) = get(&server, &format!("/api/sessions/{code}"));
     assert!(info["ended_at"].is_i64(), "{info}");
+}
+
+/// A result that waited while the trainer ended the session is refused when it is finally
+/// sent: the laptop says so and stops sending it.
+#[test]
+fn a_waiting_result_the_server_refuses_is_shown_and_dropped() {
+    let server_data = TempDir::new();
+    let mut server = Server::start(&server_data, "127.0.0.1:0");
+    new_session(&server, "LATE1");
+    let (content, data) = (root_with(&[]), TempDir::new());
+    // Long pauses: the resend below comes from the server being reached again, not a timer.
+    let mut app = laptop_with(&content, &data, Duration::from_secs(60));
+    join(&mut app, &server.url, "LATE1");
+    let port = server.port();
+    server.kill();
+    play(&mut app, "Lin", GOOD);
+    until(&mut app, "the result to wait", |w| {
+        w.resource::<ClassroomStatus>().waiting == 1
+    });
+    let server = Server::start(&server_data, &format!("127.0.0.1:{port}"));
+    let (status, _) = post(&server, "/api/sessions/LATE1/end", Some(TOKEN), "{}");
+    assert_eq!(status, 200);
+    app.world_mut().write_message(FetchClassroomBoard);
+    until(&mut app, "the refusal", |w| {
+        !w.resource::<ClassroomStatus>().refused.is_empty()
+    });
+    let status = app.world().resource::<ClassroomStatus>().clone();
+    assert!(status.refused[0].contains("Lin"), "{:?}", status.refused);
+    assert!(status.refused[0].contains("ended"), "{:?}", status.refused);
+    until(&mut app, "nothing left waiting", |w| {
+        w.resource::<ClassroomStatus>().waiting == 0
+    });
 }

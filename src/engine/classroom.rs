@@ -132,6 +132,9 @@ pub struct ClassroomStatus {
     pub problem: Option<String>,
     /// Results in the outbox, not yet taken by their server.
     pub waiting: usize,
+    /// Waiting results their server refused when they were sent again (e.g. the session had
+    /// ended meanwhile), with the reason: they will not count.
+    pub refused: Vec<String>,
     /// The address last joined, offered again next time.
     pub last_server: Option<String>,
 }
@@ -180,6 +183,8 @@ enum Report {
         result: Result<Sent, ClientError>,
     },
     Waiting(usize),
+    /// Waiting results the server refused when they were sent again, and why.
+    Refused(Vec<String>),
     Board(Result<SessionBoards, String>),
     Ended(Result<String, String>),
 }
@@ -245,8 +250,9 @@ fn work(
     loop {
         if resend_now {
             let resent = client::resend(&store);
-            for refused in resent.refused {
-                warn!("a waiting result was refused: {refused}");
+            if !resent.refused.is_empty() {
+                warn!("waiting results refused: {}", resent.refused.join("; "));
+                report(Report::Refused(resent.refused));
             }
             pause = if resent.waiting == 0 || resent.verified > 0 {
                 retry.first
@@ -419,6 +425,7 @@ fn take_reports(
     for report in reports.try_iter() {
         match report {
             Report::Waiting(count) => status.waiting = count,
+            Report::Refused(refused) => status.refused.extend(refused),
             Report::Board(result) => board.0 = Some(result),
             Report::Ended(Ok(code)) => {
                 info!("classroom session {code} ended");

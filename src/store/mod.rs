@@ -524,7 +524,7 @@ impl Store {
                 };
             }
         }
-        self.keep_version(&tx, &version)?;
+        self.keep_version(&tx, &version, &hash)?;
         tx.execute(
             "INSERT INTO results (trainee_id, scenario_id, content_hash, persona, seed, choices,
                  guess, engine_version, played_at, score, outcome, minutes, seal, session_code,
@@ -556,11 +556,29 @@ impl Store {
 
     /// Keeps the texts of a content version, once per version, so results on it can always be
     /// replayed.
-    fn keep_version(&self, tx: &Connection, version: &ContentVersion) -> Result<(), StoreError> {
+    fn keep_version(
+        &self,
+        tx: &Connection,
+        version: &ContentVersion,
+        hash: &str,
+    ) -> Result<(), StoreError> {
+        // Kept once: most results are played on a version already stored, and writing out its
+        // files (the catalogue alone is tens of kilobytes) was most of the cost of a result.
+        let kept: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM content_versions WHERE hash = ?1",
+                [hash],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.error(e))?;
+        if kept.is_some() {
+            return Ok(());
+        }
         let files = serde_json::to_string(&version.files).unwrap_or_default();
         tx.execute(
-            "INSERT OR IGNORE INTO content_versions (hash, files) VALUES (?1, ?2)",
-            params![version.hash(), files],
+            "INSERT INTO content_versions (hash, files) VALUES (?1, ?2)",
+            params![hash, files],
         )
         .map(|_| ())
         .map_err(|e| self.error(e))
@@ -729,7 +747,7 @@ impl Store {
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(|e| self.error(e))?;
         for (_, version) in &versions {
-            self.keep_version(&tx, version)?;
+            self.keep_version(&tx, version, &version.hash())?;
         }
         tx.execute(
             "INSERT INTO sessions (code, seed, scenarios, created_at, versions)

@@ -258,6 +258,15 @@ impl ClassroomForm<'_> {
                 .color(palette::CUE),
             );
         }
+        for refused in &self.status.refused {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {refused}",
+                    tr(lang, "服务器未接受：", "Not taken by the server:")
+                ))
+                .color(palette::BAD),
+            );
+        }
         if self.joined.0.is_some() {
             if ui
                 .button(tr(lang, "离开课堂", "Leave the classroom"))
