@@ -88,6 +88,7 @@ impl Records {
 pub struct CurrentTrainee(pub Option<Trainee>);
 
 /// The team session trainees are playing, if any: its seed and scenarios apply to every visit.
+/// In a classroom it is the server's session (see `JoinedClassroom`), not one stored here.
 #[derive(Resource, Debug, Default, Clone)]
 pub struct ActiveSession(pub Option<Session>);
 

@@ -109,15 +109,7 @@ fn actions(
         }
         let (colour, status) = save_status(saved, lang);
         ui.label(egui::RichText::new(status).color(colour));
-        if waiting > 0 {
-            ui.label(
-                egui::RichText::new(format!(
-                    "{} {waiting}",
-                    tr(lang, "等待发送：", "waiting to send:")
-                ))
-                .color(palette::CUE),
-            );
-        }
+        super::waiting_to_send(ui, waiting, lang);
         ui.label(
             egui::RichText::new(format!(
                 "{} {} · {} {}",
@@ -442,8 +434,8 @@ fn save_status(saved: &LastSave, lang: Lang) -> (egui::Color32, String) {
                 "{} {code} ({why})",
                 tr(
                     lang,
-                    "暂存在本机，将自动重新发送到课堂",
-                    "Kept on this computer; it will be sent again by itself to classroom"
+                    "尚未送达：已存在本机，服务器恢复后自动发送到课堂",
+                    "Not sent yet: kept here, and sent by itself when the server answers, to classroom"
                 )
             ),
         ),

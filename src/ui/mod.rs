@@ -163,6 +163,19 @@ pub(crate) fn export_status(
     ui.label(egui::RichText::new(text).color(colour));
 }
 
+/// "waiting to send: N" while classroom results wait in the outbox.
+pub(crate) fn waiting_to_send(ui: &mut egui::Ui, waiting: usize, lang: crate::i18n::Lang) {
+    if waiting > 0 {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {waiting}",
+                crate::i18n::tr(lang, "等待发送：", "waiting to send:")
+            ))
+            .color(palette::CUE),
+        );
+    }
+}
+
 /// Colours used across screens.
 pub(crate) mod palette {
     use bevy_egui::egui::Color32;

@@ -248,16 +248,7 @@ pub(super) struct ClassroomForm<'w> {
 
 impl ClassroomForm<'_> {
     fn show(&mut self, ui: &mut egui::Ui, lang: crate::i18n::Lang) {
-        if self.status.waiting > 0 {
-            ui.label(
-                egui::RichText::new(format!(
-                    "{} {}",
-                    tr(lang, "等待发送：", "waiting to send:"),
-                    self.status.waiting
-                ))
-                .color(palette::CUE),
-            );
-        }
+        super::waiting_to_send(ui, self.status.waiting, lang);
         for refused in &self.status.refused {
             ui.label(
                 egui::RichText::new(format!(
