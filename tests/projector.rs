@@ -197,6 +197,11 @@ fn the_projector_page_shows_new_rows_live_and_names_as_text() {
     assert_ne!(browser.run("return document.title"), json!("1"));
     let join = browser.run("return document.querySelector('#join').innerText");
     assert!(join.as_str().unwrap().contains("PROJ1"), "{join}");
+    // The addresses trainees type come from the server (here: the loopback it listens on),
+    // not from the projector browser's address bar.
+    let typed = server.url.trim_start_matches("http://");
+    assert_eq!(browser.run("return ADDRESSES"), json!([typed]));
+    assert!(join.as_str().unwrap().contains(typed), "{join}");
     // Chinese shows on any projector computer: the server sends the page its font.
     browser.wait_for(
         "the Chinese font",

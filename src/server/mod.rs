@@ -95,6 +95,10 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Strin
             sessions: Mutex::new(HashMap::new()),
             verifier: Mutex::new(Verifier::new(Some(&library))),
             font: config.font.map(axum::body::Bytes::from),
+            addresses: join_addresses(bound)
+                .iter()
+                .map(|a| a.trim_start_matches("http://").to_string())
+                .collect(),
             stopped,
         });
         ready(bound);
@@ -145,6 +149,8 @@ struct Classroom {
     sessions: Mutex<HashMap<String, SessionResults>>,
     verifier: Mutex<Verifier>,
     font: Option<axum::body::Bytes>,
+    /// What trainees type to reach this server (see [`join_addresses`]).
+    addresses: Vec<String>,
     stopped: watch::Receiver<bool>,
 }
 

@@ -2,14 +2,29 @@
 //! works on a classroom network without internet). It follows the board as server-sent events
 //! and writes every name as text, never as markup.
 
-use axum::extract::Path;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::Classroom;
+
 /// `GET /board/CODE`.
-pub(super) async fn board_page(Path(code): Path<String>) -> Html<String> {
-    // The code goes into the page as a JSON string, so no markup can ride in on it.
-    let code = serde_json::to_string(&code.trim().to_uppercase()).unwrap_or_default();
-    Html(PAGE.replace("\"{{CODE}}\"", &code.replace('<', "\\u003c")))
+pub(super) async fn board_page(
+    State(classroom): State<Arc<Classroom>>,
+    Path(code): Path<String>,
+) -> Html<String> {
+    Html(
+        PAGE.replace("\"{{CODE}}\"", &json(&code.trim().to_uppercase()))
+            .replace("[\"{{ADDRESSES}}\"]", &json(&classroom.addresses)),
+    )
+}
+
+/// A value as JSON inside the page's script, so no markup can ride in on it.
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
 }
 
 const PAGE: &str = r#"<!doctype html>
@@ -76,6 +91,9 @@ const PAGE: &str = r#"<!doctype html>
 <script>
 "use strict";
 const CODE = "{{CODE}}";
+// What trainees type: this server's network addresses. A projector page opened on the server's
+// own laptop (127.0.0.1) must not tell the room to type that.
+const ADDRESSES = ["{{ADDRESSES}}"];
 const WORDS = {
   zh: { join: "加入：打开游戏，输入地址", code: "场次代码", rank: "名次", trainee: "学员",
         score: "得分", outcome: "结果", minutes: "模拟分钟", note: "",
@@ -107,13 +125,17 @@ function el(tag, text, cls) {
   return node;
 }
 function words() { return WORDS[lang]; }
+function joinAddress() {
+  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(location.hostname);
+  return loopback && ADDRESSES.length ? ADDRESSES.join("  ") : location.host;
+}
 function text(t) { return t ? (t[lang] || "") : ""; }
 
 function render() {
   const w = words();
   document.documentElement.lang = lang;
   const join = document.getElementById("join");
-  join.replaceChildren(el("span", w.join + " "), el("span", location.host + "  "),
+  join.replaceChildren(el("span", w.join + " "), el("span", joinAddress() + "  "),
                        el("span", w.code + " "), el("b", CODE));
   document.getElementById("status").textContent = ended ? w.ended : status;
   document.getElementById("lang").textContent = lang === "zh" ? "English" : "中文";
