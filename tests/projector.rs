@@ -1,7 +1,8 @@
 //! The projector page in a real headless Chromium, driven over WebDriver (Debian's chromium and
 //! chromium-driver): rows arrive live without a reload, a trainee's name that looks like markup
-//! is shown as text, and the podium shows when the session ends. Screenshots land in
-//! target/screenshots/. Without chromedriver this test says it skipped; under CI it must run.
+//! is shown as text, and the podium shows when the session ends; and the same page drawn by
+//! Firefox. Screenshots land in target/screenshots/. Without the browsers these tests say they
+//! skipped; under CI they must run.
 
 mod support;
 
@@ -218,4 +219,86 @@ fn the_projector_page_shows_new_rows_live_and_names_as_text() {
          document.querySelector('#podium').innerText.includes('Ola')",
     );
     browser.screenshot("board-podium.png");
+}
+
+/// The same page in Firefox (Debian's firefox-esr, headless, its own `--screenshot`): the
+/// board's rows are drawn. Firefox has no WebDriver in Debian, so this reads the screenshot:
+/// the rows' band must hold dark text, which an empty board (a script Firefox refused) lacks.
+#[test]
+fn the_projector_page_draws_its_rows_in_firefox() {
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    if Command::new("firefox-esr")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(!in_ci, "CI must install firefox-esr");
+        eprintln!("skipped: firefox-esr is not installed");
+        return;
+    }
+    let data = TempDir::new();
+    let server = Server::start(&data, "127.0.0.1:0");
+    new_session(&server, "FOX1");
+    for (n, (trainee, path)) in [("Ola", PATHS[0]), ("张伟", PATHS[2]), ("Ben", PATHS[1])]
+        .into_iter()
+        .enumerate()
+    {
+        let body = submission(
+            &server,
+            "FOX1",
+            trainee,
+            &format!("result-fox-{n:04}"),
+            path,
+        );
+        let (status, _) = post(
+            &server,
+            "/api/sessions/FOX1/results",
+            None,
+            &body.to_string(),
+        );
+        assert_eq!(status, 201);
+    }
+    let shot =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots/board-firefox.png");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    // The page fills its rows once its requests are answered, which may be after the load
+    // Firefox waits for: a few tries at most.
+    let mut ink = 0;
+    for _ in 0..3 {
+        let profile = TempDir::new();
+        let _ = std::fs::remove_file(&shot);
+        let output = Command::new("firefox-esr")
+            .args(["--headless", "--no-remote", "--profile"])
+            .arg(profile.path())
+            .args(["--window-size", "1280,800", "--screenshot"])
+            .arg(&shot)
+            .arg(format!("{}/board/FOX1?lang=en", server.url))
+            .env("MOZ_CRASHREPORTER_DISABLE", "1")
+            .output()
+            .expect("firefox-esr runs");
+        assert!(shot.exists(), "no screenshot: {output:?}");
+        ink = dark_pixels(&shot, 380..600);
+        if ink > 2000 {
+            break;
+        }
+    }
+    assert!(
+        ink > 2000,
+        "the rows are not drawn ({ink} dark pixels): {}",
+        shot.display()
+    );
+}
+
+/// Pixels darker than mid-grey in the rows `band` of a screenshot.
+fn dark_pixels(path: &std::path::Path, band: std::ops::Range<usize>) -> usize {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buffer).unwrap();
+    let channels = info.color_type.samples();
+    let row = info.width as usize * channels;
+    band.filter(|&y| y < info.height as usize)
+        .flat_map(|y| buffer[y * row..(y + 1) * row].chunks(channels))
+        .filter(|px| px[..3].iter().all(|&c| c < 100))
+        .count()
 }
