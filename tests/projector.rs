@@ -24,14 +24,7 @@ struct Browser {
 
 impl Browser {
     fn start() -> Option<Browser> {
-        let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
-        if Command::new("chromedriver")
-            .arg("--version")
-            .output()
-            .is_err()
-        {
-            assert!(!in_ci, "CI must install chromium and chromium-driver");
-            eprintln!("skipped: chromedriver is not installed");
+        if !support::installed("chromedriver", "the Chromium test") {
             return None;
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -226,14 +219,7 @@ fn the_projector_page_shows_new_rows_live_and_names_as_text() {
 /// the rows' band must hold dark text, which an empty board (a script Firefox refused) lacks.
 #[test]
 fn the_projector_page_draws_its_rows_in_firefox() {
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    if Command::new("firefox-esr")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(!in_ci, "CI must install firefox-esr");
-        eprintln!("skipped: firefox-esr is not installed");
+    if !support::installed("firefox-esr", "the Firefox test") {
         return;
     }
     let data = TempDir::new();

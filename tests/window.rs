@@ -29,13 +29,6 @@ const SCREENS: [&str; 8] = [
     "session",
 ];
 
-fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// Decodes a PNG and counts its distinct colours: a blank or failed frame has one or two.
 fn distinct_colours(path: &Path) -> usize {
     let decoder = png::Decoder::new(std::io::BufReader::new(
@@ -53,10 +46,7 @@ fn distinct_colours(path: &Path) -> usize {
 
 /// Runs the tour in `lang` with `extra` arguments, its screenshots under `name`.
 fn tour(name: &str, lang: &str, extra: &[&str]) -> Option<PathBuf> {
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    if !have("xvfb-run") {
-        assert!(!in_ci, "CI must install xvfb for the window tests");
-        eprintln!("skipped: xvfb-run is not installed, so no window can be opened");
+    if !support::installed("xvfb-run", "the window tests") {
         return None;
     }
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))

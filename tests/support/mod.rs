@@ -80,3 +80,18 @@ pub fn position_of(text: &str, needle: &str) -> (usize, usize) {
     let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
     (line, col)
 }
+
+/// Whether `program` is installed. Under CI (CI=true) a missing one fails the test, since CI
+/// installs it; elsewhere the test says it skipped.
+pub fn installed(program: &str, needed_for: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(!in_ci, "CI must install {program} for {needed_for}");
+        eprintln!("skipped: {program} is not installed, so {needed_for} cannot run");
+    }
+    found
+}
