@@ -317,3 +317,80 @@ fn the_built_program_finds_its_folders_from_anywhere() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("analytical_equipment_director"));
 }
+
+/// A trainer's draft kept outside the game's folder plays by its path, exactly as the shipped
+/// file plays by its id; `--verbose` adds the narration and the customer's thoughts; a broken
+/// draft says where it is broken.
+#[test]
+fn play_takes_a_drafts_path_and_verbose_shows_what_the_customer_thinks() {
+    let drafts = TempDir::new();
+    let shipped = repo().join("scenarios/drill_price_objection.scenario.ron");
+    let draft = drafts.path().join("my_draft.scenario.ron");
+    std::fs::copy(&shipped, &draft).unwrap();
+    let draft = draft.to_str().unwrap();
+    let choices = "3,1,2,1,1,2,2";
+    let by_id = salesdojo(&[
+        "--lang",
+        "en",
+        "play",
+        "--scenario",
+        "drill_price_objection",
+        "--choices",
+        choices,
+    ]);
+    let by_path = salesdojo(&[
+        "--lang",
+        "en",
+        "play",
+        "--scenario",
+        draft,
+        "--choices",
+        choices,
+    ]);
+    assert!(by_path.status.success(), "{}", stderr(&by_path));
+    assert_eq!(by_path.stdout, by_id.stdout);
+    assert!(String::from_utf8_lossy(&by_path.stdout).contains("Score: 100/100"));
+
+    let verbose = salesdojo(&[
+        "--lang",
+        "en",
+        "play",
+        "--scenario",
+        draft,
+        "--choices",
+        choices,
+        "--verbose",
+    ]);
+    let verbose = String::from_utf8_lossy(&verbose.stdout).into_owned();
+    assert!(
+        verbose.contains("* Manager Zheng lays the two quotes"),
+        "{verbose}"
+    );
+    assert!(
+        verbose.contains("(the customer thinks: He didn't rush to cut"),
+        "{verbose}"
+    );
+    let plain = String::from_utf8_lossy(&by_path.stdout).into_owned();
+    assert!(!plain.contains("the customer thinks"), "{plain}");
+
+    let text = std::fs::read_to_string(&shipped).unwrap();
+    std::fs::write(draft, text.replacen("difficulty: 1", "difficulty: 9", 1)).unwrap();
+    let (line, col) = position_of(&text, "difficulty: 1");
+    assert_clear_failure(
+        &salesdojo(&["play", "--scenario", draft, "--choices", "1"]),
+        &format!(
+            "my_draft.scenario.ron:{line}:{}",
+            col + "difficulty: ".len()
+        ),
+    );
+    assert_clear_failure(
+        &salesdojo(&[
+            "play",
+            "--scenario",
+            "no/such/draft.scenario.ron",
+            "--choices",
+            "1",
+        ]),
+        "no/such/draft.scenario.ron",
+    );
+}

@@ -238,3 +238,38 @@ fn new_scenario_with_a_bad_name_says_how_to_name_it_and_writes_nothing() {
     assert!(written.is_empty(), "wrote {written:?}");
     assert!(!repo().join("scenarios/Bad Name!.scenario.ron").exists());
 }
+
+/// `salesdojo … | head -1`: the reader goes away, and the command ends quietly instead of
+/// panicking on the closed pipe.
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    let data = TempDir::new();
+    for args in [
+        &["list"][..],
+        &["analyze", "drill_price_objection"],
+        &["trainee", "list"],
+        &["check"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(data.path())
+            .current_dir(repo())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        // The reader leaves before the first line is written.
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(status.success(), "{args:?} ended with {status}: {stderr}");
+    }
+}

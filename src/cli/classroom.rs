@@ -120,13 +120,13 @@ pub(super) fn show_session(
     let classroom = Classroom::new(server);
     if json {
         let board = classroom.board_json(code).map_err(|e| e.to_string())?;
-        println!("{}", to_json(&board));
+        say!("{}", to_json(&board));
         return Ok(ExitCode::SUCCESS);
     }
     for (scenario, rows) in classroom.board(code).map_err(|e| e.to_string())? {
-        println!("{} · {scenario}", code.trim().to_uppercase());
+        say!("{} · {scenario}", code.trim().to_uppercase());
         super::records::print_board(&rows, lang);
-        println!();
+        say!();
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -183,7 +183,7 @@ pub(super) fn play(
     data_dir: Option<&Path>,
     lang: Lang,
     request: ServerPlay,
-    json: bool,
+    print: super::Print,
 ) -> Result<ExitCode, String> {
     let store = super::records::open(data_dir)?;
     // Results that waited for the server go first.
@@ -221,7 +221,7 @@ pub(super) fn play(
         .map_err(|e| e.to_string())?
     {
         Sent::Verified(verdict) => {
-            report(&attempt, lang, json, Some(&verdict));
+            report(&attempt, lang, print, Some(&verdict));
             eprintln!(
                 "{} {} · {} {} · {} {}",
                 tr(lang, "服务器核定得分", "the server's score:"),
@@ -236,7 +236,7 @@ pub(super) fn play(
             );
         }
         Sent::Waiting(why) => {
-            report(&attempt, lang, json, None);
+            report(&attempt, lang, print, None);
             let waiting = store.outbox().map(|o| o.len()).unwrap_or(1);
             eprintln!("warning: {why}");
             eprintln!(
@@ -260,7 +260,7 @@ pub(super) fn outbox(data_dir: Option<&Path>, lang: Lang) -> Result<ExitCode, St
     for refused in &resent.refused {
         eprintln!("warning: {refused}");
     }
-    println!(
+    say!(
         "{} {} · {} {}",
         tr(lang, "已发送", "sent"),
         resent.verified,
@@ -268,7 +268,7 @@ pub(super) fn outbox(data_dir: Option<&Path>, lang: Lang) -> Result<ExitCode, St
         resent.waiting
     );
     for entry in store.outbox().map_err(|e| e.to_string())? {
-        println!(
+        say!(
             "  {} → {} {} ({})",
             entry.result_id,
             entry.server,

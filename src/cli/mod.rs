@@ -1,5 +1,17 @@
 //! The command line: the game by default, and commands for trainers, scripts and CI.
 
+/// Prints a line on stdout like `println!`, but a reader that has gone away (`salesdojo … |
+/// head -1`) ends the program quietly, as Unix tools do, instead of a panic. (Defined before
+/// the submodules so that they can use it.)
+macro_rules! say {
+    () => {
+        $crate::cli::say_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::say_line(format_args!($($arg)*))
+    };
+}
+
 mod classroom;
 mod records;
 
@@ -82,8 +94,9 @@ pub enum Command {
     },
     /// Play a visit without a window, choosing replies by their number in the scenario file.
     Play {
-        /// The scenario id (see `salesdojo list`).
-        #[arg(long)]
+        /// The scenario id (see `salesdojo list`), or the path of a scenario file (a draft
+        /// anywhere: it is read with the seeds).
+        #[arg(long, value_name = "ID|PATH")]
         scenario: String,
         /// The seed: the same seed and choices always give the same visit (default 1, or the
         /// session's seed).
@@ -112,6 +125,9 @@ pub enum Command {
         /// Print one JSON object instead of the transcript.
         #[arg(long)]
         json: bool,
+        /// Show the narration and what the customer thinks after each reply.
+        #[arg(long, short, conflicts_with = "json")]
+        verbose: bool,
     },
     /// Run the classroom server: trainees' games join it, a live board for the projector.
     Serve {
@@ -199,6 +215,21 @@ fn parse_persona(value: &str) -> Result<PersonaKind, String> {
     })
 }
 
+/// Writes one line of a command's output; see `say!`.
+pub(crate) fn say_line(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(line).and_then(|()| out.write_all(b"\n"));
+    match written {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(err) => {
+            eprintln!("error: cannot write the output: {err}");
+            std::process::exit(1);
+        }
+    }
+}
+
 /// Runs a command; the game itself is started by the binary.
 #[cfg(feature = "game")]
 impl Cli {
@@ -229,6 +260,7 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             session,
             server: Some(server),
             json,
+            verbose,
             ..
         } => classroom::play(
             cli.data_dir.as_deref(),
@@ -241,7 +273,7 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
                 choices,
                 guess: *guess,
             },
-            *json,
+            Print::chosen(*json, *verbose),
         ),
         Command::Play {
             scenario,
@@ -253,6 +285,7 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             session,
             server: None,
             json,
+            verbose,
         } => play(
             &root,
             cli.lang,
@@ -268,7 +301,7 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
                     session: session.as_deref(),
                 }),
             },
-            *json,
+            Print::chosen(*json, *verbose),
         ),
         Command::Serve { addr } => classroom::serve(&root, cli.data_dir.as_deref(), cli.lang, addr),
         Command::Outbox => classroom::outbox(cli.data_dir.as_deref(), cli.lang),
@@ -349,11 +382,11 @@ fn list(root: &ContentRoot, lang: Lang, json: bool) -> Result<ExitCode, String> 
         .map(|s| ScenarioSummary::of(s))
         .collect();
     if json {
-        println!("{}", to_json(&summaries));
+        say!("{}", to_json(&summaries));
     } else {
         for s in &summaries {
             let title = library.scenarios[s.id].title.get(lang);
-            println!(
+            say!(
                 "{:<36} {}  [{}]  {} {}  {}",
                 s.id,
                 title,
@@ -413,11 +446,59 @@ struct Record<'a> {
     session: Option<&'a str>,
 }
 
+/// How a played visit is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Print {
+    Json,
+    Transcript,
+    /// The transcript with the narration and the customer's thoughts.
+    Verbose,
+}
+
+impl Print {
+    fn chosen(json: bool, verbose: bool) -> Print {
+        match (json, verbose) {
+            (true, _) => Print::Json,
+            (false, true) => Print::Verbose,
+            (false, false) => Print::Transcript,
+        }
+    }
+}
+
+/// A scenario named on the command line by a file's path rather than an id.
+fn is_path(target: &str) -> bool {
+    target.ends_with(".ron") || Path::new(target).is_file()
+}
+
+/// The library a visit is played on, and the id of the scenario to play: the content folder
+/// for an id; for a file, the seeds and that file alone, so a draft kept anywhere can be tried.
+fn library_for(root: &ContentRoot, scenario: &str) -> Result<(Library, String), String> {
+    if !is_path(scenario) {
+        return Ok((load(root), scenario.to_string()));
+    }
+    let library = Library::load(&[root.seeds(), PathBuf::from(scenario)]);
+    let errors: Vec<String> = library.errors().map(|d| d.to_string()).collect();
+    if !errors.is_empty() {
+        return Err(format!(
+            "{}
+{scenario} cannot be played until these errors are fixed",
+            errors.join("\n")
+        ));
+    }
+    let id = library
+        .scenarios
+        .keys()
+        .next()
+        .ok_or_else(|| format!("{scenario} holds no scenario"))?
+        .clone();
+    Ok((library, id))
+}
+
 fn play(
     root: &ContentRoot,
     lang: Lang,
     request: PlayRequest,
-    json: bool,
+    print: Print,
 ) -> Result<ExitCode, String> {
     let PlayRequest {
         scenario,
@@ -427,6 +508,8 @@ fn play(
         guess,
         record,
     } = request;
+    let (library, scenario) = library_for(root, scenario)?;
+    let scenario = scenario.as_str();
     // Open the store first: a bad trainee name or session code should stop before playing.
     let store = match &record {
         Some(record) => {
@@ -452,7 +535,7 @@ fn play(
         .and_then(|(_, _, session)| session.as_ref().map(|s| s.seed))
         .or(seed)
         .unwrap_or(1);
-    let library = Arc::new(load(root));
+    let library = Arc::new(library);
     let mut attempt = Attempt::begin(Arc::clone(&library), scenario, seed, persona)
         .map_err(|err| unplayable(&library, err))?;
     play_choices(&mut attempt, choices, guess)?;
@@ -469,7 +552,7 @@ fn play(
             trainee.name
         );
     }
-    report(&attempt, lang, json, None);
+    report(&attempt, lang, print, None);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -510,12 +593,12 @@ fn play_choices(
 
 /// Prints a finished visit: the transcript and score, or one JSON object; with the classroom
 /// server's verdict when it was sent to one.
-fn report(attempt: &Attempt, lang: Lang, json: bool, verdict: Option<&Verdict>) {
+fn report(attempt: &Attempt, lang: Lang, print: Print, verdict: Option<&Verdict>) {
     let Some((finish, score)) = attempt.result() else {
         return;
     };
     let visit = attempt.visit();
-    if json {
+    if print == Print::Json {
         let report = PlayReport {
             scenario: &visit.scenario().id,
             persona: visit.persona().kind.id(),
@@ -536,9 +619,9 @@ fn report(attempt: &Attempt, lang: Lang, json: bool, verdict: Option<&Verdict>) 
             transcript: visit.transcript(),
             verdict,
         };
-        println!("{}", to_json(&report));
+        say!("{}", to_json(&report));
     } else {
-        print_visit(visit, score, lang);
+        print_visit(visit, score, lang, print == Print::Verbose);
     }
 }
 
@@ -560,23 +643,33 @@ fn unplayable(library: &Library, err: sim::SimError) -> String {
     message
 }
 
-fn print_visit(visit: &Visit, score: &Score, lang: Lang) {
+fn print_visit(visit: &Visit, score: &Score, lang: Lang, verbose: bool) {
     let customer = tr(lang, "客户", "Customer");
     let you = tr(lang, "你", "You");
     for (exchange, decision) in visit.transcript().iter().zip(&score.decisions) {
         let view = &exchange.view;
-        println!(
+        if let Some(narration) = view.narration.as_ref().filter(|_| verbose) {
+            say!("      * {}", narration.get(lang));
+        }
+        say!(
             "[{:>2}′] {}: {}",
             view.minute,
             customer,
             view.says.get(lang)
         );
         if let Some(cue) = &view.cue {
-            println!("      ({})", cue.get(lang));
+            say!("      ({})", cue.get(lang));
         }
-        println!("      {}: {}", you, exchange.reply.get(lang));
+        say!("      {}: {}", you, exchange.reply.get(lang));
+        if let Some(thinking) = exchange.thinking.as_ref().filter(|_| verbose) {
+            say!(
+                "      ({} {})",
+                tr(lang, "客户心想：", "the customer thinks:"),
+                thinking.get(lang)
+            );
+        }
         if let Some(better) = &decision.best {
-            println!(
+            say!(
                 "      ({} {:+} → {:+}: {} — {})",
                 tr(lang, "本步得分", "points here"),
                 decision.points,
@@ -587,22 +680,22 @@ fn print_visit(visit: &Visit, score: &Score, lang: Lang) {
         }
     }
     let finish = visit.finish().expect("printed after the visit ends");
-    println!(
+    say!(
         "[{:>2}′] {}: {}",
         finish.minute,
         customer,
         finish.says.get(lang)
     );
-    println!();
-    println!(
+    say!();
+    say!(
         "{}: {}",
         tr(lang, "结果", "Outcome"),
         crate::i18n::outcome_name(finish.outcome, lang)
     );
-    println!("{}", finish.why.get(lang));
-    println!("{}: {}/100", tr(lang, "得分", "Score"), score.total);
+    say!("{}", finish.why.get(lang));
+    say!("{}: {}/100", tr(lang, "得分", "Score"), score.total);
     for event in &score.events {
-        println!(
+        say!(
             "  {:+3}  {}  — {}  [{}]",
             event.points,
             event.technique,
@@ -630,7 +723,7 @@ fn check(root: &ContentRoot, paths: &[PathBuf], json: bool) -> Result<ExitCode, 
     let errors = library.errors().count();
     let warnings = library.diagnostics.len() - errors;
     if json {
-        println!("{}", to_json(&library.diagnostics));
+        say!("{}", to_json(&library.diagnostics));
     } else {
         for diagnostic in &library.diagnostics {
             let source = crate::content::read_regular(&diagnostic.file)
@@ -672,10 +765,10 @@ fn new_scenario(root: &ContentRoot, name: &str, persona: PersonaKind) -> Result<
     std::fs::create_dir_all(root.scenarios())
         .and_then(|()| std::fs::write(&path, text))
         .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
-    println!("wrote {}", path.display());
-    println!("next: edit it (the authoring guide, docs/authoring.md, explains every field), then");
-    println!("  salesdojo check {}", path.display());
-    println!("  salesdojo play --scenario {name} --choices 1,1,1");
+    say!("wrote {}", path.display());
+    say!("next: edit it (the authoring guide, docs/authoring.md, explains every field), then");
+    say!("  salesdojo check {}", path.display());
+    say!("  salesdojo play --scenario {name} --choices 1,1,1");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -724,7 +817,7 @@ fn analyze(
         .map(|scenario| sim::analysis::analyze(&library, scenario, seed))
         .collect();
     if json {
-        println!("{}", to_json(&reports));
+        say!("{}", to_json(&reports));
     } else {
         for report in &reports {
             print_analysis(report, lang);
@@ -734,9 +827,9 @@ fn analyze(
 }
 
 fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
-    println!("{}", report.scenario);
+    say!("{}", report.scenario);
     for p in &report.personas {
-        println!(
+        say!(
             "  {}: {} {} ({} {})",
             crate::i18n::persona_name(p.persona, lang),
             p.paths,
@@ -757,12 +850,12 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
                 format!("{} {share}%", crate::i18n::outcome_name(*outcome, lang))
             })
             .collect();
-        println!(
+        say!(
             "    {}: {}",
             tr(lang, "结果分布", "outcomes"),
             outcomes.join(" · ")
         );
-        println!(
+        say!(
             "    {}: {} · {}: {} · {} {:.0} ({} {})",
             tr(lang, "最高分", "best"),
             p.best.score,
@@ -775,7 +868,7 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
         );
         for (ending, path) in &p.ending_paths {
             let choices: Vec<String> = path.iter().map(ToString::to_string).collect();
-            println!(
+            say!(
                 "    {} {ending}: {}",
                 tr(
                     lang,
@@ -790,7 +883,7 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
             (tr(lang, "最差路径", "worst path"), &p.worst),
         ] {
             let choices: Vec<String> = path.choices.iter().map(ToString::to_string).collect();
-            println!(
+            say!(
                 "    {label}: {} → {} ({}, {})",
                 choices.join(","),
                 path.ending,
@@ -799,22 +892,22 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
             );
         }
     }
-    println!(
+    say!(
         "  {} ({}): {}",
         tr(lang, "能考查的技巧", "techniques it can test"),
         report.can_test.len(),
         report.can_test.join(", ")
     );
-    println!(
+    say!(
         "  {} ({}): {}",
         tr(lang, "考查不到的技巧", "techniques it cannot test"),
         report.cannot_test.len(),
         report.cannot_test.join(", ")
     );
     for warning in &report.warnings {
-        println!("  {}: {}", tr(lang, "警告", "warning"), warning.get(lang));
+        say!("  {}: {}", tr(lang, "警告", "warning"), warning.get(lang));
     }
-    println!();
+    say!();
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

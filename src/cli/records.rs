@@ -153,7 +153,7 @@ pub(super) fn session(
                     })
                     .map_err(|e| e.to_string())?
                     .len();
-                println!(
+                say!(
                     "{:<8} {} {:<10} {} {:>3}  {}",
                     session.code,
                     tr(lang, "种子", "seed"),
@@ -179,12 +179,12 @@ pub(super) fn session(
             let library = load(root);
             let boards = session_boards(&store, &library, code).map_err(|e| e.to_string())?;
             if *json {
-                println!("{}", to_json(&boards));
+                say!("{}", to_json(&boards));
             } else {
                 for (scenario, rows) in &boards {
-                    println!("{} · {scenario}", code.to_uppercase());
+                    say!("{} · {scenario}", code.to_uppercase());
                     print_board(rows, lang);
-                    println!();
+                    say!();
                 }
             }
         }
@@ -271,14 +271,14 @@ pub(super) fn trainee(
     match action {
         TraineeAction::List => {
             for trainee in store.trainees().map_err(|e| e.to_string())? {
-                println!("{}", trainee.name);
+                say!("{}", trainee.name);
             }
         }
         TraineeAction::Show { name, json } => {
             let library = load(root);
             let progress = trainee_progress(&store, &library, name)?;
             if *json {
-                println!("{}", to_json(&progress));
+                say!("{}", to_json(&progress));
             } else {
                 print_progress(&progress, &library, lang);
             }
@@ -327,7 +327,7 @@ pub(super) fn board(
     let library = load(root);
     let rows = scenario_board(&store, &library, scenario, None).map_err(|e| e.to_string())?;
     if json {
-        println!("{}", to_json(&rows));
+        say!("{}", to_json(&rows));
     } else {
         print_board(&rows, lang);
     }
@@ -336,7 +336,7 @@ pub(super) fn board(
 
 /// A new session: its code on stdout (for scripts), what it plays on stderr.
 pub(super) fn print_new_session(session: &Session, lang: Lang) {
-    println!("{}", session.code);
+    say!("{}", session.code);
     eprintln!(
         "{} {} · {} {} · {}",
         tr(lang, "场次", "session"),
@@ -349,7 +349,7 @@ pub(super) fn print_new_session(session: &Session, lang: Lang) {
 
 pub(super) fn print_board(rows: &[BoardRow], lang: Lang) {
     if rows.is_empty() {
-        println!("  {}", tr(lang, "（还没有结果）", "(no results yet)"));
+        say!("  {}", tr(lang, "（还没有结果）", "(no results yet)"));
     }
     for row in rows {
         let checked = &row.checked;
@@ -372,7 +372,7 @@ pub(super) fn print_board(rows: &[BoardRow], lang: Lang) {
             .as_ref()
             .map(|note| note.get(lang).to_string())
             .unwrap_or_default();
-        println!(
+        say!(
             "{rank} {} {:>3}  {} {:>3}′  {}  #{:<5} {note}",
             pad(&checked.result.trainee, 16),
             score,
@@ -385,7 +385,7 @@ pub(super) fn print_board(rows: &[BoardRow], lang: Lang) {
 }
 
 fn print_progress(progress: &Progress, library: &Library, lang: Lang) {
-    println!(
+    say!(
         "{}: {}",
         tr(lang, "有效拜访", "valid visits"),
         progress.attempts.len()
@@ -400,21 +400,21 @@ fn print_progress(progress: &Progress, library: &Library, lang: Lang) {
         } else {
             ""
         };
-        println!("  {} {mastery}{marker}", pad(category.name.get(lang), 24));
+        say!("  {} {mastery}{marker}", pad(category.name.get(lang), 24));
     }
     if !progress.drills.is_empty() {
-        println!("{}:", tr(lang, "建议练习", "suggested drills"));
+        say!("{}:", tr(lang, "建议练习", "suggested drills"));
         for id in &progress.drills {
             let title = library
                 .scenario(id)
                 .map(|s| s.title.get(lang))
                 .unwrap_or("");
-            println!("  {id}  {title}");
+            say!("  {id}  {title}");
         }
     }
     for invalid in &progress.invalid {
         if let Some(note) = invalid.note() {
-            println!(
+            say!(
                 "#{} ({}): {}",
                 invalid.result.id,
                 invalid.result.scenario,
