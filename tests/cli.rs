@@ -394,3 +394,69 @@ fn play_takes_a_drafts_path_and_verbose_shows_what_the_customer_thinks() {
         "no/such/draft.scenario.ron",
     );
 }
+
+/// `check` of a draft on its own still compares its id with the game's folder, and warns when
+/// the id and the file's name differ; both at the id, by line and column.
+#[test]
+fn check_of_a_draft_catches_a_taken_id_and_a_name_that_differs() {
+    let drafts = TempDir::new();
+    let text = std::fs::read_to_string(repo().join("scenarios/drill_price_objection.scenario.ron"))
+        .unwrap();
+    let draft = drafts.path().join("my_draft.scenario.ron");
+    std::fs::write(&draft, &text).unwrap();
+    let output = salesdojo(&["check", "--json", draft.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let found: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (line, col) = position_of(&text, "\"drill_price_objection\"");
+    let at = |severity: &str| {
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["severity"] == severity)
+            .unwrap_or_else(|| panic!("no {severity} in {found}"))
+            .clone()
+    };
+    let taken = at("error");
+    assert_eq!(
+        (taken["line"].as_u64(), taken["col"].as_u64()),
+        (Some(line as u64), Some(col as u64))
+    );
+    assert_eq!(
+        taken["message"],
+        "scenario id \"drill_price_objection\" is already used"
+    );
+    assert!(
+        taken["hint"]
+            .as_str()
+            .unwrap()
+            .contains("scenarios/drill_price_objection.scenario.ron")
+    );
+    let named = at("warning");
+    assert_eq!(
+        (named["line"].as_u64(), named["col"].as_u64()),
+        (Some(line as u64), Some(col as u64))
+    );
+    assert!(
+        named["message"].as_str().unwrap().contains("\"my_draft\""),
+        "{named}"
+    );
+
+    // A new id, in a file of that name: nothing to say.
+    let renamed = drafts.path().join("my_draft.scenario.ron");
+    std::fs::write(
+        &renamed,
+        text.replacen("\"drill_price_objection\"", "\"my_draft\"", 1),
+    )
+    .unwrap();
+    let output = salesdojo(&["check", "--json", renamed.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "[]");
+    // The shipped file checked by its path is not a clash with itself.
+    let shipped = salesdojo(&["check", "scenarios/drill_price_objection.scenario.ron"]);
+    assert!(shipped.status.success(), "{}", stderr(&shipped));
+}

@@ -719,7 +719,13 @@ fn check(root: &ContentRoot, paths: &[PathBuf], json: bool) -> Result<ExitCode, 
         .filter_map(|input| crate::content::content_files(std::slice::from_ref(input)).ok())
         .map(|found| found.len())
         .sum();
-    let library = Library::load(&inputs);
+    let mut library = Library::load(&inputs);
+    if !paths.is_empty() {
+        // Files checked on their own are still held to the ids the game's folder uses.
+        let shipped = Library::load(&[root.seeds(), root.scenarios()]);
+        library.diagnostics.extend(library.clashes_with(&shipped));
+        library.sort_diagnostics();
+    }
     let errors = library.errors().count();
     let warnings = library.diagnostics.len() - errors;
     if json {

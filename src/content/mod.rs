@@ -355,6 +355,34 @@ impl Library {
             .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
     }
 
+    /// This library's scenarios whose id `shipped` already gives to another file: the error
+    /// loading both together would give, for checking a draft against the game's folder.
+    pub fn clashes_with(&self, shipped: &Library) -> Vec<Diagnostic> {
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        self.sources
+            .iter()
+            .filter_map(|(id, path)| {
+                let other = shipped.sources.get(id).filter(|other| !same(path, other))?;
+                let at = read_regular(path)
+                    .ok()
+                    .and_then(|bytes| parse_file(path, &bytes).ok())
+                    .map_or(Pos { line: 1, col: 1 }, |file| {
+                        file.locate(&[spans::Step::Field("id")])
+                    });
+                Some(
+                    Diagnostic::error(path, at, format!("scenario id \"{id}\" is already used"))
+                        .with_hint(format!(
+                            "{} uses it too; ids must be unique",
+                            other.display()
+                        )),
+                )
+            })
+            .collect()
+    }
+
     pub fn scenario(&self, id: &str) -> Option<&Arc<Scenario>> {
         self.scenarios.get(id)
     }

@@ -85,6 +85,29 @@ pub(super) fn assemble(files: &[ParsedFile]) -> Library {
         };
         let before = diagnostics.len();
         check_scenario(file, scenario, &library, &mut diagnostics);
+        let named = file
+            .path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| name.strip_suffix(FileKind::Scenario.suffix()));
+        if let Some(named) = named.filter(|named| *named != scenario.id) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    &file.path,
+                    file.locate(&[Step::Field("id")]),
+                    format!(
+                        "the scenario id \"{}\" differs from the file's name \"{named}\"",
+                        scenario.id
+                    ),
+                )
+                .with_hint(format!(
+                    "`play` and sessions know a scenario by its id: rename the file to {}{} or \
+                     change the id",
+                    scenario.id,
+                    FileKind::Scenario.suffix()
+                )),
+            );
+        }
         if let Some(first) = library.sources.get(&scenario.id) {
             diagnostics.push(
                 Diagnostic::error(
@@ -122,7 +145,7 @@ fn missing(what: &str, kind: FileKind) -> Diagnostic {
 
 impl ParsedFile {
     /// The position of the value at `path`, or the file start if the text cannot be read back.
-    fn locate(&self, path: &[Step]) -> Pos {
+    pub(crate) fn locate(&self, path: &[Step]) -> Pos {
         self.tree().map_or(START, |tree| tree.locate(path))
     }
 
