@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
 use crate::content::{Library, Outcome};
-use crate::engine::{ActiveSession, ActiveVisit, ClassroomStatus, LastSave};
+use crate::engine::{ActiveSession, ActiveVisit, ClassroomStatus, JoinedClassroom, LastSave};
 use crate::i18n::{Lang, outcome_name, scene_name, tr};
 use crate::sim::{Exchange, Finish, Score, ScoreEvent, Visit};
 
@@ -24,6 +24,7 @@ fn draw(
     visit: Option<Single<&ActiveVisit>>,
     saved: Res<LastSave>,
     session: Res<ActiveSession>,
+    joined: Res<JoinedClassroom>,
     classroom: Res<ClassroomStatus>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
@@ -43,7 +44,7 @@ fn draw(
             ui,
             active.visit(),
             &saved,
-            &session,
+            super::taking_turns(&session, &joined),
             classroom.waiting,
             &mut next,
             lang,
@@ -77,19 +78,19 @@ fn actions(
     ui: &mut egui::Ui,
     visit: &Visit,
     saved: &LastSave,
-    session: &ActiveSession,
+    taking_turns: bool,
     waiting: usize,
     next: &mut NextState<Screen>,
     lang: Lang,
 ) {
     ui.horizontal(|ui| {
-        let (label, target) = match session.0 {
-            // In a team session the next trainee takes the keyboard.
-            Some(_) => (
+        let (label, target) = match taking_turns {
+            // In a team session on this computer the next trainee takes the keyboard.
+            true => (
                 tr(lang, "下一位学员 (Enter)", "Next trainee (Enter)"),
                 Screen::Title,
             ),
-            None => (
+            false => (
                 tr(
                     lang,
                     "返回场景列表 (Enter)",
@@ -369,14 +370,16 @@ fn event_row(ui: &mut egui::Ui, library: &Library, event: &ScoreEvent, lang: Lan
 fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     session: Res<ActiveSession>,
+    classroom: Res<JoinedClassroom>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     if keys.just_pressed(KeyCode::KeyB) {
         next.set(Screen::Leaderboard);
     } else if enter_pressed(&keys) || keys.just_pressed(KeyCode::Escape) {
-        next.set(match session.0 {
-            Some(_) => Screen::Title,
-            None => Screen::Scenarios,
+        next.set(if super::taking_turns(&session, &classroom) {
+            Screen::Title
+        } else {
+            Screen::Scenarios
         });
     }
 }

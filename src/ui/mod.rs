@@ -163,6 +163,15 @@ pub(crate) fn export_status(
     ui.label(egui::RichText::new(text).color(colour));
 }
 
+/// A team session on this computer: trainees take turns at it, so after each debrief the next
+/// one types their name. (In a classroom every trainee has a laptop of their own.)
+pub(crate) fn taking_turns(
+    session: &crate::engine::ActiveSession,
+    classroom: &crate::engine::JoinedClassroom,
+) -> bool {
+    session.0.is_some() && classroom.0.is_none()
+}
+
 /// "waiting to send: N" while classroom results wait in the outbox.
 pub(crate) fn waiting_to_send(ui: &mut egui::Ui, waiting: usize, lang: crate::i18n::Lang) {
     if waiting > 0 {

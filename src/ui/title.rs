@@ -51,15 +51,17 @@ pub(super) struct ClassroomDraft {
     pub code: String,
 }
 
-/// The last trainee's name is ready to confirm; in a session the next trainee types theirs.
+/// The last trainee's name is ready to confirm; in a team session taking turns at this
+/// computer the next trainee types theirs.
 fn fill_name(
     mut draft: ResMut<NameDraft>,
     trainee: Res<CurrentTrainee>,
     session: Res<ActiveSession>,
+    classroom: Res<JoinedClassroom>,
 ) {
     *draft = NameDraft::default();
-    draft.name = match (&trainee.0, &session.0) {
-        (Some(trainee), None) => trainee.name.clone(),
+    draft.name = match &trainee.0 {
+        Some(trainee) if !super::taking_turns(&session, &classroom) => trainee.name.clone(),
         _ => String::new(),
     };
 }
@@ -101,7 +103,7 @@ fn draw(
                         tr(lang, "课堂", "Classroom"),
                         joined.code,
                         joined.server,
-                        tr(lang, "下一位学员请输入姓名", "next trainee, type your name")
+                        tr(lang, "输入你的姓名开始", "type your name to start")
                     ))
                     .size(24.0)
                     .color(palette::GOOD),
@@ -135,7 +137,7 @@ fn draw(
                 }
             });
             // Recent trainees, one click away (not in a session: each trainee types their own).
-            if session.0.is_none()
+            if !super::taking_turns(&session, &classroom_form.joined)
                 && let Some(store) = records.lock()
             {
                 let recent = store.trainees().unwrap_or_default();
@@ -478,6 +480,52 @@ mod tests {
             trainee(&app).as_deref(),
             Some("Ola"),
             "the progress shown is Ola's"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Back on the title screen after a visit: a trainee on their own laptop in a classroom
+    /// keeps their name; at a computer shared in a team session the next one types theirs.
+    #[test]
+    fn the_name_stays_on_a_classroom_laptop_and_clears_for_the_next_trainee_in_turns() {
+        let dir = data_dir("turns");
+        let mut app = title_app(&dir);
+        app.world_mut().write_message(SelectTrainee("Lin".into()));
+        let session = crate::store::Session {
+            code: "ROOM1".into(),
+            seed: 7,
+            scenarios: vec!["drill_price_objection".into()],
+            created_at: 0,
+            versions: Default::default(),
+            ended_at: None,
+        };
+        app.world_mut().resource_mut::<ActiveSession>().0 = Some(session);
+        let back_to_title = |app: &mut App| {
+            app.world_mut()
+                .resource_mut::<NextState<Screen>>()
+                .set(Screen::Progress);
+            app.update();
+            app.world_mut()
+                .resource_mut::<NextState<Screen>>()
+                .set(Screen::Title);
+            app.update();
+            app.world().resource::<NameDraft>().name.clone()
+        };
+        assert_eq!(
+            back_to_title(&mut app),
+            "",
+            "taking turns: the next trainee types"
+        );
+        app.world_mut().resource_mut::<JoinedClassroom>().0 = Some(crate::server::client::Joined {
+            server: "http://127.0.0.1:7878".into(),
+            code: "ROOM1".into(),
+            seed: 7,
+            libraries: Vec::new(),
+        });
+        assert_eq!(
+            back_to_title(&mut app),
+            "Lin",
+            "a laptop of one's own keeps the name"
         );
         let _ = std::fs::remove_dir_all(dir);
     }
