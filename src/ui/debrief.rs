@@ -18,6 +18,7 @@ pub(super) fn plugin(app: &mut App) {
     .add_systems(Update, keys.run_if(in_state(Screen::Debrief)));
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw(
     mut contexts: EguiContexts,
     settings: Res<Settings>,
