@@ -211,6 +211,57 @@ const CORPUS: &[Case] = &[
         "unknown category \"outcomes\"",
         None,
     ),
+    // Numbers are bounded, conditions can hold, the game's own ids stay its own, and the
+    // clock moves: so nothing `check` accepts can overflow, hang or panic in play.
+    case(
+        "long_visit.scenario.ron",
+        "error",
+        (18, 22),
+        "time_budget 500 is outside 0…120",
+        None,
+    ),
+    case(
+        "gate_beyond_meter.scenario.ron",
+        "error",
+        (84, 52),
+        "a requirement of 130 is outside 1…100",
+        None,
+    ),
+    case(
+        "own_ending_id.scenario.ron",
+        "error",
+        (340, 17),
+        "ending id \"patience_out\" is the game's own",
+        Some("choose another id"),
+    ),
+    case(
+        "timeless_circle.scenario.ron",
+        "error",
+        (28, 25),
+        "replies that take no time lead round in a circle: objection → objection",
+        Some("give one of these replies `minutes`"),
+    ),
+    case(
+        "amiable.persona.ron",
+        "error",
+        (64, 20),
+        "trust −80 is outside −50…50",
+        None,
+    ),
+    case(
+        "analytical.persona.ron",
+        "error",
+        (22, 25),
+        "below 0 is outside 1…100",
+        None,
+    ),
+    case(
+        "course.catalogue.ron",
+        "error",
+        (15, 21),
+        "points 400 is outside −100…100",
+        None,
+    ),
 ];
 
 /// A content root with the shipped seeds and the broken file in its place.
@@ -219,7 +270,7 @@ fn root_with_broken(file: &str) -> TempDir {
     let broken = std::fs::read(repo().join("tests/broken").join(file)).unwrap();
     let place = if file.ends_with(".persona.ron") {
         root.path().join("seeds/personas").join(file)
-    } else if file.ends_with(".rubric.ron") {
+    } else if file.ends_with(".rubric.ron") || file.ends_with(".catalogue.ron") {
         root.path().join("seeds").join(file)
     } else {
         root.path().join("scenarios").join(file)

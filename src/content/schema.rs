@@ -345,6 +345,11 @@ pub struct Technique {
     pub better: Text,
 }
 
+/// The endings the game itself uses when the customer's patience or the time runs out; a
+/// scenario cannot name one of its own so.
+pub const PATIENCE_OUT: &str = "patience_out";
+pub const TIME_OUT: &str = "time_out";
+
 /// A catalogue technique the engine itself scores with, found by a fixed id rather than by a
 /// tag or a rubric rule. The catalogue must define each one: without it those points would be
 /// lost without a word, so loading the catalogue reports a missing one.

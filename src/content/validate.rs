@@ -177,6 +177,31 @@ impl<'a> Checker<'a> {
         self.tree.as_ref().map_or(START, |tree| tree.locate(path))
     }
 
+    /// An error unless `value` lies in `range`: every number a trainer writes is bounded, so
+    /// no sum or product the engine makes of them can overflow.
+    fn within(
+        &mut self,
+        path: &[Step],
+        what: &str,
+        value: impl Into<i64>,
+        range: std::ops::RangeInclusive<i64>,
+    ) {
+        let value = value.into();
+        if !range.contains(&value) {
+            // Written as the effects' bounds are: a true minus sign, an ellipsis between.
+            let number = |n: i64| n.to_string().replace('-', "−");
+            self.error(
+                path,
+                format!(
+                    "{what} {} is outside {}…{}",
+                    number(value),
+                    number(*range.start()),
+                    number(*range.end())
+                ),
+            );
+        }
+    }
+
     fn error(&mut self, path: &[Step], message: String) -> &mut Diagnostic {
         let pos = self.pos(path);
         self.out
@@ -254,13 +279,22 @@ fn check_rubric(
     let mut check = Checker::new(file, out);
     let ids: BTreeSet<&str> = rubric.categories.iter().map(|c| c.id.as_str()).collect();
     for (i, category) in rubric.categories.iter().enumerate() {
-        check.text(
-            &[
-                Step::Field("categories"),
-                Step::Index(i),
-                Step::Field("name"),
-            ],
-            &category.name,
+        let at = [Step::Field("categories"), Step::Index(i)];
+        check.text(&with(&at, Step::Field("name")), &category.name);
+        check.within(
+            &with(&at, Step::Field("weight")),
+            "weight",
+            category.weight,
+            0..=100,
+        );
+    }
+    for (outcome, points) in &rubric.outcome_points {
+        let key = format!("{outcome:?}");
+        check.within(
+            &[Step::Field("outcome_points"), Step::Key(&key)],
+            "points",
+            *points,
+            POINTS,
         );
     }
     for (field, id) in [
@@ -311,7 +345,20 @@ fn check_rule(check: &mut Checker, at: &[Step], rule: &RuleSpec, catalogue: &Cat
             )
             .hint = Some(format!("write -{}", rule.penalty));
     }
+    check.within(
+        &with(at, Step::Field("reward")),
+        "reward",
+        rule.reward,
+        POINTS,
+    );
+    check.within(
+        &with(at, Step::Field("penalty")),
+        "penalty",
+        rule.penalty,
+        POINTS,
+    );
     let check_at = with(at, Step::Field("check"));
+    check_rule_numbers(check, &check_at, &rule.check);
     let patterns = |check: &mut Checker, field: &'static str, tags: &[String]| {
         for (t, pattern) in tags.iter().enumerate() {
             let path = [&check_at[..], &[Step::Field(field), Step::Index(t)]].concat();
@@ -357,6 +404,73 @@ fn check_rule(check: &mut Checker, at: &[Step], rule: &RuleSpec, catalogue: &Cat
     }
 }
 
+/// Points a technique, reaction, rule or outcome may be worth, either way.
+const POINTS: std::ops::RangeInclusive<i64> = -100..=100;
+/// Meter thresholds: meters run from 0 to 100, so a threshold outside 1–100 always or never
+/// holds.
+const THRESHOLD: std::ops::RangeInclusive<i64> = 1..=100;
+/// The longest visit a scenario may plan, in simulated minutes (the course's first visit is 20–30).
+const LONGEST_VISIT: i64 = 120;
+
+/// The numbers inside a rule's check: counts of replies and minutes within what a visit holds,
+/// and conditions that can hold.
+fn check_rule_numbers(check: &mut Checker, at: &[Step], rule: &Check) {
+    let field = |name| with(at, Step::Field(name));
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    match rule {
+        Check::Sequence { steps, min_steps } => {
+            check.within(
+                &field("min_steps"),
+                "min_steps",
+                count(*min_steps),
+                0..=count(steps.len()),
+            );
+        }
+        Check::Span { min, max, .. } => {
+            for (name, value) in [("min", min), ("max", max)] {
+                if let Some(value) = value {
+                    check.within(&field(name), name, *value, 0..=LONGEST_VISIT * 3 / 2);
+                }
+            }
+            if let (Some(min), Some(max)) = (min, max)
+                && min > max
+            {
+                check.error(
+                    &field("min"),
+                    format!("min {min} is above max {max}, so the rule can never be kept"),
+                );
+            }
+        }
+        Check::LeaveOnCue { within, .. } => {
+            check.within(&field("within"), "within", count(*within), 0..=20);
+        }
+        Check::AtMost { max, .. } => check.within(&field("max"), "max", count(*max), 0..=100),
+        Check::Balance {
+            min_share,
+            min_replies,
+            ..
+        } => {
+            check.within(&field("min_share"), "min_share", *min_share, 0..=100);
+            check.within(
+                &field("min_replies"),
+                "min_replies",
+                count(*min_replies),
+                0..=100,
+            );
+        }
+        Check::Identify { early_within, late } => {
+            check.within(
+                &field("early_within"),
+                "early_within",
+                count(*early_within),
+                0..=100,
+            );
+            check.within(&field("late"), "late", *late, POINTS);
+        }
+        Check::ForbiddenBefore { .. } => {}
+    }
+}
+
 fn check_catalogue(
     file: &ParsedFile,
     catalogue: &Catalogue,
@@ -388,6 +502,20 @@ fn check_catalogue(
             ("better", &technique.better),
         ] {
             check.text(&with(&at, Step::Field(field)), text);
+        }
+        check.within(
+            &with(&at, Step::Field("points")),
+            "points",
+            technique.points,
+            POINTS,
+        );
+        if technique.id.contains('*') {
+            check
+                .error(
+                    &with(&at, Step::Field("id")),
+                    format!("technique id \"{}\" contains `*`", technique.id),
+                )
+                .hint = Some("`*` ends a pattern in rules (e.g. spin.*); ids cannot use it".into());
         }
     }
     check_engine_techniques(&mut check, catalogue);
@@ -477,6 +605,24 @@ fn check_persona(
                 Some("e.g. below: Some(35) shows the cue while the meter is under 35".into());
         }
         check.texts(&with(&at, Step::Field("text")), &cue.text, "a cue");
+        for (field, value) in [("below", cue.below), ("at_least", cue.at_least)] {
+            if let Some(value) = value {
+                check.within(
+                    &[&at[..], &[Step::Field(field), Step::Index(0)]].concat(),
+                    field,
+                    value,
+                    THRESHOLD,
+                );
+            }
+        }
+        if let (Some(below), Some(at_least)) = (cue.below, cue.at_least)
+            && at_least >= below
+        {
+            check.error(
+                &with(&at, Step::Field("at_least")),
+                format!("at_least {at_least} is not below {below}, so this cue can never show"),
+            );
+        }
         // The first matching cue is shown, so an earlier, wider one can hide this one.
         let hidden_by = persona.cues[..i].iter().position(|earlier| {
             earlier.meter == cue.meter
@@ -510,6 +656,19 @@ fn check_persona(
                 .hint = Some("react to the tag replies carry instead (e.g. close.classic, quote.price)".into());
         }
         check.text(&with(&at, Step::Field("why")), &reaction.why);
+        for (field, value) in [
+            ("trust", reaction.trust),
+            ("interest", reaction.interest),
+            ("patience", reaction.patience),
+        ] {
+            check.within(&with(&at, Step::Field(field)), field, value, -50..=50);
+        }
+        check.within(
+            &with(&at, Step::Field("points")),
+            "points",
+            reaction.points,
+            POINTS,
+        );
     }
 }
 
@@ -597,6 +756,12 @@ fn check_briefing(check: &mut Checker, briefing: &Briefing) {
             "the time budget must be above 0 minutes".into(),
         );
     }
+    check.within(
+        &b("time_budget"),
+        "time_budget",
+        briefing.time_budget,
+        0..=LONGEST_VISIT,
+    );
 }
 
 /// Each scene's id, title and beats, collecting every beat id (unique across the scenario) with
@@ -675,6 +840,16 @@ fn check_endings<'s>(check: &mut Checker, scenario: &'s Scenario) -> BTreeSet<&'
                 "first used at line {}; ids must be unique",
                 first.line
             ));
+        }
+        if [PATIENCE_OUT, TIME_OUT].contains(&ending.id.as_str()) {
+            check
+                .error(
+                    &with(&at, Step::Field("id")),
+                    format!("ending id \"{}\" is the game's own", ending.id),
+                )
+                .hint = Some(
+                "the game ends a visit so when patience or time runs out; choose another id".into(),
+            );
         }
         check.texts(&with(&at, Step::Field("says")), &ending.says, "an ending");
         check.text(&with(&at, Step::Field("why")), &ending.why);
@@ -913,6 +1088,22 @@ fn check_flow(
                 .hint = Some("the replies here only lead round in a circle; give one of them an End(…) or a Goto towards one".into());
         }
     }
+    if let Some(circle) = timeless_circle(scenario) {
+        let first = beats.get(circle[0]).copied().unwrap_or((0, 0));
+        check
+            .error(
+                &beat_at(first),
+                format!(
+                    "replies that take no time lead round in a circle: {}",
+                    circle.join(" → ")
+                ),
+            )
+            .hint = Some(
+            "the clock never moves on such a circle, so the visit could go on for ever; give one \
+             of these replies `minutes`"
+                .into(),
+        );
+    }
     for (s, scene) in scenario.scenes.iter().enumerate() {
         let scored = scene.beats.iter().flat_map(|b| &b.choices).any(|c| {
             c.tags
@@ -931,6 +1122,43 @@ fn check_flow(
                 .hint = Some("tag the replies with the techniques and mistakes they show".into());
         }
     }
+}
+
+/// A circle of beats joined by replies that take no simulated minutes, as the beat ids round
+/// it (the first repeated at the end), if there is one.
+fn timeless_circle(scenario: &Scenario) -> Option<Vec<&str>> {
+    let mut instant: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for beat in scenario.scenes.iter().flat_map(|s| &s.beats) {
+        let next = instant.entry(beat.id.as_str()).or_default();
+        for choice in beat.choices.iter().filter(|c| c.effects.minutes == 0) {
+            targets(&choice.next, next, &mut Vec::new());
+        }
+    }
+    // Depth-first from every beat; a beat met again on the current path closes a circle.
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    for &start in instant.keys() {
+        let mut path: Vec<(&str, usize)> = vec![(start, 0)];
+        while let Some(&mut (beat, ref mut tried)) = path.last_mut() {
+            let next = instant.get(beat).and_then(|n| n.get(*tried)).copied();
+            *tried += 1;
+            match next {
+                None => {
+                    done.insert(beat);
+                    path.pop();
+                }
+                Some(next) if done.contains(next) => {}
+                Some(next) => {
+                    if let Some(at) = path.iter().position(|(b, _)| *b == next) {
+                        let mut circle: Vec<&str> = path[at..].iter().map(|(b, _)| *b).collect();
+                        circle.push(next);
+                        return Some(circle);
+                    }
+                    path.push((next, 0));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Every beat and ending a `next` can lead to, through both branches of each gate.
@@ -997,6 +1225,11 @@ fn check_next(
         Next::If(gate) => {
             if gate.need.is_empty() {
                 check.error(at, "If needs at least one requirement in `need`".into());
+            }
+            for (n, need) in gate.need.iter().enumerate() {
+                let (Need::Trust(value) | Need::Interest(value) | Need::Patience(value)) = need;
+                let path = [at, &[Step::Field("need"), Step::Index(n), Step::Index(0)]].concat();
+                check.within(&path, "a requirement of", *value, THRESHOLD);
             }
             for (branch, field) in [(&gate.then, "then"), (&gate.otherwise, "otherwise")] {
                 let inner = with(at, Step::Field(field));

@@ -26,8 +26,7 @@ pub use attempt::Attempt;
 pub use scoring::{BetterReply, CategoryScore, Decision, Score, ScoreEvent};
 
 /// Ending ids the engine itself uses when the customer cuts the visit short.
-pub const PATIENCE_OUT: &str = "patience_out";
-pub const TIME_OUT: &str = "time_out";
+pub use crate::content::{PATIENCE_OUT, TIME_OUT};
 
 /// Why a visit could not start or a choice could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -466,7 +465,7 @@ pub struct Moved<'s> {
 
 /// The customer ends the visit at one and a half times the time budget.
 pub fn time_limit(scenario: &Scenario) -> u32 {
-    scenario.briefing.time_budget * 3 / 2
+    scenario.briefing.time_budget.saturating_mul(3) / 2
 }
 
 pub(crate) fn find_beat<'s>(scenario: &'s Scenario, id: &str) -> &'s crate::content::Beat {
@@ -511,9 +510,11 @@ pub fn reply_effect(persona: &Persona, choice: &crate::content::Choice) -> (Effe
     let mut delta = choice.effects;
     for &i in &reactions {
         let reaction = &persona.reactions[i];
-        delta.trust += reaction.trust;
-        delta.interest += reaction.interest;
-        delta.patience += reaction.patience;
+        // `check` bounds every number; saturating keeps a file it was not run on from
+        // overflowing all the same.
+        delta.trust = delta.trust.saturating_add(reaction.trust);
+        delta.interest = delta.interest.saturating_add(reaction.interest);
+        delta.patience = delta.patience.saturating_add(reaction.patience);
     }
     (delta, reactions)
 }
@@ -528,11 +529,19 @@ pub fn advance<'s>(
     reactions: Vec<usize>,
 ) -> Moved<'s> {
     let mood = Mood {
-        trust: (at.mood.trust + delta.trust).clamp(0, 100),
-        interest: (at.mood.interest + delta.interest).clamp(0, 100),
-        patience: (at.mood.patience + delta.patience).clamp(0, 100),
+        trust: at.mood.trust.saturating_add(delta.trust).clamp(0, 100),
+        interest: at
+            .mood
+            .interest
+            .saturating_add(delta.interest)
+            .clamp(0, 100),
+        patience: at
+            .mood
+            .patience
+            .saturating_add(delta.patience)
+            .clamp(0, 100),
     };
-    let minute = at.minute + delta.minutes;
+    let minute = at.minute.saturating_add(delta.minutes);
     let to = match resolve(&choice.next, mood) {
         Target::Ending(id) => Target::Ending(id),
         _ if mood.patience <= 0 => Target::Ending(PATIENCE_OUT),
