@@ -561,3 +561,54 @@ fn analyze_finds_a_best_path_as_good_as_the_pinned_one() {
         assert!(analysis.personas[0].paths > 1);
     }
 }
+
+/// What `analyze` says of its listed paths across seeds is what playing them says: replayed on
+/// seeds 1–50, each ends where the report counts it, scores within its range, and a path the
+/// report calls seed-robust reaches the same ending on every one of them.
+#[test]
+fn analyze_counts_each_listed_path_across_seeds_as_playing_it_does() {
+    use salesdojo::sim::analysis::{SEEDS, analyze};
+    let library = library();
+    for id in ["drill_price_objection", "drill_advance_close"] {
+        let scenario = library.scenario(id).unwrap();
+        let report = analyze(&library, scenario, 1);
+        let persona = &report.personas[0];
+        assert_eq!(persona.across_seeds.len(), persona.ending_paths.len() + 2);
+        for check in &persona.across_seeds {
+            let mut endings = std::collections::BTreeMap::<String, u64>::new();
+            let mut scores = Vec::new();
+            for seed in 1..=SEEDS {
+                let mut visit = Visit::begin(&library, id, seed, None).unwrap();
+                let fits = check.choices.iter().all(|&n| visit.choose(n - 1).is_ok());
+                let ending = match visit.finish() {
+                    Some(finish) if fits => {
+                        let score = scoring::score(&visit, &library.catalogue, &library.rubric);
+                        scores.push(score.unwrap().total);
+                        finish.ending_id.clone()
+                    }
+                    _ => String::new(),
+                };
+                *endings.entry(ending).or_default() += 1;
+            }
+            assert_eq!(endings, check.endings, "{id}: {}", check.listed_for);
+            if let Some((low, high)) = check.scores {
+                assert_eq!(
+                    (low, high),
+                    (*scores.iter().min().unwrap(), *scores.iter().max().unwrap()),
+                    "{id}: {}",
+                    check.listed_for
+                );
+            }
+            if check.holds() {
+                assert_eq!(endings.values().sum::<u64>(), SEEDS);
+                assert!(!endings.contains_key(""));
+            } else {
+                assert!(
+                    !check.gates.is_empty(),
+                    "{id}: {} names no gate",
+                    check.listed_for
+                );
+            }
+        }
+    }
+}

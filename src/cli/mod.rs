@@ -872,29 +872,41 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
             p.sampled,
             tr(lang, "条随机路径", "paths drawn uniformly")
         );
+        // How often a listed path ends the same way over the seeds' starting moods.
+        let seeds = |listed_for: &str| {
+            let check = p.across_seeds.iter().find(|c| c.listed_for == listed_for)?;
+            let kept = check.endings.values().max().copied().unwrap_or(0);
+            let mut text = format!(
+                "{} {kept}/{}",
+                tr(lang, "同样结局的种子", "same ending on seeds"),
+                sim::analysis::SEEDS
+            );
+            if let Some((low, high)) = check.scores.filter(|(low, high)| low != high) {
+                text.push_str(&format!(" · {} {low}–{high}", tr(lang, "得分", "scores")));
+            }
+            Some(text)
+        };
         for (ending, path) in &p.ending_paths {
             let choices: Vec<String> = path.iter().map(ToString::to_string).collect();
             say!(
-                "    {} {ending}: {}",
-                tr(
-                    lang,
-                    "到达结局（种子决定初始心态）",
-                    "reaches (with this seed)"
-                ),
-                choices.join(",")
+                "    {} {ending}: {} ({})",
+                tr(lang, "到达结局", "reaches"),
+                choices.join(","),
+                seeds(ending).unwrap_or_default()
             );
         }
-        for (label, path) in [
-            (tr(lang, "最佳路径", "best path"), &p.best),
-            (tr(lang, "最差路径", "worst path"), &p.worst),
+        for (label, listed_for, path) in [
+            (tr(lang, "最佳路径", "best path"), "best", &p.best),
+            (tr(lang, "最差路径", "worst path"), "worst", &p.worst),
         ] {
             let choices: Vec<String> = path.choices.iter().map(ToString::to_string).collect();
             say!(
-                "    {label}: {} → {} ({}, {})",
+                "    {label}: {} → {} ({}, {}; {})",
                 choices.join(","),
                 path.ending,
                 crate::i18n::outcome_name(path.outcome, lang),
-                path.score
+                path.score,
+                seeds(listed_for).unwrap_or_default()
             );
         }
     }

@@ -46,6 +46,36 @@ pub struct PersonaAnalysis {
     /// Mean score over `sampled` paths drawn uniformly among all paths.
     pub mean: f64,
     pub sampled: usize,
+    /// The listed paths (each ending's, the best and the worst) replayed on seeds
+    /// 1–`SEEDS`: the starting mood varies by seed within the persona's spread.
+    pub across_seeds: Vec<SeedCheck>,
+}
+
+/// Seeds every listed path is replayed on.
+pub const SEEDS: u64 = 50;
+
+/// How one listed path fares on every seed 1–`SEEDS`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeedCheck {
+    /// What the path was listed for: an ending's id, `best` or `worst`.
+    pub listed_for: String,
+    /// Choice numbers as the file lists them, from 1.
+    pub choices: Vec<usize>,
+    /// The endings it reaches and on how many seeds; `""` for seeds where the replies no
+    /// longer fit (another gate took the visit elsewhere).
+    pub endings: BTreeMap<String, u64>,
+    /// The lowest and highest score over the seeds where it ends.
+    pub scores: Option<(u32, u32)>,
+    /// Where seeds part ways: the beat and the reply (from 1) whose gate decides by the
+    /// starting mood.
+    pub gates: Vec<(String, usize)>,
+}
+
+impl SeedCheck {
+    /// Reaches what it was listed for on every seed (best and worst: ends the same way).
+    pub fn holds(&self) -> bool {
+        self.endings.len() == 1 && !self.endings.contains_key("")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -156,6 +186,27 @@ fn analyze_persona(
             score_candidates(library, &start, &candidates, &samples)
         },
     );
+    let ending_paths: BTreeMap<String, Vec<usize>> = exploration
+        .witnesses
+        .iter()
+        .map(|(id, path)| (id.clone(), path.iter().map(|c| c + 1).collect()))
+        .collect();
+    let listed: Vec<(String, &[usize], bool)> = ending_paths
+        .iter()
+        .map(|(id, path)| (id.clone(), path.as_slice(), false))
+        .chain([
+            ("best".to_string(), scored.best.choices.as_slice(), true),
+            ("worst".to_string(), scored.worst.choices.as_slice(), true),
+        ])
+        .collect();
+    let across_seeds = listed
+        .par_iter()
+        .map(|(listed_for, choices, scores)| {
+            check_seeds(
+                library, scenario, persona, seed, listed_for, choices, *scores,
+            )
+        })
+        .collect();
     PersonaFindings {
         analysis: PersonaAnalysis {
             persona: persona.kind,
@@ -163,20 +214,82 @@ fn analyze_persona(
             paths: exploration.paths(),
             outcomes,
             endings,
-            ending_paths: exploration
-                .witnesses
-                .iter()
-                .map(|(id, path)| (id.clone(), path.iter().map(|c| c + 1).collect()))
-                .collect(),
+            ending_paths,
             best: scored.best,
             worst: scored.worst,
             mean: scored.mean,
             sampled: scored.sampled,
+            across_seeds,
         },
         reached,
         no_way_to_leave,
         loops: exploration.loops.iter().cloned().collect(),
     }
+}
+
+/// Replays a listed path (choice numbers from 1) on every seed 1–`SEEDS`: where it ends, what
+/// it scores (when `scores`), and the gates where a seed sends it elsewhere than `seed` does.
+fn check_seeds(
+    library: &Library,
+    scenario: &Scenario,
+    persona: &Persona,
+    seed: u64,
+    listed_for: &str,
+    choices: &[usize],
+    scores: bool,
+) -> SeedCheck {
+    let scenario = Arc::new(scenario.clone());
+    // The beats a seed's visit passes, and how it ends ("" if the replies stop fitting).
+    let play = |seed: u64| {
+        let mut visit = Visit::start(Arc::clone(&scenario), persona.clone(), seed);
+        let fits = choices.iter().all(|&c| visit.choose(c - 1).is_ok());
+        let beats: Vec<String> = visit
+            .transcript()
+            .iter()
+            .map(|e| e.view.beat_id.clone())
+            .collect();
+        let ending = match visit.finish() {
+            Some(finish) if fits => finish.ending_id.clone(),
+            _ => String::new(),
+        };
+        (visit, beats, ending)
+    };
+    let (_, reference, listed_ending) = play(seed);
+    let mut check = SeedCheck {
+        listed_for: listed_for.to_string(),
+        choices: choices.to_vec(),
+        endings: BTreeMap::new(),
+        scores: None,
+        gates: Vec::new(),
+    };
+    for other in 1..=SEEDS {
+        let (visit, beats, ending) = play(other);
+        if scores && !ending.is_empty() {
+            let total =
+                scoring::score(&visit, &library.catalogue, &library.rubric).map_or(0, |s| s.total);
+            check.scores = Some(match check.scores {
+                Some((low, high)) => (low.min(total), high.max(total)),
+                None => (total, total),
+            });
+        }
+        if ending != listed_ending || beats != reference {
+            // The reply before the first beat where the paths part (or the last reply, when
+            // only the ending differs) went through a gate that this starting mood decides.
+            let parted = reference
+                .iter()
+                .zip(&beats)
+                .position(|(a, b)| a != b)
+                .unwrap_or(reference.len().min(beats.len()));
+            if let Some(step) = parted.checked_sub(1).or(reference.len().checked_sub(1)) {
+                let gate = (reference[step].clone(), choices[step]);
+                if !check.gates.contains(&gate) {
+                    check.gates.push(gate);
+                }
+            }
+        }
+        *check.endings.entry(ending).or_default() += 1;
+    }
+    check
 }
 
 /// The best and worst of the candidate paths, and the mean score of the sampled ones.
@@ -341,6 +454,42 @@ fn warn_about_paths(
 ) {
     for analysis in personas {
         let who = analysis.persona.id();
+        // One warning per persona, naming every gate where the starting mood (the seed) sends
+        // a listed path elsewhere.
+        let mut gates: Vec<&(String, usize)> = Vec::new();
+        let mut parted = Vec::new();
+        for check in analysis.across_seeds.iter().filter(|c| !c.holds()) {
+            let kept = check.endings.values().max().copied().unwrap_or(0);
+            parted.push(format!("{} {kept}/{SEEDS}", check.listed_for));
+            for gate in &check.gates {
+                if !gates.contains(&gate) {
+                    gates.push(gate);
+                }
+            }
+        }
+        if !parted.is_empty() {
+            let named = |zh: bool| {
+                gates
+                    .iter()
+                    .map(|(beat, reply)| match zh {
+                        true => format!("节点“{beat}”的第{reply}个回答"),
+                        false => format!("\"{beat}\" reply {reply}"),
+                    })
+                    .collect::<Vec<_>>()
+            };
+            warnings.push(Text::new(
+                format!(
+                    "{who}：这些关口由初始心态（种子）决定去向：{}。经过它们的路径在不同种子下结局不同（列出的路径在{SEEDS}个种子中结局相同的次数：{}）。",
+                    named(true).join("、"),
+                    parted.join("，")
+                ),
+                format!(
+                    "{who}: the starting mood (the seed) decides where the visit goes at {}; listed paths through them end differently on other seeds (same ending on: {})",
+                    named(false).join(", "),
+                    parted.join(", ")
+                ),
+            ));
+        }
         let needed = if scenario.id.starts_with("drill_") {
             5
         } else {
