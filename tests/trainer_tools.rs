@@ -28,6 +28,16 @@ fn analyze_json(root: &Path, id: &str) -> serde_json::Value {
     reports[0].clone()
 }
 
+/// The report's warnings, in English.
+fn warnings_in(report: &serde_json::Value) -> Vec<&str> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["en"].as_str().unwrap())
+        .collect()
+}
+
 /// Writes a starting scenario with `new`, then edits its text.
 fn new_scenario_edited(root: &Path, id: &str, persona: &str, edit: impl FnOnce(String) -> String) {
     let output = salesdojo(root, &["new", "scenario", id, "--persona", persona]);
@@ -57,12 +67,7 @@ fn new_scenario_writes_a_file_that_checks_plays_and_analyzes_clean() {
     // Two warnings: a starting file is short, and analyze reminds the trainer to grow it; and
     // its closing gates decide by the starting mood, so a path listed for an ending reaches it
     // on some seeds only.
-    let warnings: Vec<&str> = report["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["en"].as_str().unwrap())
-        .collect();
+    let warnings = warnings_in(&report);
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(
         warnings.iter().any(|w| w.contains("only 3 decisions")),
@@ -139,12 +144,7 @@ fn analyze_warns_about_a_scenario_nobody_can_win_and_a_scene_nobody_reaches() {
         )
     });
     let report = analyze_json(root.path(), "flawed");
-    let warnings: Vec<&str> = report["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["en"].as_str().unwrap())
-        .collect();
+    let warnings = warnings_in(&report);
     assert!(
         warnings
             .iter()
