@@ -85,7 +85,7 @@ fn spawn_writer(dir: &std::path::Path, name: &str, count: usize) -> std::process
         ])
         .env(WRITER_ENV, format!("{}|{name}|{count}", dir.display()))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap()
 }
@@ -114,7 +114,12 @@ fn two_processes_writing_at_the_same_time_lose_nothing() {
     let mut reported = Vec::new();
     for mut writer in writers {
         reported.extend(committed_ids(writer.stdout.take().unwrap()));
-        assert!(writer.wait().unwrap().success(), "a writer failed");
+        let finished = writer.wait_with_output().unwrap();
+        assert!(
+            finished.status.success(),
+            "a writer failed: {}",
+            String::from_utf8_lossy(&finished.stderr)
+        );
     }
     assert_eq!(reported.len(), 2 * EACH);
 

@@ -246,6 +246,9 @@ pub struct ResultFilter<'a> {
     pub after: Option<i64>,
 }
 
+/// How long a store waits for another process's write before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The results database, open.
 pub struct Store {
     conn: Connection,
@@ -258,6 +261,24 @@ pub struct Opened {
     pub store: Store,
     /// Set when a damaged database was moved aside and a fresh one started.
     pub notice: Option<String>,
+}
+
+/// Switches a database to write-ahead logging. The switch needs the file to itself, and SQLite
+/// answers "busy" at once rather than waiting out the busy timeout, so a process opening a fresh
+/// database while another one does the same tries again for as long as that timeout.
+fn use_write_ahead_log(conn: &Connection) -> Result<(), rusqlite::Error> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(err)
+                if err.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
 }
 
 impl Store {
@@ -310,7 +331,7 @@ impl Store {
         };
         let conn = Connection::open(path).map_err(db)?;
         // Another process may be writing: wait for it rather than fail.
-        conn.busy_timeout(Duration::from_secs(10)).map_err(db)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         let health: Result<String, rusqlite::Error> =
             conn.query_row("PRAGMA quick_check", [], |row| row.get(0));
         match health {
@@ -320,8 +341,7 @@ impl Store {
             Err(err) => return Err(db(err)),
         }
         // Write-ahead logging: readers never block the writer, and a commit survives a crash.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db)?;
+        use_write_ahead_log(&conn).map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
         let mut store = Store {
             conn,
