@@ -612,3 +612,98 @@ fn analyze_counts_each_listed_path_across_seeds_as_playing_it_does() {
         }
     }
 }
+
+/// Every path `analyze` names as reaching an ending on every seed does so: replayed on seeds
+/// 1–50 against each persona of every shipped scenario, it passes the same beats and ends there.
+#[test]
+fn the_paths_analyze_names_for_every_seed_reach_their_endings_on_every_seed() {
+    use salesdojo::sim::analysis::{SEEDS, analyze};
+    let library = library();
+    for scenario in library.scenarios.values() {
+        let report = analyze(&library, scenario, 1);
+        for persona in &report.personas {
+            let robust: Vec<(&String, &Vec<usize>)> = persona
+                .robust_paths
+                .iter()
+                .filter_map(|(ending, path)| Some((ending, path.as_ref()?)))
+                .collect();
+            assert!(
+                !robust.is_empty(),
+                "{}: no ending is reached the same way on every seed",
+                scenario.id
+            );
+            for (ending, path) in robust {
+                let mut beats_on_seed_1 = None;
+                for seed in 1..=SEEDS {
+                    let mut visit =
+                        Visit::begin(&library, &scenario.id, seed, Some(persona.persona)).unwrap();
+                    for &n in path {
+                        visit.choose(n - 1).unwrap();
+                    }
+                    let finish = visit.finish().expect("the path ends the visit");
+                    assert_eq!(&finish.ending_id, ending, "{} seed {seed}", scenario.id);
+                    let beats: Vec<String> = visit
+                        .transcript()
+                        .iter()
+                        .map(|e| e.view.beat_id.clone())
+                        .collect();
+                    assert_eq!(
+                        beats_on_seed_1.get_or_insert_with(|| beats.clone()),
+                        &beats,
+                        "{} {ending}: seed {seed} passes other beats",
+                        scenario.id
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Where `analyze` says no path reaches an ending on every seed, trying every path of a small
+/// scenario on every seed agrees.
+#[test]
+fn an_ending_analyze_says_no_path_holds_for_has_none_on_any_path() {
+    use salesdojo::sim::analysis::{SEEDS, analyze};
+    let library = library();
+    let id = "drill_advance_close";
+    let report = analyze(&library, library.scenario(id).unwrap(), 1);
+    let persona = &report.personas[0];
+    assert!(!persona.robust_search_stopped);
+    let unreached: Vec<&String> = persona
+        .robust_paths
+        .iter()
+        .filter(|(_, path)| path.is_none())
+        .map(|(ending, _)| ending)
+        .collect();
+    assert!(
+        !unreached.is_empty(),
+        "{id} should have a seed-dependent ending"
+    );
+    // Every path from seed 1 (a path that holds on every seed is among them), depth first.
+    let mut paths_checked = 0;
+    let mut stack = vec![Vec::<usize>::new()];
+    while let Some(path) = stack.pop() {
+        let mut visit = Visit::begin(&library, id, 1, None).unwrap();
+        for &c in &path {
+            visit.choose(c).unwrap();
+        }
+        if visit.finish().is_none() {
+            let count = visit.current().unwrap().order.len();
+            stack.extend((0..count).map(|c| [path.as_slice(), &[c]].concat()));
+            continue;
+        }
+        paths_checked += 1;
+        let ending = |seed| {
+            let mut visit = Visit::begin(&library, id, seed, None).unwrap();
+            let fits = path.iter().all(|&c| visit.choose(c).is_ok());
+            visit.finish().filter(|_| fits).map(|f| f.ending_id.clone())
+        };
+        for target in &unreached {
+            assert!(
+                (1..=SEEDS).any(|seed| ending(seed).as_ref() != Some(*target)),
+                "{id}: {path:?} reaches {target} on every seed"
+            );
+        }
+    }
+    assert_eq!(paths_checked as u128, persona.paths);
+}

@@ -212,3 +212,51 @@ fn analyze_reports_an_unknown_id_clearly() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("no scenario with id \"nothing_here\""));
 }
+
+/// The paths `analyze` names for every seed, played with `play` on seeds 1–50, end where it
+/// says.
+#[test]
+fn the_seed_robust_paths_of_analyze_play_to_their_endings_on_seeds_1_to_50() {
+    let root = support::repo();
+    for id in ["drill_price_objection", "drill_spin_implication"] {
+        let report = analyze_json(root, id);
+        let persona = &report["personas"][0];
+        let robust = persona["robust_paths"].as_object().unwrap();
+        let mut played = 0;
+        for (ending, path) in robust {
+            let Some(path) = path.as_array() else {
+                continue;
+            };
+            let choices: Vec<String> = path.iter().map(|n| n.to_string()).collect();
+            let choices = choices.join(",");
+            for seed in 1..=50 {
+                let seed = seed.to_string();
+                let output = salesdojo(
+                    root,
+                    &[
+                        "play",
+                        "--scenario",
+                        id,
+                        "--seed",
+                        &seed,
+                        "--choices",
+                        &choices,
+                        "--json",
+                    ],
+                );
+                assert!(output.status.success(), "{}", stderr(&output));
+                let visit: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+                assert_eq!(
+                    visit["ending"],
+                    ending.as_str(),
+                    "{id} {choices} seed {seed}"
+                );
+            }
+            played += 1;
+        }
+        assert!(
+            played >= 3,
+            "{id}: {played} endings with a path for every seed"
+        );
+    }
+}

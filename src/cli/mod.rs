@@ -886,12 +886,35 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
             }
             Some(text)
         };
-        for (ending, path) in &p.ending_paths {
+        let numbers = |path: &[usize]| {
             let choices: Vec<String> = path.iter().map(ToString::to_string).collect();
+            choices.join(",")
+        };
+        for (ending, path) in &p.ending_paths {
+            let every_seed = match p.robust_paths.get(ending) {
+                Some(Some(robust)) => format!(
+                    "{} 1–{}: {}",
+                    tr(lang, "每个种子都到达", "on every seed"),
+                    sim::analysis::SEEDS,
+                    numbers(robust)
+                ),
+                _ if p.robust_search_stopped => tr(
+                    lang,
+                    "没有找到每个种子都到达的路径（搜索已到上限）",
+                    "no path found that reaches it on every seed (the search stopped at its limit)",
+                )
+                .to_string(),
+                _ => tr(
+                    lang,
+                    "没有哪条路径在每个种子上都到达",
+                    "no path reaches it on every seed",
+                )
+                .to_string(),
+            };
             say!(
-                "    {} {ending}: {} ({})",
+                "    {} {ending}: {} ({})\n      {every_seed}",
                 tr(lang, "到达结局", "reaches"),
-                choices.join(","),
+                numbers(path),
                 seeds(ending).unwrap_or_default()
             );
         }
@@ -899,10 +922,9 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
             (tr(lang, "最佳路径", "best path"), "best", &p.best),
             (tr(lang, "最差路径", "worst path"), "worst", &p.worst),
         ] {
-            let choices: Vec<String> = path.choices.iter().map(ToString::to_string).collect();
             say!(
                 "    {label}: {} → {} ({}, {}; {})",
-                choices.join(","),
+                numbers(&path.choices),
                 path.ending,
                 crate::i18n::outcome_name(path.outcome, lang),
                 path.score,

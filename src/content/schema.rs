@@ -195,6 +195,20 @@ pub enum Next {
     If(Box<Gate>),
 }
 
+impl Next {
+    /// Every beat and ending this can lead to, through both branches of each gate.
+    pub fn targets<'s>(&'s self, beats: &mut Vec<&'s str>, endings: &mut Vec<&'s str>) {
+        match self {
+            Next::Goto(id) => beats.push(id),
+            Next::End(id) => endings.push(id),
+            Next::If(gate) => {
+                gate.then.targets(beats, endings);
+                gate.otherwise.targets(beats, endings);
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
@@ -273,6 +287,26 @@ pub struct Mood {
     pub trust: i32,
     pub interest: i32,
     pub patience: i32,
+}
+
+impl Mood {
+    /// The lower of each meter.
+    pub fn min_each(self, other: Mood) -> Mood {
+        Mood {
+            trust: self.trust.min(other.trust),
+            interest: self.interest.min(other.interest),
+            patience: self.patience.min(other.patience),
+        }
+    }
+
+    /// The higher of each meter.
+    pub fn max_each(self, other: Mood) -> Mood {
+        Mood {
+            trust: self.trust.max(other.trust),
+            interest: self.interest.max(other.interest),
+            patience: self.patience.max(other.patience),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

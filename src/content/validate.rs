@@ -1023,7 +1023,7 @@ fn check_flow(
     for beat in scenario.scenes.iter().flat_map(|s| &s.beats) {
         let entry = leads.entry(beat.id.as_str()).or_default();
         for choice in &beat.choices {
-            targets(&choice.next, &mut entry.0, &mut entry.1);
+            choice.next.targets(&mut entry.0, &mut entry.1);
         }
     }
     // A broken start is reported already; everything would look unreachable after it.
@@ -1131,7 +1131,7 @@ fn timeless_circle(scenario: &Scenario) -> Option<Vec<&str>> {
     for beat in scenario.scenes.iter().flat_map(|s| &s.beats) {
         let next = instant.entry(beat.id.as_str()).or_default();
         for choice in beat.choices.iter().filter(|c| c.effects.minutes == 0) {
-            targets(&choice.next, next, &mut Vec::new());
+            choice.next.targets(next, &mut Vec::new());
         }
     }
     // Depth-first from every beat; a beat met again on the current path closes a circle.
@@ -1159,18 +1159,6 @@ fn timeless_circle(scenario: &Scenario) -> Option<Vec<&str>> {
         }
     }
     None
-}
-
-/// Every beat and ending a `next` can lead to, through both branches of each gate.
-fn targets<'s>(next: &'s Next, beats: &mut Vec<&'s str>, endings: &mut Vec<&'s str>) {
-    match next {
-        Next::Goto(id) => beats.push(id),
-        Next::End(id) => endings.push(id),
-        Next::If(gate) => {
-            targets(&gate.then, beats, endings);
-            targets(&gate.otherwise, beats, endings);
-        }
-    }
 }
 
 /// What to tag instead of a technique a rule awards.

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::explore::{Exploration, replay, reply_points};
+use super::robust::robust_paths;
 use super::{Visit, scoring};
 use crate::content::{
     Check, EngineTechnique, Library, Mark, Outcome, Persona, PersonaKind, PersonaSpec, Scenario,
@@ -49,6 +50,13 @@ pub struct PersonaAnalysis {
     /// The listed paths (each ending's, the best and the worst) replayed on seeds
     /// 1–`SEEDS`: the starting mood varies by seed within the persona's spread.
     pub across_seeds: Vec<SeedCheck>,
+    /// For each ending reachable from this seed's mood, a path that passes the same beats and
+    /// reaches it on every seed 1–`SEEDS` (choice numbers from 1), or `None` when the search
+    /// (see `robust`) finds none.
+    pub robust_paths: BTreeMap<String, Option<Vec<usize>>>,
+    /// That search stopped at its limit (`robust::STATE_LIMIT` states): a `None` there means
+    /// "none found", not "none exists".
+    pub robust_search_stopped: bool,
 }
 
 /// Seeds every listed path is replayed on.
@@ -167,14 +175,26 @@ fn analyze_persona(
             best
         },
     );
-    // What the graph says about every path, and the candidate paths scored in full, are
-    // worked out side by side.
-    let (((outcomes, endings), reached, no_way_to_leave), scored) = rayon::join(
+    let ending_paths: BTreeMap<String, Vec<usize>> = exploration
+        .witnesses
+        .iter()
+        .map(|(id, path)| (id.clone(), path.iter().map(|c| c + 1).collect()))
+        .collect();
+    // An ending this seed's mood cannot reach cannot be reached on every seed.
+    let wanted: BTreeSet<&str> = ending_paths.keys().map(String::as_str).collect();
+    // What the graph says about every path, the candidate paths scored in full, and the
+    // search for paths that hold on every seed are worked out side by side.
+    let ((((outcomes, endings), reached, no_way_to_leave), robust), scored) = rayon::join(
         || {
-            (
-                exploration.outcomes(),
-                exploration.reached_beats(),
-                beats_without_a_way_to_leave(library, scenario, persona, &exploration),
+            rayon::join(
+                || {
+                    (
+                        exploration.outcomes(),
+                        exploration.reached_beats(),
+                        beats_without_a_way_to_leave(library, scenario, persona, &exploration),
+                    )
+                },
+                || robust_paths(scenario, persona, 1..=SEEDS, &wanted),
             )
         },
         || {
@@ -186,10 +206,15 @@ fn analyze_persona(
             score_candidates(library, &start, &candidates, &samples)
         },
     );
-    let ending_paths: BTreeMap<String, Vec<usize>> = exploration
-        .witnesses
+    let robust_paths = wanted
         .iter()
-        .map(|(id, path)| (id.clone(), path.iter().map(|c| c + 1).collect()))
+        .map(|&id| {
+            let path = robust
+                .paths
+                .get(id)
+                .map(|p| p.iter().map(|c| c + 1).collect());
+            (id.to_string(), path)
+        })
         .collect();
     let listed: Vec<(String, &[usize], bool)> = ending_paths
         .iter()
@@ -220,6 +245,8 @@ fn analyze_persona(
             mean: scored.mean,
             sampled: scored.sampled,
             across_seeds,
+            robust_paths,
+            robust_search_stopped: robust.stopped,
         },
         reached,
         no_way_to_leave,

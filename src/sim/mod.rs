@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod attempt;
 pub mod explore;
+pub mod robust;
 pub mod scoring;
 
 use std::sync::Arc;
@@ -528,44 +529,87 @@ pub fn advance<'s>(
     delta: Effects,
     reactions: Vec<usize>,
 ) -> Moved<'s> {
-    let mood = Mood {
-        trust: at.mood.trust.saturating_add(delta.trust).clamp(0, 100),
-        interest: at
-            .mood
-            .interest
-            .saturating_add(delta.interest)
-            .clamp(0, 100),
-        patience: at
-            .mood
-            .patience
-            .saturating_add(delta.patience)
-            .clamp(0, 100),
-    };
-    let minute = at.minute.saturating_add(delta.minutes);
-    let to = match resolve(&choice.next, mood) {
-        Target::Ending(id) => Target::Ending(id),
-        _ if mood.patience <= 0 => Target::Ending(PATIENCE_OUT),
-        _ if minute >= time_limit(scenario) => Target::Ending(TIME_OUT),
-        beat => beat,
-    };
+    let (range, minute, to) =
+        advance_range(scenario, choice, MoodRange::one(at.mood), at.minute, delta)
+            .expect("a single mood always goes one way");
     Moved {
-        at: Position { mood, minute },
+        at: Position {
+            mood: range.low,
+            minute,
+        },
         reactions,
         to,
     }
 }
 
-fn resolve(next: &Next, mood: Mood) -> Target<'_> {
+/// Moods between two bounds, meter by meter: the starting moods of many seeds, moved by the same
+/// replies. Adding and clamping keep each meter's order, so the bounds stay exactly the lowest
+/// and highest of those moods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MoodRange {
+    pub low: Mood,
+    pub high: Mood,
+}
+
+impl MoodRange {
+    pub fn one(mood: Mood) -> MoodRange {
+        MoodRange {
+            low: mood,
+            high: mood,
+        }
+    }
+}
+
+/// `advance` for every mood in a range at once: where the reply leads them all, or `None` when
+/// a gate or the patience limit sends some of them elsewhere.
+pub fn advance_range<'s>(
+    scenario: &Scenario,
+    choice: &'s crate::content::Choice,
+    range: MoodRange,
+    minute: u32,
+    delta: Effects,
+) -> Option<(MoodRange, u32, Target<'s>)> {
+    let meter = |value: i32, change: i32| value.saturating_add(change).clamp(0, 100);
+    let moved = |mood: Mood| Mood {
+        trust: meter(mood.trust, delta.trust),
+        interest: meter(mood.interest, delta.interest),
+        patience: meter(mood.patience, delta.patience),
+    };
+    let range = MoodRange {
+        low: moved(range.low),
+        high: moved(range.high),
+    };
+    let minute = minute.saturating_add(delta.minutes);
+    let to = match resolve(&choice.next, range)? {
+        Target::Ending(id) => Target::Ending(id),
+        _ if range.high.patience <= 0 => Target::Ending(PATIENCE_OUT),
+        _ if range.low.patience <= 0 => return None,
+        _ if minute >= time_limit(scenario) => Target::Ending(TIME_OUT),
+        beat => beat,
+    };
+    Some((range, minute, to))
+}
+
+/// Where `next` leads every mood in the range, or `None` when a gate parts them. Gates only ask
+/// for meters at least some value: the lowest mood meeting one means all do, and the highest
+/// failing one means none does.
+fn resolve(next: &Next, range: MoodRange) -> Option<Target<'_>> {
     match next {
-        Next::Goto(id) => Target::Beat(id),
-        Next::End(id) => Target::Ending(id),
+        Next::Goto(id) => Some(Target::Beat(id)),
+        Next::End(id) => Some(Target::Ending(id)),
         Next::If(gate) => {
-            let met = gate.need.iter().all(|need| match *need {
-                Need::Trust(min) => mood.trust >= min,
-                Need::Interest(min) => mood.interest >= min,
-                Need::Patience(min) => mood.patience >= min,
-            });
-            resolve(if met { &gate.then } else { &gate.otherwise }, mood)
+            let met = |mood: Mood| {
+                gate.need.iter().all(|need| match *need {
+                    Need::Trust(min) => mood.trust >= min,
+                    Need::Interest(min) => mood.interest >= min,
+                    Need::Patience(min) => mood.patience >= min,
+                })
+            };
+            match (met(range.low), met(range.high)) {
+                (true, _) => resolve(&gate.then, range),
+                (false, false) => resolve(&gate.otherwise, range),
+                (false, true) => None,
+            }
         }
     }
 }

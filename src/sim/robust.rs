@@ -1,0 +1,153 @@
+//! Paths that hold on every seed. The seed draws the starting mood within the persona's spread,
+//! so a path found from one starting mood may be turned elsewhere by a gate from another. This
+//! search follows the starting moods of many seeds at once, as the range from the lowest to the
+//! highest of each meter, and takes a reply only where the engine sends that whole range the same
+//! way: a path it finds passes the same beats and ends the same way on every one of those seeds.
+//!
+//! A gate asking for two meters can be passed by every seed while the range cannot show it (one
+//! seed high in trust, another in interest); a path through such a gate is not found. Each path
+//! found is exact.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use super::{
+    MoodRange, PATIENCE_OUT, TIME_OUT, Target, advance_range, reply_effect, starting_mood,
+};
+use crate::content::{Beat, Persona, Scenario};
+
+/// A fast hash: the states are small and none of them comes from outside.
+type FastSet<T> = HashSet<T, foldhash::fast::FixedState>;
+
+/// States the search enters before it gives up on the endings still without a path: enough for
+/// every shipped scenario but the largest, which it keeps to about a second.
+pub const STATE_LIMIT: usize = 1_000_000;
+
+/// What the search found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RobustPaths {
+    /// For each ending reached on every seed, one path there (choice indices, 0-based).
+    pub paths: BTreeMap<String, Vec<usize>>,
+    /// The search stopped at `STATE_LIMIT`: an ending without a path may still have one.
+    pub stopped: bool,
+}
+
+/// One state of the search: a beat (by its place), the minute (the same on every seed, as
+/// minutes depend only on the replies) and the range of the seeds' moods.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Joint {
+    beat: usize,
+    minute: u32,
+    range: MoodRange,
+}
+
+/// For each of the `wanted` endings of `scenario` that some path reaches against `persona` on
+/// every one of `seeds`, one such path (choice indices, 0-based). Depth-first over the states
+/// the seeds can share; it stops once every wanted ending has a path, or at `STATE_LIMIT`.
+pub fn robust_paths(
+    scenario: &Scenario,
+    persona: &Persona,
+    seeds: impl IntoIterator<Item = u64>,
+    wanted: &BTreeSet<&str>,
+) -> RobustPaths {
+    let beats: Vec<&Beat> = scenario.scenes.iter().flat_map(|s| &s.beats).collect();
+    let place: HashMap<&str, usize> = beats
+        .iter()
+        .enumerate()
+        .map(|(i, beat)| (beat.id.as_str(), i))
+        .collect();
+    let range = seeds
+        .into_iter()
+        .map(|seed| MoodRange::one(starting_mood(persona, seed)))
+        .reduce(|a, b| MoodRange {
+            low: a.low.min_each(b.low),
+            high: a.high.max_each(b.high),
+        })
+        .expect("at least one seed");
+    let start = Joint {
+        beat: place[scenario.start.as_str()],
+        minute: 0,
+        range,
+    };
+    let leads_to = endings_ahead(&beats, &place);
+    let mut found = BTreeMap::new();
+    let mut visited = FastSet::from_iter([start]);
+    // (state, next reply to follow); the replies on the stack are the path to the top state.
+    let mut stack = vec![(start, 0usize)];
+    while let Some((joint, reply)) = stack.last_mut() {
+        let joint = *joint;
+        let Some(choice) = beats[joint.beat].choices.get(*reply) else {
+            stack.pop();
+            continue;
+        };
+        *reply += 1;
+        let (delta, _) = reply_effect(persona, choice);
+        match advance_range(scenario, choice, joint.range, joint.minute, delta) {
+            // Some seeds would go elsewhere here.
+            None => {}
+            Some((_, _, Target::Ending(id))) => {
+                if wanted.contains(id) && !found.contains_key(id) {
+                    let path = stack.iter().map(|(_, reply)| reply - 1).collect();
+                    found.insert(id.to_string(), path);
+                    if found.len() == wanted.len() {
+                        break;
+                    }
+                }
+            }
+            Some((range, minute, Target::Beat(id))) => {
+                let next = Joint {
+                    beat: place[id],
+                    minute,
+                    range,
+                };
+                // Only worth entering if an ending still without a path lies ahead; the
+                // customer can run out of patience or time anywhere.
+                let worth = wanted.iter().any(|id| {
+                    !found.contains_key(*id)
+                        && (leads_to[next.beat].contains(id)
+                            || [PATIENCE_OUT, TIME_OUT].contains(id))
+                });
+                if worth && visited.insert(next) {
+                    if visited.len() > STATE_LIMIT {
+                        return RobustPaths {
+                            paths: found,
+                            stopped: true,
+                        };
+                    }
+                    stack.push((next, 0));
+                }
+            }
+        }
+    }
+    RobustPaths {
+        paths: found,
+        stopped: false,
+    }
+}
+
+/// The endings each beat's replies can lead to, directly or through later beats, whatever the
+/// mood (both branches of every gate).
+fn endings_ahead<'s>(beats: &[&'s Beat], place: &HashMap<&str, usize>) -> Vec<BTreeSet<&'s str>> {
+    let mut next_beats = Vec::with_capacity(beats.len());
+    let mut ahead: Vec<BTreeSet<&str>> = Vec::with_capacity(beats.len());
+    for beat in beats {
+        let (mut to, mut ends) = (Vec::new(), Vec::new());
+        for choice in &beat.choices {
+            choice.next.targets(&mut to, &mut ends);
+        }
+        next_beats.push(to.iter().map(|id| place[id]).collect::<Vec<usize>>());
+        ahead.push(ends.into_iter().collect());
+    }
+    // Until nothing changes: a beat leads to whatever the beats after it lead to.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for beat in 0..beats.len() {
+            for &after in &next_beats[beat] {
+                let more: Vec<&str> = ahead[after].difference(&ahead[beat]).copied().collect();
+                changed |= !more.is_empty();
+                ahead[beat].extend(more);
+            }
+        }
+    }
+    ahead
+}
