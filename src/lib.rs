@@ -14,6 +14,7 @@ pub mod content;
 #[cfg(feature = "game")]
 pub mod engine;
 pub mod i18n;
+pub mod map;
 pub mod paths;
 pub mod server;
 pub mod sim;

@@ -172,6 +172,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a map of a scenario (by id, or a file) as one HTML page that opens in any browser,
+    /// offline: scenes, beats, replies with their points, endings, best and worst paths.
+    Map {
+        /// The scenario id, or the path of a scenario file (read with the seeds).
+        #[arg(value_name = "ID|PATH")]
+        scenario: String,
+        /// Where to write the page (default: ID.map.html in the current folder).
+        #[arg(short = 'o', long = "output", value_name = "FILE.html")]
+        output: Option<PathBuf>,
+        /// The seed that draws the customer's starting mood.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Check scenario, persona, catalogue and rubric files (default: all of them).
     Check {
         /// Files or folders to check.
@@ -315,6 +328,11 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             records::board(&root, cli.data_dir.as_deref(), cli.lang, scenario, *json)
         }
         Command::Check { paths, json } => check(&root, paths, *json),
+        Command::Map {
+            scenario,
+            output,
+            seed,
+        } => map(&root, cli.lang, scenario, output.as_deref(), *seed),
         Command::New {
             what: NewFile::Scenario { name, persona },
         } => new_scenario(&root, name, *persona),
@@ -804,13 +822,10 @@ fn analyze(
     } else {
         ids.iter()
             .map(|id| {
-                library.scenario(id).map(|s| s.as_ref()).ok_or_else(|| {
-                    let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
-                    format!(
-                        "no scenario with id \"{id}\"\nscenarios: {}",
-                        known.join(", ")
-                    )
-                })
+                library
+                    .scenario(id)
+                    .map(|s| s.as_ref())
+                    .ok_or_else(|| unknown_scenario(&library, id))
             })
             .collect::<Result<_, _>>()?
     };
@@ -829,6 +844,27 @@ fn analyze(
             print_analysis(report, lang);
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn map(
+    root: &ContentRoot,
+    lang: Lang,
+    scenario: &str,
+    output: Option<&Path>,
+    seed: u64,
+) -> Result<ExitCode, String> {
+    let (library, id) = library_for(root, scenario)?;
+    let chosen = library
+        .scenario(&id)
+        .ok_or_else(|| unknown_scenario(&library, &id))?;
+    let page = crate::map::map_html(&library, chosen, seed, lang);
+    let path = output.map_or_else(
+        || PathBuf::from(format!("{id}.map.html")),
+        Path::to_path_buf,
+    );
+    std::fs::write(&path, page).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    say!("wrote {}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -948,6 +984,15 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
         say!("  {}: {}", tr(lang, "警告", "warning"), warning.get(lang));
     }
     say!();
+}
+
+/// What to say when no scenario has the id asked for.
+fn unknown_scenario(library: &Library, id: &str) -> String {
+    let known: Vec<&str> = library.scenarios.keys().map(String::as_str).collect();
+    format!(
+        "no scenario with id \"{id}\"\nscenarios: {}",
+        known.join(", ")
+    )
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

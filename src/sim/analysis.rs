@@ -40,6 +40,8 @@ pub struct PersonaAnalysis {
     pub paths: u128,
     pub outcomes: BTreeMap<Outcome, u128>,
     pub endings: BTreeMap<String, u128>,
+    /// How many paths pass through each beat, by beat id (beats no path reaches are left out).
+    pub beat_paths: BTreeMap<String, u128>,
     /// One path to each reachable ending (choice numbers from 1).
     pub ending_paths: BTreeMap<String, Vec<usize>>,
     pub best: ScoredPath,
@@ -184,13 +186,13 @@ fn analyze_persona(
     let wanted: BTreeSet<&str> = ending_paths.keys().map(String::as_str).collect();
     // What the graph says about every path, the candidate paths scored in full, and the
     // search for paths that hold on every seed are worked out side by side.
-    let ((((outcomes, endings), reached, no_way_to_leave), robust), scored) = rayon::join(
+    let ((((outcomes, endings), beat_paths, no_way_to_leave), robust), scored) = rayon::join(
         || {
             rayon::join(
                 || {
                     (
                         exploration.outcomes(),
-                        exploration.reached_beats(),
+                        exploration.paths_through_beats(),
                         beats_without_a_way_to_leave(library, scenario, persona, &exploration),
                     )
                 },
@@ -239,6 +241,11 @@ fn analyze_persona(
             paths: exploration.paths(),
             outcomes,
             endings,
+            beat_paths: beat_paths
+                .iter()
+                .filter(|(_, paths)| **paths > 0)
+                .map(|(&(s, b), &paths)| (scenario.scenes[s].beats[b].id.clone(), paths))
+                .collect(),
             ending_paths,
             best: scored.best,
             worst: scored.worst,
@@ -248,7 +255,10 @@ fn analyze_persona(
             robust_paths,
             robust_search_stopped: robust.stopped,
         },
-        reached,
+        reached: beat_paths
+            .into_iter()
+            .filter_map(|(place, paths)| (paths > 0).then_some(place))
+            .collect(),
         no_way_to_leave,
         loops: exploration.loops.iter().cloned().collect(),
     }

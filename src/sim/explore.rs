@@ -3,10 +3,11 @@
 //! once: the state graph is small even when the number of paths runs into the millions.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 use super::scoring::weight;
 use super::{
@@ -355,25 +356,40 @@ impl Exploration {
         (outcomes, endings)
     }
 
+    /// How many paths pass through each beat (at least once), by (scene, beat) position: all
+    /// paths, less those that avoid it, counted per beat over the finished states.
+    pub fn paths_through_beats(&self) -> BTreeMap<(usize, usize), u128> {
+        (0..self.beats.len())
+            .into_par_iter()
+            .map(|beat| {
+                let mut avoiding = vec![0u128; self.keys.len()];
+                // Finishing order: every state after all it leads to.
+                for &node in &self.finished {
+                    if self.keys[node].beat as usize == beat {
+                        continue;
+                    }
+                    avoiding[node] = self
+                        .edges_of(node)
+                        .iter()
+                        .map(|edge| match *edge {
+                            Edge::To(child) => avoiding[child as usize],
+                            Edge::End(_) => 1,
+                            Edge::Loop => 0,
+                        })
+                        .sum();
+                }
+                let avoided = avoiding.first().copied().unwrap_or(0);
+                (self.beats[beat], self.paths() - avoided)
+            })
+            .collect()
+    }
+
     /// Every state explored.
     pub fn states_visited(&self) -> impl Iterator<Item = VisitedState<'_>> {
         (0..self.keys.len()).map(|node| VisitedState {
             exploration: self,
             node,
         })
-    }
-
-    /// The beats some path passes through, by (scene, beat) position.
-    pub fn reached_beats(&self) -> BTreeSet<(usize, usize)> {
-        let mut reached = vec![false; self.beats.len()];
-        for key in &self.keys {
-            reached[key.beat as usize] = true;
-        }
-        self.beats
-            .iter()
-            .zip(reached)
-            .filter_map(|(&place, reached)| reached.then_some(place))
-            .collect()
     }
 
     /// `count` paths drawn uniformly among all paths (choice indices, 0-based).

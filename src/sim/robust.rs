@@ -84,15 +84,14 @@ pub fn robust_paths(
         match advance_range(scenario, choice, joint.range, joint.minute, delta) {
             // Some seeds would go elsewhere here.
             None => {}
-            Some((_, _, Target::Ending(id))) => {
-                if wanted.contains(id) && !found.contains_key(id) {
-                    let path = stack.iter().map(|(_, reply)| reply - 1).collect();
-                    found.insert(id.to_string(), path);
-                    if found.len() == wanted.len() {
-                        break;
-                    }
+            Some((_, _, Target::Ending(id))) if wanted.contains(id) && !found.contains_key(id) => {
+                let path = stack.iter().map(|(_, reply)| reply - 1).collect();
+                found.insert(id.to_string(), path);
+                if found.len() == wanted.len() {
+                    break;
                 }
             }
+            Some((_, _, Target::Ending(_))) => {}
             Some((range, minute, Target::Beat(id))) => {
                 let next = Joint {
                     beat: place[id],
