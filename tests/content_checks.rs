@@ -184,3 +184,37 @@ fn a_renamed_technique_the_engine_scores_with_is_named_in_the_hint() {
         "{found:?}"
     );
 }
+
+/// The course in brief (docs/course.md) names every technique and mistake of the catalogue,
+/// and nothing the catalogue lacks.
+#[test]
+fn the_course_digest_names_every_catalogue_id_and_no_other() {
+    let library = salesdojo::content::Library::load(&[support::repo().join("seeds")]);
+    let digest = std::fs::read_to_string(support::repo().join("docs/course.md")).unwrap();
+    let ids: std::collections::BTreeSet<&str> = library
+        .catalogue
+        .techniques
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    for id in &ids {
+        assert!(
+            digest.contains(&format!("`{id}`")),
+            "docs/course.md lacks {id}"
+        );
+    }
+    // Every `area.name` in backticks is a catalogue id.
+    for quoted in digest.split('`').skip(1).step_by(2) {
+        let looks_like_id = quoted.contains('.')
+            && !quoted.contains('/')
+            && quoted
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+        if looks_like_id {
+            assert!(
+                ids.contains(quoted),
+                "docs/course.md names {quoted}, not in the catalogue"
+            );
+        }
+    }
+}

@@ -707,3 +707,67 @@ fn an_ending_analyze_says_no_path_holds_for_has_none_on_any_path() {
     }
     assert_eq!(paths_checked as u128, persona.paths);
 }
+
+/// The mistakes trainers found missing from the catalogue are scored where shipped scenarios
+/// show them, citing the reply and the course section.
+#[test]
+fn running_down_the_competitor_dismissing_the_incumbent_and_naming_a_floor_price_are_scored() {
+    let library = library();
+    // (scenario, beat, reply number there, the mistake); first replies lead to the beat.
+    let cases = [
+        (
+            "drill_price_objection",
+            "objection",
+            2,
+            "mistake.badmouth_competitor",
+        ),
+        (
+            "drill_price_objection",
+            "objection",
+            1,
+            "mistake.bottom_price_first",
+        ),
+        (
+            "drill_price_objection",
+            "squeeze",
+            3,
+            "mistake.bottom_price_first",
+        ),
+        (
+            "mystery_quote_review",
+            "objection",
+            4,
+            "mistake.dismiss_incumbent",
+        ),
+        (
+            "mystery_quote_review",
+            "objection",
+            4,
+            "mistake.badmouth_competitor",
+        ),
+    ];
+    for (id, beat, number, technique) in cases {
+        let mut visit = Visit::begin(&library, id, 1, Some(Driver)).unwrap();
+        while visit.current().unwrap().beat_id != beat {
+            visit.choose(0).unwrap();
+        }
+        visit.choose(number - 1).unwrap();
+        let reply = visit.transcript().last().unwrap().reply.clone();
+        // The rest of the visit: the first reply each time, until it ends.
+        for _ in 0..100 {
+            if visit.finish().is_some() {
+                break;
+            }
+            visit.choose(0).unwrap();
+        }
+        let score = scoring::score(&visit, &library.catalogue, &library.rubric).unwrap();
+        let entry = library.technique(technique).unwrap();
+        let event = score
+            .events
+            .iter()
+            .find(|e| e.technique == technique && e.evidence == reply)
+            .unwrap_or_else(|| panic!("{id} {beat} {number}: {technique} not scored on the reply"));
+        assert!(event.points < 0, "{technique}");
+        assert_eq!(event.section, entry.section);
+    }
+}

@@ -99,6 +99,7 @@ fn fixture(moves: &[Move], outcome: Outcome, commitment: Option<&str>) -> Scenar
                 id: format!("s{}", scenes.len()),
                 kind: m.scene,
                 title: text("scene"),
+                hold_cues: false,
                 beats: vec![beat],
             }),
         }
@@ -114,6 +115,7 @@ fn fixture(moves: &[Move], outcome: Outcome, commitment: Option<&str>) -> Scenar
             known: vec![],
             goal: text("goal"),
             time_budget: 30,
+            follow_up: false,
         },
         start: "b0".into(),
         scenes,
@@ -129,8 +131,16 @@ fn fixture(moves: &[Move], outcome: Outcome, commitment: Option<&str>) -> Scenar
 
 /// Plays the given choice (0: the move, 1: the filler) at each beat.
 fn play_picks(moves: &[Move], persona: PersonaKind, picks: &[usize]) -> Visit {
-    let scenario = Arc::new(fixture(moves, Outcome::Advance, Some("a demo")));
-    let mut visit = Visit::start(scenario, seeds().personas[&persona].clone(), 7);
+    play_on(
+        fixture(moves, Outcome::Advance, Some("a demo")),
+        persona,
+        picks,
+    )
+}
+
+/// Plays the given choices on a fixture scenario changed by the test.
+fn play_on(scenario: Scenario, persona: PersonaKind, picks: &[usize]) -> Visit {
+    let mut visit = Visit::start(Arc::new(scenario), seeds().personas[&persona].clone(), 7);
     for &pick in picks {
         visit.choose(pick).unwrap();
     }
@@ -300,6 +310,38 @@ fn timing_a_first_visit_lasts_twenty_to_thirty_minutes() {
     assert_eq!(fired(&right, "visit.first_visit_length"), vec![(2, None)]);
     let short = play(&moves(4), PersonaKind::Amiable, None);
     assert_eq!(fired(&short, "visit.first_visit_length"), vec![(-3, None)]);
+}
+
+#[test]
+fn timing_a_follow_up_visit_is_not_judged_by_the_first_visit_length() {
+    let moves = [
+        say(VisitScene, GREET),
+        say(VisitScene, ASK).minutes(4),
+        say(VisitScene, LEAVE),
+    ];
+    let mut follow_up = fixture(&moves, Outcome::Advance, Some("a demo"));
+    follow_up.briefing.follow_up = true;
+    let visit = play_on(follow_up, PersonaKind::Amiable, &[0, 0, 0]);
+    assert!(fired(&visit, "visit.first_visit_length").is_empty());
+    // The other timing rules still judge it: the opening ten minutes were kept.
+    assert!(fired(&visit, "visit.ten_minute_rule").contains(&(2, Some(1))));
+}
+
+#[test]
+fn timing_a_scene_that_holds_back_cues_shows_none_and_asks_for_no_leaving() {
+    // As in the rule's own test below: a reply costing 25 patience would bring on the
+    // watch-checking cue, and the trainee carries on.
+    let moves = [
+        say(NeedsDiscovery, ASK).patience(-25),
+        say(NeedsDiscovery, LEAVE),
+        say(NeedsDiscovery, &["spin.situation"]),
+        say(NeedsDiscovery, LEAVE),
+    ];
+    let mut held = fixture(&moves, Outcome::Advance, Some("a demo"));
+    held.scenes[0].hold_cues = true;
+    let visit = play_on(held, PersonaKind::Driver, &[0, 1, 0, 0]);
+    assert!(visit.transcript().iter().all(|e| e.view.cue.is_none()));
+    assert!(fired(&visit, "visit.leave_on_cue").is_empty());
 }
 
 #[test]

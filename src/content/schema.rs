@@ -131,6 +131,10 @@ pub struct Briefing {
     pub goal: Text,
     /// Simulated minutes the visit should take; the customer ends it at one and a half times this.
     pub time_budget: u32,
+    /// A second or later visit to this customer: rules about first visits (their 20–30
+    /// minutes) do not apply.
+    #[serde(default)]
+    pub follow_up: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -139,6 +143,10 @@ pub struct Scene {
     pub id: String,
     pub kind: SceneKind,
     pub title: Text,
+    /// The persona's cue lines (a glance at the watch…) are not shown in this scene, where
+    /// they would jar; with no cue shown, leaving on the cue is not asked for here either.
+    #[serde(default)]
+    pub hold_cues: bool,
     pub beats: Vec<Beat>,
 }
 
@@ -440,6 +448,9 @@ pub struct RuleSpec {
     /// The rule only applies to visits that pass through a scene of this kind.
     #[serde(default)]
     pub only_with: Option<SceneKind>,
+    /// The rule is about first visits: a scenario whose briefing says `follow_up` skips it.
+    #[serde(default)]
+    pub first_visit_only: bool,
     /// Points when the rule is kept (0: keeping it is not rewarded).
     #[serde(default)]
     pub reward: i32,
@@ -451,6 +462,14 @@ pub struct RuleSpec {
     /// Why breaking it cost points.
     pub broken: Text,
     pub check: Check,
+}
+
+impl RuleSpec {
+    /// Whether the rule judges visits of this scenario at all (a follow-up visit skips the
+    /// rules about first visits).
+    pub fn applies_to(&self, scenario: &Scenario) -> bool {
+        !(self.first_visit_only && scenario.briefing.follow_up)
+    }
 }
 
 /// What a rule checks. Tag lists match catalogue ids; `"spin.*"` matches every id starting

@@ -393,6 +393,9 @@ fn beats_without_a_way_to_leave(
             .collect();
         let can_leave = |(s, b): (usize, usize)| can_leave[s][b];
         for state in exploration.states_visited() {
+            if scenario.scenes[state.beat().0].hold_cues {
+                continue;
+            }
             let cue = super::showing_cue(persona, state.mood());
             let low = cue.is_some_and(|c| c.meter == *meter && c.below.is_some());
             if low && !can_leave(state.beat()) && !state.next().any(can_leave) {
@@ -712,9 +715,10 @@ fn coverage(
             Check::Balance { ask, talk, .. } => any(ask) || any(talk),
             Check::Identify { .. } => mystery,
         };
-        let applies = rule
-            .only_with
-            .is_none_or(|kind| scenario.scenes.iter().any(|s| s.kind == kind));
+        let applies = rule.applies_to(scenario)
+            && rule
+                .only_with
+                .is_none_or(|kind| scenario.scenes.iter().any(|s| s.kind == kind));
         if testable && applies {
             can.insert(rule.technique.clone());
         }

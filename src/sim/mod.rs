@@ -352,6 +352,7 @@ impl Visit {
             .iter()
             .find_map(|s| s.beats.iter().find(|b| b.id == id).map(|b| (s, b)))
             .expect("beat ids are checked when the library is assembled");
+        let hold_cues = scene.hold_cues;
         let variants = beat
             .says_as
             .get(&self.persona.kind)
@@ -372,7 +373,11 @@ impl Visit {
             order,
             minute: self.minute,
         };
-        let (cue, cue_signal) = self.cue().unzip();
+        let (cue, cue_signal) = if hold_cues {
+            (None, None)
+        } else {
+            self.cue().unzip()
+        };
         self.stage = Stage::At(BeatView {
             cue,
             cue_signal,

@@ -227,7 +227,8 @@ pub struct CourseRule<'r>(pub &'r RuleSpec);
 impl Rule for CourseRule<'_> {
     fn apply(&self, input: &RuleInput, out: &mut Vec<ScoreEvent>) {
         let spec = self.0;
-        if spec.only_with.is_some_and(|kind| !input.passed_scene(kind)) {
+        if !spec.applies_to(input.scenario) || !spec.only_with.is_none_or(|k| input.passed_scene(k))
+        {
             return;
         }
         let Some(technique) = input.technique(&spec.technique) else {

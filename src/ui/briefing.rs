@@ -109,9 +109,18 @@ fn draw(
                 ui,
                 tr(lang, "时间", "Time"),
                 &format!(
-                    "{} {}",
+                    "{} {}{}",
                     briefing.time_budget,
-                    tr(lang, "分钟左右", "minutes or so")
+                    tr(lang, "分钟左右", "minutes or so"),
+                    if briefing.follow_up {
+                        tr(
+                            lang,
+                            "（回访：不是第一次见面）",
+                            " (a follow-up visit, not the first meeting)",
+                        )
+                    } else {
+                        ""
+                    }
                 ),
             );
             ui.label(
