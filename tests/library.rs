@@ -679,20 +679,11 @@ fn an_ending_analyze_says_no_path_holds_for_has_none_on_any_path() {
         !unreached.is_empty(),
         "{id} should have a seed-dependent ending"
     );
-    // Every path from seed 1 (a path that holds on every seed is among them), depth first.
-    let mut paths_checked = 0;
-    let mut stack = vec![Vec::<usize>::new()];
-    while let Some(path) = stack.pop() {
-        let mut visit = Visit::begin(&library, id, 1, None).unwrap();
-        for &c in &path {
-            visit.choose(c).unwrap();
-        }
-        if visit.finish().is_none() {
-            let count = visit.current().unwrap().order.len();
-            stack.extend((0..count).map(|c| [path.as_slice(), &[c]].concat()));
-            continue;
-        }
-        paths_checked += 1;
+    // Every path from seed 1 (a path that holds on every seed is among them).
+    let every = every_path(&library, id);
+    assert_eq!(every.len() as u128, persona.paths);
+    for visit in every {
+        let path = visit.choices();
         let ending = |seed| {
             let mut visit = Visit::begin(&library, id, seed, None).unwrap();
             let fits = path.iter().all(|&c| visit.choose(c).is_ok());
@@ -705,7 +696,77 @@ fn an_ending_analyze_says_no_path_holds_for_has_none_on_any_path() {
             );
         }
     }
-    assert_eq!(paths_checked as u128, persona.paths);
+}
+
+/// Every finished visit of scenario `id` on seed 1, each path once.
+fn every_path(library: &Library, id: &str) -> Vec<Visit> {
+    let mut finished = Vec::new();
+    let mut stack = vec![Visit::begin(library, id, 1, None).unwrap()];
+    while let Some(visit) = stack.pop() {
+        match visit.current() {
+            None => finished.push(visit),
+            Some(view) => {
+                for reply in 0..view.order.len() {
+                    let mut next = visit.clone();
+                    next.choose(reply).unwrap();
+                    stack.push(next);
+                }
+            }
+        }
+    }
+    finished
+}
+
+/// How many paths pass each beat, as `analyze` counts them, is what playing every path gives:
+/// for the drills, and for a drill changed so that a reply leads back to an earlier beat.
+#[test]
+fn analyze_counts_the_paths_through_each_beat_as_playing_every_path_does() {
+    use salesdojo::sim::analysis::analyze;
+    let text = std::fs::read_to_string(
+        support::repo().join("scenarios/drill_price_objection.scenario.ron"),
+    )
+    .unwrap();
+    // The beat "real" gets a reply back to the first beat, "objection".
+    let (before, real) = text.split_at(text.find("id: \"real\"").unwrap());
+    let real = real.replacen("Goto(\"squeeze\")", "Goto(\"objection\")", 1);
+    let circle = format!("{before}{real}");
+    assert_ne!(circle, text);
+    let changed = support::root_with(&[("drill_price_objection.scenario.ron", circle.as_bytes())]);
+    for (library, ids) in [
+        (
+            library(),
+            &[
+                "drill_advance_close",
+                "drill_price_objection",
+                "drill_spin_implication",
+                "drill_praise_observe",
+            ][..],
+        ),
+        (
+            Library::load(&[
+                changed.path().join("seeds"),
+                changed.path().join("scenarios"),
+            ]),
+            &["drill_price_objection"][..],
+        ),
+    ] {
+        assert!(!library.has_errors(), "{:?}", library.diagnostics);
+        for &id in ids {
+            let report = analyze(&library, library.scenario(id).unwrap(), 1);
+            let mut played = std::collections::BTreeMap::<String, u128>::new();
+            for visit in every_path(&library, id) {
+                let passed: BTreeSet<String> = visit
+                    .transcript()
+                    .iter()
+                    .map(|e| e.view.beat_id.clone())
+                    .collect();
+                for beat in passed {
+                    *played.entry(beat).or_default() += 1;
+                }
+            }
+            assert_eq!(report.personas[0].beat_paths, played, "{id}");
+        }
+    }
 }
 
 /// The mistakes trainers found missing from the catalogue are scored where shipped scenarios

@@ -192,7 +192,7 @@ fn analyze_persona(
                 || {
                     (
                         exploration.outcomes(),
-                        exploration.paths_through_beats(),
+                        exploration.paths_through_beats(scenario),
                         beats_without_a_way_to_leave(library, scenario, persona, &exploration),
                     )
                 },

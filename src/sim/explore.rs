@@ -356,30 +356,93 @@ impl Exploration {
         (outcomes, endings)
     }
 
-    /// How many paths pass through each beat (at least once), by (scene, beat) position: all
-    /// paths, less those that avoid it, counted per beat over the finished states.
-    pub fn paths_through_beats(&self) -> BTreeMap<(usize, usize), u128> {
-        (0..self.beats.len())
-            .into_par_iter()
-            .map(|beat| {
-                let mut avoiding = vec![0u128; self.keys.len()];
-                // Finishing order: every state after all it leads to.
-                for &node in &self.finished {
-                    if self.keys[node].beat as usize == beat {
-                        continue;
-                    }
-                    avoiding[node] = self
-                        .edges_of(node)
-                        .iter()
-                        .map(|edge| match *edge {
-                            Edge::To(child) => avoiding[child as usize],
-                            Edge::End(_) => 1,
-                            Edge::Loop => 0,
-                        })
-                        .sum();
+    /// How many paths pass through each beat (at least once), by (scene, beat) position. A
+    /// beat no path can come back to is passed once per path that passes it: the paths into
+    /// each of its states times the paths out. For a beat a path can return to (a circle in
+    /// the scenario), the paths that avoid it are counted and taken from all paths.
+    pub fn paths_through_beats(&self, scenario: &Scenario) -> BTreeMap<(usize, usize), u128> {
+        let mut ways = vec![0u128; self.keys.len()];
+        if let Some(start) = ways.first_mut() {
+            *start = 1;
+        }
+        // Reverse finishing order: every state before what it leads to.
+        for &node in self.finished.iter().rev() {
+            for edge in self.edges_of(node) {
+                if let Edge::To(child) = *edge {
+                    ways[child as usize] += ways[node];
                 }
-                let avoided = avoiding.first().copied().unwrap_or(0);
-                (self.beats[beat], self.paths() - avoided)
+            }
+        }
+        let mut through = vec![0u128; self.beats.len()];
+        for (node, key) in self.keys.iter().enumerate() {
+            through[key.beat as usize] += ways[node].saturating_mul(self.paths[node]);
+        }
+        let returns = self.beats_on_circles(scenario);
+        let counted: Vec<(usize, u128)> = (0..self.beats.len())
+            .into_par_iter()
+            .filter(|&beat| returns[beat])
+            .map(|beat| (beat, self.paths() - self.paths_avoiding(beat)))
+            .collect();
+        for (beat, paths) in counted {
+            through[beat] = paths;
+        }
+        self.beats.iter().copied().zip(through).collect()
+    }
+
+    /// Paths from the start that never pass `beat`.
+    fn paths_avoiding(&self, beat: usize) -> u128 {
+        let mut avoiding = vec![0u128; self.keys.len()];
+        // Finishing order: every state after all it leads to.
+        for &node in &self.finished {
+            if self.keys[node].beat as usize == beat {
+                continue;
+            }
+            avoiding[node] = self
+                .edges_of(node)
+                .iter()
+                .map(|edge| match *edge {
+                    Edge::To(child) => avoiding[child as usize],
+                    Edge::End(_) => 1,
+                    Edge::Loop => 0,
+                })
+                .sum();
+        }
+        avoiding.first().copied().unwrap_or(0)
+    }
+
+    /// For each beat, whether some reply leads from it, through any gate and later beats,
+    /// back to it.
+    fn beats_on_circles(&self, scenario: &Scenario) -> Vec<bool> {
+        let place: HashMap<&str, usize> = self
+            .beats
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, b))| (scenario.scenes[s].beats[b].id.as_str(), i))
+            .collect();
+        let next: Vec<Vec<usize>> = self
+            .beats
+            .iter()
+            .map(|&(s, b)| {
+                let mut to = Vec::new();
+                for choice in &scenario.scenes[s].beats[b].choices {
+                    choice.next.targets(&mut to, &mut Vec::new());
+                }
+                to.iter().map(|id| place[id]).collect()
+            })
+            .collect();
+        (0..self.beats.len())
+            .map(|beat| {
+                let mut seen = vec![false; self.beats.len()];
+                let mut stack = next[beat].clone();
+                while let Some(at) = stack.pop() {
+                    if at == beat {
+                        return true;
+                    }
+                    if !std::mem::replace(&mut seen[at], true) {
+                        stack.extend(&next[at]);
+                    }
+                }
+                false
             })
             .collect()
     }

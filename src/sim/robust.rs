@@ -10,10 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::{
-    MoodRange, PATIENCE_OUT, TIME_OUT, Target, advance_range, reply_effect, starting_mood,
-};
-use crate::content::{Beat, Persona, Scenario};
+use super::{MoodRange, Target, advance_range, reply_effect, starting_mood};
+use crate::content::{Beat, Effects, Persona, Scenario};
 
 /// A fast hash: the states are small and none of them comes from outside.
 type FastSet<T> = HashSet<T, foldhash::fast::FixedState>;
@@ -68,7 +66,14 @@ pub fn robust_paths(
         minute: 0,
         range,
     };
-    let leads_to = endings_ahead(&beats, &place);
+    // What each reply does to the mood depends only on the reply and the persona.
+    let deltas: Vec<Vec<Effects>> = beats
+        .iter()
+        .map(|beat| {
+            let replies = beat.choices.iter();
+            replies.map(|c| reply_effect(persona, c).0).collect()
+        })
+        .collect();
     let mut found = BTreeMap::new();
     let mut visited = FastSet::from_iter([start]);
     // (state, next reply to follow); the replies on the stack are the path to the top state.
@@ -79,8 +84,8 @@ pub fn robust_paths(
             stack.pop();
             continue;
         };
+        let delta = deltas[joint.beat][*reply];
         *reply += 1;
-        let (delta, _) = reply_effect(persona, choice);
         match advance_range(scenario, choice, joint.range, joint.minute, delta) {
             // Some seeds would go elsewhere here.
             None => {}
@@ -98,14 +103,7 @@ pub fn robust_paths(
                     minute,
                     range,
                 };
-                // Only worth entering if an ending still without a path lies ahead; the
-                // customer can run out of patience or time anywhere.
-                let worth = wanted.iter().any(|id| {
-                    !found.contains_key(*id)
-                        && (leads_to[next.beat].contains(id)
-                            || [PATIENCE_OUT, TIME_OUT].contains(id))
-                });
-                if worth && visited.insert(next) {
+                if visited.insert(next) {
                     if visited.len() > STATE_LIMIT {
                         return RobustPaths {
                             paths: found,
@@ -121,32 +119,4 @@ pub fn robust_paths(
         paths: found,
         stopped: false,
     }
-}
-
-/// The endings each beat's replies can lead to, directly or through later beats, whatever the
-/// mood (both branches of every gate).
-fn endings_ahead<'s>(beats: &[&'s Beat], place: &HashMap<&str, usize>) -> Vec<BTreeSet<&'s str>> {
-    let mut next_beats = Vec::with_capacity(beats.len());
-    let mut ahead: Vec<BTreeSet<&str>> = Vec::with_capacity(beats.len());
-    for beat in beats {
-        let (mut to, mut ends) = (Vec::new(), Vec::new());
-        for choice in &beat.choices {
-            choice.next.targets(&mut to, &mut ends);
-        }
-        next_beats.push(to.iter().map(|id| place[id]).collect::<Vec<usize>>());
-        ahead.push(ends.into_iter().collect());
-    }
-    // Until nothing changes: a beat leads to whatever the beats after it lead to.
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for beat in 0..beats.len() {
-            for &after in &next_beats[beat] {
-                let more: Vec<&str> = ahead[after].difference(&ahead[beat]).copied().collect();
-                changed |= !more.is_empty();
-                ahead[beat].extend(more);
-            }
-        }
-    }
-    ahead
 }
