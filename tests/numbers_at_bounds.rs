@@ -1,5 +1,5 @@
 //! Property test: every number a trainer writes in a scenario, set at, just inside and just past
-//! its bounds (and at the extremes of its type). Whatever `check` accepts must play and analyse
+//! its bounds (and at the extremes of its type). Whatever `check` accepts must play, analyse and map
 //! without a panic — in this debug build an arithmetic overflow panics — and without hanging;
 //! whatever it refuses it refuses with an error, never by crashing.
 
@@ -10,8 +10,9 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use salesdojo::content::{Library, parse_file, read_files};
+use salesdojo::i18n::Lang;
+use salesdojo::map::map_html;
 use salesdojo::sim::Attempt;
-use salesdojo::sim::analysis::analyze;
 
 use support::repo;
 
@@ -91,7 +92,7 @@ fn plays_to_an_end(library: &Arc<Library>, id: &str, seed: u64, picks: &[usize])
 }
 
 #[test]
-fn content_that_check_accepts_plays_and_analyses_at_every_bound() {
+fn content_that_check_accepts_plays_analyses_and_maps_at_every_bound() {
     let text = std::fs::read_to_string(repo().join(SCENARIO)).unwrap();
     let sites = number_sites(&text);
     assert!(
@@ -131,7 +132,9 @@ fn content_that_check_accepts_plays_and_analyses_at_every_bound() {
         accepted.set(accepted.get() + 1);
         let library = Arc::new(library);
         let scenario = library.scenario("drill_price_objection").unwrap().clone();
-        analyze(&library, &scenario, seed);
+        // The map runs the whole analysis and then draws on it.
+        let page = map_html(&library, &scenario, seed, Lang::Zh);
+        prop_assert!(page.contains("drill_price_objection"));
         prop_assert!(
             plays_to_an_end(&library, &scenario.id, seed, &picks),
             "the visit did not end: {changes:?}"

@@ -41,6 +41,9 @@ pub(super) struct NameDraft {
     pub awaiting: Option<Screen>,
     /// Start was asked for with no name typed.
     pub nameless: bool,
+    /// The name field should take the keyboard focus (when the screen opens with no name, and
+    /// after a start without one), so the trainee can just type.
+    pub focus_name: bool,
 }
 
 /// The "Join a classroom" form: open or not, and what is typed in it.
@@ -64,6 +67,8 @@ fn fill_name(
         Some(trainee) if !super::taking_turns(&session, &classroom) => trainee.name.clone(),
         _ => String::new(),
     };
+    // With a name already there, the single-key shortcuts (P, T, B…) matter more than typing.
+    draft.focus_name = draft.name.is_empty();
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -132,6 +137,9 @@ fn draw(
                         .font(egui::FontId::proportional(24.0))
                         .desired_width(300.0),
                 );
+                if std::mem::take(&mut draft.focus_name) {
+                    field.request_focus();
+                }
                 if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     draft.going = Some(Screen::Scenarios);
                 }
@@ -163,7 +171,8 @@ fn draw(
             if start.clicked() {
                 draft.going = Some(Screen::Scenarios);
             }
-            if draft.nameless {
+            // Until a name is typed: it goes as soon as there is one.
+            if draft.nameless && !named {
                 ui.label(egui::RichText::new(tr(lang, "请先输入姓名，成绩会记在这个名字下", "Type your name first: results are kept under it")).color(palette::BAD));
             }
             if let Some(problem) = &problem.0 {
@@ -378,6 +387,7 @@ fn ask_for_trainee(
     }
     let ready = classroom.0.is_some() || library.get().is_some_and(|l| !l.scenarios.is_empty());
     draft.nameless = !named;
+    draft.focus_name = !named;
     if (ready || going == Screen::Progress) && named {
         select.write(SelectTrainee(draft.name.clone()));
         draft.awaiting = Some(going);

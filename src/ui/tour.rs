@@ -5,14 +5,14 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use bevy::input::ButtonState;
-use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::input::keyboard::{Key, KeyboardInput, NativeKeyCode};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContext, EguiFullOutput, EguiPostUpdateSet, egui};
 
 use super::Screen;
-use super::title::{ClassroomDraft, NameDraft};
+use super::title::ClassroomDraft;
 use crate::content::PersonaKind;
 use crate::engine::{
     ActiveVisit, ClassroomStatus, ContentLibrary, JoinClassroom, JoinedClassroom, LastSave,
@@ -48,6 +48,9 @@ impl Plugin for TourPlugin {
             ]);
         }
         steps.extend([
+            // Enter before any name: the warning, and the name field keeps the focus.
+            Step::Press(KeyCode::Enter),
+            Step::Shoot("nameless", Screen::Title),
             Step::Type(plan.trainee.clone()),
             Step::Shoot("title", Screen::Title),
             Step::Press(KeyCode::Enter),
@@ -149,7 +152,6 @@ const MAX_PRESSES: u32 = 60;
 fn run_tour(
     mut commands: Commands,
     mut tour: ResMut<Tour>,
-    mut draft: ResMut<NameDraft>,
     library: Res<ContentLibrary>,
     visit: Option<Single<&ActiveVisit>>,
     screen: Res<State<Screen>>,
@@ -234,7 +236,20 @@ fn run_tour(
             }
         }
         Step::Type(name) => {
-            draft.name = std::mem::take(name);
+            // As key presses, as a trainee types: they land in whichever field has the focus.
+            for typed in name.chars() {
+                let text = typed.to_string();
+                for state in [ButtonState::Pressed, ButtonState::Released] {
+                    keyboard.write(KeyboardInput {
+                        key_code: KeyCode::Unidentified(NativeKeyCode::Unidentified),
+                        logical_key: Key::Character(text.as_str().into()),
+                        state,
+                        text: Some(text.as_str().into()),
+                        repeat: false,
+                        window,
+                    });
+                }
+            }
             tour.steps.pop_front();
             tour.wait = 5;
         }
