@@ -107,10 +107,17 @@ const SESSION_SCENARIO: &str = "drill_advance_close";
 const EXPECTED: [(&str, &[&str], &[&str]); 9] = [
     // Enter pressed before any name was typed.
     ("nameless", &["请先输入姓名"], &["Type your name first"]),
+    // The tour switches on "read the customer" (M): the meters are hidden during the visit
+    // and shown on the debrief.
     (
         "title",
-        &["销售道场", "开始训练", "李明"],
-        &["Sales Dojo", "Start training", "李明"],
+        &["销售道场", "开始训练", "李明", "隐藏计量表 (M) · 开"],
+        &[
+            "Sales Dojo",
+            "Start training",
+            "李明",
+            "meters hidden during the visit (M) · on",
+        ],
     ),
     (
         "scenarios",
@@ -122,15 +129,24 @@ const EXPECTED: [(&str, &[&str], &[&str]); 9] = [
         &["拜访简报", "开始拜访"],
         &["Briefing", "Start the visit"],
     ),
-    (
-        "visit",
-        &["信任", "兴趣", "耐心"],
-        &["Trust", "Interest", "Patience"],
-    ),
+    ("visit", &["计量表已隐藏"], &["Meters hidden"]),
     (
         "debrief",
-        &["拜访结果", "成绩已保存", "李明"],
-        &["Outcome", "Result saved for 李明"],
+        &[
+            "拜访结果",
+            "成绩已保存",
+            "李明",
+            "拜访中隐藏的计量表",
+            "信任",
+            "第 1 个回答后",
+        ],
+        &[
+            "Outcome",
+            "Result saved for 李明",
+            "the meters hidden during the visit",
+            "Trust",
+            "after reply 1",
+        ],
     ),
     // The tour's visit is on the board, ranked first.
     (
@@ -164,7 +180,7 @@ fn check_screens(lang: &str) {
     let _window = ONE_WINDOW
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let Some(dir) = tour(lang, lang, &[]) else {
+    let Some(dir) = tour(lang, lang, &["--tour-hide-meters"]) else {
         return;
     };
     for screen in SCREENS {
@@ -269,6 +285,12 @@ fn a_classroom_visit_plays_in_the_window_and_shows_the_verified_place() {
     assert!(
         !scenarios.contains("Director Chen"),
         "only the session's scenario: {scenarios}"
+    );
+    // Without "read the customer", the visit shows the meters.
+    let visit = drawn(&dir, "visit");
+    assert!(
+        visit.contains("Trust") && visit.contains("Patience"),
+        "{visit}"
     );
     let debrief = drawn(&dir, "debrief");
     assert!(

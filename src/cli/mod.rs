@@ -76,6 +76,10 @@ pub struct Cli {
     #[arg(long, hide = true, requires = "tour", default_value = "李明")]
     pub tour_trainee: String,
 
+    /// With --tour: switch on "read the customer" (the meters hidden) on the title screen.
+    #[arg(long, hide = true, requires = "tour")]
+    pub tour_hide_meters: bool,
+
     /// With --tour: join this classroom (`ADDRESS/CODE`, as typed on the title screen) first.
     #[arg(long, value_name = "ADDRESS/CODE", hide = true, requires = "tour")]
     pub tour_classroom: Option<String>,
@@ -254,6 +258,7 @@ impl Cli {
             choices: self.tour_choices.clone(),
             guess: self.tour_guess,
             trainee: self.tour_trainee.clone(),
+            hide_meters: self.tour_hide_meters,
             classroom: self.tour_classroom.as_deref().and_then(|joined| {
                 let (server, code) = joined.rsplit_once('/')?;
                 Some((server.to_string(), code.to_string()))

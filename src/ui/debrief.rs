@@ -54,7 +54,8 @@ fn draw(
     egui::Panel::left("debrief_summary")
         .exact_size(400.0)
         .show(&mut ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| summary(ui, finish, score, lang));
+            let hidden = settings.hide_meters.then(|| active.visit());
+            egui::ScrollArea::vertical().show(ui, |ui| summary(ui, finish, score, hidden, lang));
         });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         ui.heading(tr(lang, "逐条评分", "Every point, rule by rule"));
@@ -126,7 +127,36 @@ fn actions(
 }
 
 /// The outcome, the total and how it is made up, a bar per category, the closing words.
-fn summary(ui: &mut egui::Ui, finish: &Finish, score: &Score, lang: Lang) {
+/// In "read the customer" mode: the meters the trainee did not see, at the end and after each
+/// reply, to set beside what they read from the customer.
+fn hidden_meters(ui: &mut egui::Ui, visit: &Visit, lang: Lang) {
+    ui.separator();
+    ui.label(
+        egui::RichText::new(tr(
+            lang,
+            "客户的心态（拜访中隐藏的计量表）",
+            "The customer's mood (the meters hidden during the visit)",
+        ))
+        .strong(),
+    );
+    super::mood_bars(ui, visit.mood(), lang);
+    for (step, exchange) in visit.transcript().iter().enumerate() {
+        let mood = exchange.mood_after;
+        let (n, trust, interest, patience) = (step + 1, mood.trust, mood.interest, mood.patience);
+        let line = match lang {
+            Lang::Zh => {
+                format!("第 {n} 个回答后：信任 {trust} · 兴趣 {interest} · 耐心 {patience}")
+            }
+            Lang::En => format!(
+                "after reply {n}: trust {trust} · interest {interest} · patience {patience}"
+            ),
+        };
+        ui.label(egui::RichText::new(line).small().color(palette::MUTED));
+    }
+}
+
+/// How the visit ended and scored; with `hidden`, the meters the trainee played without.
+fn summary(ui: &mut egui::Ui, finish: &Finish, score: &Score, hidden: Option<&Visit>, lang: Lang) {
     ui.label(egui::RichText::new(tr(lang, "拜访结果", "Outcome")).color(palette::MUTED));
     let colour = match finish.outcome {
         Outcome::Order | Outcome::Advance => palette::GOOD,
@@ -168,6 +198,10 @@ fn summary(ui: &mut egui::Ui, finish: &Finish, score: &Score, lang: Lang) {
         .color(palette::MUTED)
         .small(),
     );
+    if let Some(visit) = hidden {
+        hidden_meters(ui, visit, lang);
+        ui.separator();
+    }
     ui.add_space(8.0);
     egui::Grid::new("category_bars")
         .num_columns(2)

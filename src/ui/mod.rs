@@ -29,7 +29,10 @@ impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins(EguiPlugin::default())
             .init_state::<Screen>()
-            .insert_resource(Settings { lang: self.lang })
+            .insert_resource(Settings {
+                lang: self.lang,
+                hide_meters: false,
+            })
             .init_resource::<Selection>()
             .add_systems(Startup, spawn_camera)
             .add_systems(Update, draw_until_loaded)
@@ -75,6 +78,8 @@ pub enum Screen {
 #[derive(Resource, Debug, Clone, Copy)]
 pub struct Settings {
     pub lang: Lang,
+    /// "Read the customer": the meters are hidden during a visit (the debrief shows them).
+    pub hide_meters: bool,
 }
 
 /// The scenario the trainee picked and the seed of the visit.
@@ -260,6 +265,21 @@ fn drop_unchanged_modifiers(
                 changed
             }
             _ => true,
+        });
+    }
+}
+
+/// The customer's mood as three bars: the visit screen's meters, and the debrief's when they
+/// were hidden.
+pub(crate) fn mood_bars(ui: &mut egui::Ui, mood: crate::content::Mood, lang: Lang) {
+    for (name, value) in [
+        (crate::i18n::tr(lang, "信任", "Trust"), mood.trust),
+        (crate::i18n::tr(lang, "兴趣", "Interest"), mood.interest),
+        (crate::i18n::tr(lang, "耐心", "Patience"), mood.patience),
+    ] {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(name).strong());
+            ui.add(egui::ProgressBar::new(value as f32 / 100.0).text(value.to_string()));
         });
     }
 }

@@ -197,6 +197,23 @@ fn draw(
                     settings.lang = lang.other();
                 }
             });
+            // The harder mode: no meters during the visit, only words, manner and cues.
+            let mode = format!(
+                "{} · {}",
+                tr(
+                    lang,
+                    "读懂客户：拜访中隐藏计量表 (M)",
+                    "Read the customer: meters hidden during the visit (M)"
+                ),
+                if settings.hide_meters {
+                    tr(lang, "开", "on")
+                } else {
+                    tr(lang, "关", "off")
+                }
+            );
+            if ui.selectable_label(settings.hide_meters, mode).clicked() {
+                settings.hide_meters = !settings.hide_meters;
+            }
             classroom_form.show(ui, lang);
             ui.add_space(24.0);
             if let Some(joined) = &classroom_form.joined.0 {
@@ -354,6 +371,9 @@ fn keys(
     if keys.just_pressed(KeyCode::KeyL) {
         settings.lang = settings.lang.other();
     }
+    if keys.just_pressed(KeyCode::KeyM) {
+        settings.hide_meters = !settings.hide_meters;
+    }
     if keys.just_pressed(KeyCode::KeyP) {
         draft.going = Some(Screen::Progress);
     }
@@ -439,7 +459,10 @@ mod tests {
         ))
         .add_plugins(crate::engine::ClassroomPlugin::default())
         .init_state::<Screen>()
-        .insert_resource(Settings { lang: Lang::En })
+        .insert_resource(Settings {
+            lang: Lang::En,
+            hide_meters: false,
+        })
         .init_resource::<ButtonInput<KeyCode>>()
         .init_resource::<EguiWantsInput>();
         plugin(&mut app);

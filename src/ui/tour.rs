@@ -32,6 +32,8 @@ pub struct TourPlan {
     pub trainee: String,
     /// A classroom to join first: its address and session code.
     pub classroom: Option<(String, String)>,
+    /// Switch on "read the customer" (M) on the title screen: the meters hidden.
+    pub hide_meters: bool,
 }
 
 pub struct TourPlugin(pub TourPlan);
@@ -52,6 +54,12 @@ impl Plugin for TourPlugin {
             Step::Press(KeyCode::Enter),
             Step::Shoot("nameless", Screen::Title),
             Step::Type(plan.trainee.clone()),
+        ]);
+        if plan.hide_meters {
+            // Escape leaves the name field, so the key reaches the screen.
+            steps.extend([Step::Press(KeyCode::Escape), Step::Press(KeyCode::KeyM)]);
+        }
+        steps.extend([
             Step::Shoot("title", Screen::Title),
             Step::Press(KeyCode::Enter),
             Step::Shoot("scenarios", Screen::Scenarios),
@@ -174,6 +182,7 @@ fn run_tour(
             KeyCode::KeyB => Key::Character("b".into()),
             KeyCode::KeyP => Key::Character("p".into()),
             KeyCode::KeyT => Key::Character("t".into()),
+            KeyCode::KeyM => Key::Character("m".into()),
             _ => Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),
         },
         state,

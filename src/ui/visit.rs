@@ -85,7 +85,18 @@ fn draw(
     egui::Panel::left("visit_side")
         .exact_size(360.0)
         .show(&mut ui, |ui| {
-            meters(ui, visit, lang);
+            if settings.hide_meters {
+                ui.label(
+                    egui::RichText::new(tr(
+                        lang,
+                        "计量表已隐藏：从客户的话、神态和信号读懂他。",
+                        "Meters hidden: read the customer from their words, manner and cues.",
+                    ))
+                    .color(palette::MUTED),
+                );
+            } else {
+                super::mood_bars(ui, visit.mood(), lang);
+            }
             ui.separator();
             if let Some(kind) = notebook(ui, visit, lang) {
                 note.write(NotePersona(kind));
@@ -150,20 +161,6 @@ fn draw(
         });
     });
     Ok(())
-}
-
-fn meters(ui: &mut egui::Ui, visit: &Visit, lang: Lang) {
-    let mood = visit.mood();
-    for (name, value) in [
-        (tr(lang, "信任", "Trust"), mood.trust),
-        (tr(lang, "兴趣", "Interest"), mood.interest),
-        (tr(lang, "耐心", "Patience"), mood.patience),
-    ] {
-        ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(name).strong());
-            ui.add(egui::ProgressBar::new(value as f32 / 100.0).text(value.to_string()));
-        });
-    }
 }
 
 /// For a mystery customer, the notebook where the trainee notes the type they read from the
