@@ -139,6 +139,9 @@ const EXPECTED: [(&str, &[&str], &[&str]); 9] = [
             "拜访中隐藏的计量表",
             "信任",
             "第 1 个回答后",
+            // The timeline chart: its legend and the ten-minute marks.
+            "— 耐心",
+            "10′",
         ],
         &[
             "Outcome",
@@ -146,6 +149,8 @@ const EXPECTED: [(&str, &[&str], &[&str]); 9] = [
             "the meters hidden during the visit",
             "Trust",
             "after reply 1",
+            "— patience",
+            "10′",
         ],
     ),
     // The tour's visit is on the board, ranked first.

@@ -58,6 +58,7 @@ fn draw(
             egui::ScrollArea::vertical().show(ui, |ui| summary(ui, finish, score, hidden, lang));
         });
     egui::CentralPanel::default().show(&mut ui, |ui| {
+        timeline(ui, active.visit(), score, lang);
         ui.heading(tr(lang, "逐条评分", "Every point, rule by rule"));
         egui::ScrollArea::vertical().show(ui, |ui| {
             // One card per reply in visit order, then the whole-visit rules, then the outcome.
@@ -73,6 +74,128 @@ fn draw(
         });
     });
     Ok(())
+}
+
+/// The visit as a picture: trust, interest and patience over the simulated minutes, the course's
+/// ten-minute marks, the customer's cues (▼ above) and every scored event (● below, green or
+/// red); pointing at a mark shows its text.
+fn timeline(ui: &mut egui::Ui, visit: &Visit, score: &Score, lang: Lang) {
+    let start = visit.restarted().mood();
+    let mut moods = vec![(0, start)];
+    moods.extend(
+        visit
+            .transcript()
+            .iter()
+            .map(|e| (e.minute_after, e.mood_after)),
+    );
+    let end = moods.last().map_or(1, |(minute, _)| *minute).max(30);
+    let (response, painter) = ui.allocate_painter(
+        egui::vec2(ui.available_width(), 170.0),
+        egui::Sense::hover(),
+    );
+    let frame = response.rect;
+    let plot = egui::Rect::from_min_max(
+        frame.min + egui::vec2(34.0, 16.0),
+        frame.max - egui::vec2(8.0, 28.0),
+    );
+    let x = |minute: u32| plot.left() + plot.width() * minute as f32 / end as f32;
+    let y = |value: i32| plot.bottom() - plot.height() * value.clamp(0, 100) as f32 / 100.0;
+    let faint = egui::Stroke::new(1.0, egui::Color32::from_gray(215));
+    painter.rect_stroke(plot, 0.0, faint, egui::StrokeKind::Inside);
+    let small = egui::FontId::proportional(13.0);
+    for value in [0, 50, 100] {
+        painter.text(
+            egui::pos2(plot.left() - 4.0, y(value)),
+            egui::Align2::RIGHT_CENTER,
+            value.to_string(),
+            small.clone(),
+            palette::MUTED,
+        );
+    }
+    for minute in (10..=end).step_by(10) {
+        painter.line_segment(
+            [
+                egui::pos2(x(minute), plot.top()),
+                egui::pos2(x(minute), plot.bottom()),
+            ],
+            faint,
+        );
+        painter.text(
+            egui::pos2(x(minute), plot.bottom() + 2.0),
+            egui::Align2::CENTER_TOP,
+            format!("{minute}′"),
+            small.clone(),
+            palette::MUTED,
+        );
+    }
+    let meters = [
+        (
+            tr(lang, "信任", "trust"),
+            egui::Color32::from_rgb(40, 110, 200),
+        ),
+        (tr(lang, "兴趣", "interest"), palette::GOOD),
+        (tr(lang, "耐心", "patience"), palette::CUE),
+    ];
+    for (i, (name, colour)) in meters.into_iter().enumerate() {
+        let points: Vec<egui::Pos2> = moods
+            .iter()
+            .map(|&(minute, m)| egui::pos2(x(minute), y([m.trust, m.interest, m.patience][i])))
+            .collect();
+        painter.add(egui::Shape::line(points, egui::Stroke::new(2.5, colour)));
+        painter.text(
+            egui::pos2(plot.left() + 8.0 + 90.0 * i as f32, frame.top()),
+            egui::Align2::LEFT_TOP,
+            format!("— {name}"),
+            small.clone(),
+            colour,
+        );
+    }
+    // Marks to point at: the cues above the plot, the scored events below it.
+    let mut marks: Vec<(egui::Pos2, String)> = Vec::new();
+    for exchange in visit.transcript() {
+        if let Some(cue) = &exchange.view.cue {
+            let at = egui::pos2(x(exchange.view.minute), plot.top() + 6.0);
+            painter.text(
+                at,
+                egui::Align2::CENTER_CENTER,
+                "▼",
+                small.clone(),
+                palette::CUE,
+            );
+            marks.push((
+                at,
+                format!("{}′ 👀 {}", exchange.view.minute, cue.get(lang)),
+            ));
+        }
+    }
+    for event in score.events.iter().filter(|e| e.points != 0) {
+        let colour = if event.points > 0 {
+            palette::GOOD
+        } else {
+            palette::BAD
+        };
+        let at = egui::pos2(x(event.minute), plot.bottom() - 6.0);
+        painter.circle_filled(at, 4.0, colour);
+        marks.push((
+            at,
+            format!(
+                "{}′ {:+} {}",
+                event.minute,
+                event.points,
+                event.why.get(lang)
+            ),
+        ));
+    }
+    if let Some(pointer) = response.hover_pos() {
+        let near: Vec<&str> = marks
+            .iter()
+            .filter(|(at, _)| at.distance(pointer) < 8.0)
+            .map(|(_, text)| text.as_str())
+            .collect();
+        if !near.is_empty() {
+            response.on_hover_text_at_pointer(near.join("\n"));
+        }
+    }
 }
 
 /// Where to go next, whether the result was saved, and what replays this visit.
