@@ -147,8 +147,7 @@ pub fn map_html(library: &Library, scenario: &Arc<Scenario>, seed: u64, lang: La
     let json = serde_json::to_string(&data)
         .expect("the map serialises")
         .replace('<', "\\u003c");
-    PAGE.replace("{{TITLE}}", &html_escape(&scenario.id))
-        .replace("{{LANG}}", data.lang)
+    PAGE.replace("{{LANG}}", data.lang)
         .replace("/*{{DAGRE}}*/", DAGRE)
         .replace("{{DATA}}", &json)
 }
@@ -293,11 +292,4 @@ fn persona_data(
         ),
         seed_gates,
     })
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

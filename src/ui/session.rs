@@ -402,8 +402,8 @@ mod tests {
             crate::server::join_addresses(everywhere)
         );
         assert_eq!(
-            addresses_for_trainees("http://10.0.0.5:7878"),
-            ["http://10.0.0.5:7878"]
+            addresses_for_trainees("http://trainer-laptop:7878"),
+            ["http://trainer-laptop:7878"]
         );
     }
 }
