@@ -80,6 +80,10 @@ pub struct Cli {
     #[arg(long, hide = true, requires = "tour")]
     pub tour_hide_meters: bool,
 
+    /// With --tour: the customer variant (seed) to meet, instead of a new one.
+    #[arg(long, hide = true, requires = "tour")]
+    pub tour_seed: Option<u64>,
+
     /// With --tour: join this classroom (`ADDRESS/CODE`, as typed on the title screen) first.
     #[arg(long, value_name = "ADDRESS/CODE", hide = true, requires = "tour")]
     pub tour_classroom: Option<String>,
@@ -259,6 +263,7 @@ impl Cli {
             guess: self.tour_guess,
             trainee: self.tour_trainee.clone(),
             hide_meters: self.tour_hide_meters,
+            seed: self.tour_seed,
             classroom: self.tour_classroom.as_deref().and_then(|joined| {
                 let (server, code) = joined.rsplit_once('/')?;
                 Some((server.to_string(), code.to_string()))

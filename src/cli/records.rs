@@ -388,7 +388,7 @@ fn print_progress(progress: &Progress, library: &Library, lang: Lang) {
     say!(
         "{}: {}",
         tr(lang, "有效拜访", "valid visits"),
-        progress.attempts.len()
+        progress.whole_visits()
     );
     for category in &progress.categories {
         let mastery = category
@@ -411,6 +411,16 @@ fn print_progress(progress: &Progress, library: &Library, lang: Lang) {
                 .unwrap_or("");
             say!("  {id}  {title}");
         }
+    }
+    for practice in progress.practice() {
+        let note = practice.note().map(|n| n.get(lang).to_string());
+        say!(
+            "#{} {} {:>3} ({})",
+            practice.result.id,
+            practice.result.scenario,
+            practice.total().unwrap_or(0),
+            note.unwrap_or_default()
+        );
     }
     for invalid in &progress.invalid {
         if let Some(note) = invalid.note() {

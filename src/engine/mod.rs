@@ -20,8 +20,8 @@ pub use records::{
     RecordsSet, SelectTrainee,
 };
 pub use visit::{
-    ActiveVisit, ChooseReply, NotePersona, StartVisit, VisitEnded, VisitPlugin, VisitProblem,
-    VisitRejected, VisitSet,
+    ActiveVisit, ChooseReply, NotePersona, RewindVisit, StartVisit, VisitEnded, VisitPlugin,
+    VisitProblem, VisitRejected, VisitSet,
 };
 
 use crate::paths::ContentRoot;

@@ -101,6 +101,8 @@ pub enum LastSave {
         id: i64,
         trainee: String,
         session: Option<String>,
+        /// A practice attempt (rewound and tried again): kept, never ranked.
+        practice: bool,
     },
     /// Not saved: no trainee was chosen.
     NoTrainee,
@@ -227,6 +229,7 @@ fn save(
             id: recorded.id,
             trainee: trainee.name.clone(),
             session: session.map(|s| s.code.clone()),
+            practice: active.rewound_at().is_some(),
         },
         Err(err) => LastSave::Failed(err.to_string()),
     }

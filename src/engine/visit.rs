@@ -5,6 +5,7 @@ use bevy::prelude::*;
 
 use super::assets::ContentLibrary;
 use super::classroom::JoinedClassroom;
+use super::records::ActiveSession;
 use crate::content::PersonaKind;
 use crate::sim::{self, Attempt};
 
@@ -15,12 +16,19 @@ impl Plugin for VisitPlugin {
         app.add_message::<StartVisit>()
             .add_message::<ChooseReply>()
             .add_message::<NotePersona>()
+            .add_message::<RewindVisit>()
             .add_message::<VisitEnded>()
             .add_message::<VisitRejected>()
             .init_resource::<VisitProblem>()
             .add_systems(
                 Update,
-                (start_visits, note_personas, apply_choices, keep_problems)
+                (
+                    start_visits,
+                    rewind_visits,
+                    note_personas,
+                    apply_choices,
+                    keep_problems,
+                )
                     .chain()
                     .in_set(VisitSet),
             );
@@ -47,6 +55,11 @@ pub enum ChooseReply {
     /// By its index in the scenario file (0-based), as `play --choices` numbers them.
     Listed(usize),
 }
+
+/// Practice: go back to this decision (0-based) of the active visit and try it again. The
+/// visit goes on as a new practice attempt; refused in a team session or a classroom.
+#[derive(Message, Debug, Clone, Copy)]
+pub struct RewindVisit(pub usize);
 
 /// The trainee notes in the notebook which type the customer is.
 #[derive(Message, Debug, Clone, Copy)]
@@ -91,6 +104,40 @@ fn start_visits(
                     commands.entity(entity).despawn();
                 }
                 commands.spawn((Name::new("visit"), ActiveVisit(attempt)));
+                problem.0 = None;
+            }
+            Err(err) => {
+                rejected.write(VisitRejected(err));
+            }
+        }
+    }
+}
+
+fn rewind_visits(
+    mut rewinds: MessageReader<RewindVisit>,
+    mut visits: Query<&mut ActiveVisit>,
+    session: Option<Res<ActiveSession>>,
+    classroom: Option<Res<JoinedClassroom>>,
+    mut rejected: MessageWriter<VisitRejected>,
+    mut problem: ResMut<VisitProblem>,
+) {
+    for RewindVisit(decision) in rewinds.read() {
+        // Everyone in a session plays the customer once, from the door: that is what the board
+        // compares.
+        let in_session = session.as_ref().is_some_and(|s| s.0.is_some())
+            || classroom.as_ref().is_some_and(|c| c.0.is_some());
+        let Ok(mut active) = visits.single_mut() else {
+            rejected.write(VisitRejected(sim::SimError::NoActiveVisit));
+            continue;
+        };
+        let rewound = if in_session {
+            Err(sim::SimError::RewindInSession)
+        } else {
+            active.rewound(*decision)
+        };
+        match rewound {
+            Ok(attempt) => {
+                active.0 = attempt;
                 problem.0 = None;
             }
             Err(err) => {

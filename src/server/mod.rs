@@ -224,7 +224,8 @@ impl From<StoreError> for ApiFailure {
             | StoreError::BadCode
             | StoreError::NoScenarios
             | StoreError::UnknownScenario(_)
-            | StoreError::Unfinished => StatusCode::UNPROCESSABLE_ENTITY,
+            | StoreError::Unfinished
+            | StoreError::PracticeInSession(_) => StatusCode::UNPROCESSABLE_ENTITY,
             StoreError::Folder { .. } | StoreError::Database { .. } | StoreError::Newer { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

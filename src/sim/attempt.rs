@@ -15,6 +15,8 @@ pub struct Attempt {
     library: Arc<Library>,
     visit: Visit,
     score: Option<Score>,
+    /// For practice: the decision (0-based) this attempt was rewound to and tried again from.
+    rewound_at: Option<usize>,
 }
 
 impl Attempt {
@@ -30,6 +32,7 @@ impl Attempt {
             library,
             visit,
             score: None,
+            rewound_at: None,
         })
     }
 
@@ -44,13 +47,54 @@ impl Attempt {
         guess: Option<(PersonaKind, usize)>,
     ) -> Result<Attempt, SimError> {
         let mut attempt = Attempt::begin(library, scenario, seed, Some(persona))?;
+        attempt.play(choices, guess)?;
+        Ok(attempt)
+    }
+
+    /// Makes these replies, noting the guess after as many replies as it was noted after
+    /// (a guess after the last of them is noted too, unless the visit is over by then).
+    fn play(
+        &mut self,
+        choices: &[usize],
+        guess: Option<(PersonaKind, usize)>,
+    ) -> Result<(), SimError> {
         for (made, &choice) in choices.iter().enumerate() {
             if let Some((kind, _)) = guess.filter(|&(_, after)| after == made) {
-                attempt.note_persona(kind);
+                self.note_persona(kind);
             }
-            attempt.choose(choice)?;
+            self.choose(choice)?;
         }
-        Ok(attempt)
+        if let Some((kind, _)) = guess.filter(|&(_, after)| after == choices.len()) {
+            self.note_persona(kind);
+        }
+        Ok(())
+    }
+
+    /// A new practice attempt at decision `decision` (0-based) of this one, before its reply:
+    /// the same content, customer, seed and earlier replies (and the notebook guess, if it was
+    /// noted by then), so the customer, clock and mood are exactly as they were at that moment.
+    pub fn rewound(&self, decision: usize) -> Result<Attempt, SimError> {
+        let made = self.visit.transcript().len();
+        if decision >= made {
+            return Err(SimError::NoSuchDecision {
+                number: decision + 1,
+                made,
+            });
+        }
+        let mut rewound = Attempt {
+            library: Arc::clone(&self.library),
+            visit: self.visit.restarted(),
+            score: None,
+            rewound_at: Some(decision),
+        };
+        let guess = self.visit.guess().map(|g| (g.kind, g.after_replies));
+        rewound.play(&self.visit.choices()[..decision], guess)?;
+        Ok(rewound)
+    }
+
+    /// Rewound and tried again: a practice attempt, which is kept but never ranked.
+    pub fn rewound_at(&self) -> Option<usize> {
+        self.rewound_at
     }
 
     /// Picks the reply with this index in the scenario file (0-based).

@@ -53,6 +53,10 @@ pub enum SimError {
     ContentLoading,
     #[error("no visit is in progress")]
     NoActiveVisit,
+    #[error("there is no decision {number} to try again from: {made} replies were made")]
+    NoSuchDecision { number: usize, made: usize },
+    #[error("a team session's visit cannot be rewound: every trainee plays it once, from the door")]
+    RewindInSession,
 }
 
 /// The beat the trainee is looking at.
@@ -432,6 +436,49 @@ pub fn showing_cue(persona: &Persona, mood: Mood) -> Option<&Cue> {
         };
         cue.below.is_none_or(|b| value < b) && cue.at_least.is_none_or(|a| value >= a)
     })
+}
+
+/// The face a customer shows in this mood, for their portrait: a face says less than the
+/// meters, so four steps, with impatience and distrust read first as a person would.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Expression {
+    /// Trusting and interested: leaning in, smiling.
+    Warm,
+    Neutral,
+    /// Doubting or growing impatient.
+    Sceptical,
+    /// About to end the visit, or no trust left.
+    Closed,
+}
+
+impl Expression {
+    pub const ALL: [Expression; 4] = [
+        Expression::Warm,
+        Expression::Neutral,
+        Expression::Sceptical,
+        Expression::Closed,
+    ];
+
+    pub fn of(mood: Mood) -> Expression {
+        if mood.patience < 20 || mood.trust < 15 {
+            Expression::Closed
+        } else if mood.patience < 35 || mood.trust < 30 {
+            Expression::Sceptical
+        } else if mood.trust >= 60 && mood.interest >= 50 {
+            Expression::Warm
+        } else {
+            Expression::Neutral
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Expression::Warm => "warm",
+            Expression::Neutral => "neutral",
+            Expression::Sceptical => "sceptical",
+            Expression::Closed => "closed",
+        }
+    }
 }
 
 /// The persona's baseline moved by up to its spread, drawn from a stream of its own so the

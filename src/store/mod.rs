@@ -25,7 +25,7 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The schema, one migration per version; `PRAGMA user_version` says how many have run.
 /// Never edit a shipped migration: add the next one.
-pub const MIGRATIONS: [&str; 4] = [
+pub const MIGRATIONS: [&str; 5] = [
     // 1: trainees and their results, with the content versions they were played on.
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
      CREATE TABLE trainees (
@@ -79,6 +79,9 @@ pub const MIGRATIONS: [&str; 4] = [
     // 4: a result a trainer took off a session's board (a test run, a name typed as a joke):
     // kept, so its id still counts as received, but never read again.
     "ALTER TABLE results ADD COLUMN removed_at INTEGER;",
+    // 5: practice: a visit rewound to an earlier decision and tried again from there (0-based);
+    // kept and shown in progress, never ranked.
+    "ALTER TABLE results ADD COLUMN rewound_at INTEGER;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +140,10 @@ pub enum StoreError {
     },
     #[error("scenario \"{0}\" is not in the loaded content")]
     UnknownScenario(String),
+    #[error(
+        "session {0} takes whole visits only: a visit tried again from an earlier decision is practice"
+    )]
+    PracticeInSession(String),
 }
 
 pub const MAX_NAME: usize = 40;
@@ -211,6 +218,9 @@ pub struct StoredResult {
     pub outcome: String,
     pub minutes: i64,
     pub session: Option<String>,
+    /// Practice: the decision (0-based) the visit was rewound to and tried again from.
+    #[serde(default)]
+    pub rewound_at: Option<u32>,
     #[serde(skip)]
     pub seal: String,
 }
@@ -244,6 +254,8 @@ pub struct ResultFilter<'a> {
     pub session: Option<&'a str>,
     /// Only results stored after the one with this id.
     pub after: Option<i64>,
+    /// Practice attempts too (see `StoredResult::rewound_at`): for progress, never for boards.
+    pub with_practice: bool,
 }
 
 /// How long a store waits for another process's write before giving up.
@@ -496,6 +508,9 @@ impl Store {
         let (finish, score) = attempt.result().ok_or(StoreError::Unfinished)?;
         if let Some(session) = session {
             session.admits(&visit.scenario().id, visit.seed())?;
+            if attempt.rewound_at().is_some() {
+                return Err(StoreError::PracticeInSession(session.code.clone()));
+            }
         }
         let version = attempt
             .version()
@@ -520,6 +535,7 @@ impl Store {
             outcome: finish.outcome.id().to_string(),
             minutes: i64::from(finish.minute),
             session: session.map(|s| s.code.clone()),
+            rewound_at: attempt.rewound_at().map(|at| at as u32),
             seal: String::new(),
         };
         result.seal = self.seal(&result);
@@ -548,8 +564,8 @@ impl Store {
         tx.execute(
             "INSERT INTO results (trainee_id, scenario_id, content_hash, persona, seed, choices,
                  guess, engine_version, played_at, score, outcome, minutes, seal, session_code,
-                 client_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 client_id, rewound_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 result.trainee_id,
                 result.scenario,
@@ -566,6 +582,7 @@ impl Store {
                 result.seal,
                 result.session,
                 client_id,
+                result.rewound_at,
             ],
         )
         .map_err(|e| self.error(e))?;
@@ -625,6 +642,9 @@ impl Store {
             // Absent for results outside sessions, so seals from schema 1 stay valid.
             #[serde(skip_serializing_if = "Option::is_none")]
             session: Option<&'a str>,
+            // Absent for whole visits, so seals from schemas 1–4 stay valid.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            rewound_at: Option<u32>,
         }
         let sealed = Sealed {
             trainee: result.trainee_id,
@@ -640,6 +660,7 @@ impl Store {
             outcome: &result.outcome,
             minutes: result.minutes,
             session: result.session.as_deref(),
+            rewound_at: result.rewound_at,
         };
         let bytes = serde_json::to_vec(&sealed).unwrap_or_default();
         blake3::keyed_hash(&self.key, &bytes).to_hex().to_string()
@@ -653,12 +674,14 @@ impl Store {
                 "SELECT r.id, r.trainee_id, t.name, r.scenario_id, r.content_hash, r.persona,
                         r.seed, r.choices, r.guess, r.engine_version, r.played_at, r.score,
                         r.outcome, r.minutes, r.session_code, r.seal,
-                        strftime('%Y-%m-%d %H:%M', r.played_at, 'unixepoch', 'localtime')
+                        strftime('%Y-%m-%d %H:%M', r.played_at, 'unixepoch', 'localtime'),
+                        r.rewound_at
                  FROM results r JOIN trainees t ON t.id = r.trainee_id
                  WHERE (?1 IS NULL OR r.trainee_id = ?1)
                    AND (?2 IS NULL OR r.scenario_id = ?2)
                    AND (?3 IS NULL OR r.session_code = ?3)
                    AND (?4 IS NULL OR r.id > ?4)
+                   AND (?5 OR r.rewound_at IS NULL)
                    AND r.removed_at IS NULL
                  ORDER BY r.played_at, r.id",
             )
@@ -669,7 +692,8 @@ impl Store {
                     filter.trainee,
                     filter.scenario,
                     filter.session,
-                    filter.after
+                    filter.after,
+                    filter.with_practice
                 ],
                 |row| {
                     Ok(StoredResult {
@@ -690,6 +714,7 @@ impl Store {
                         session: row.get(14)?,
                         seal: row.get(15)?,
                         played: row.get(16)?,
+                        rewound_at: row.get(17)?,
                     })
                 },
             )

@@ -60,6 +60,11 @@ impl Checked {
         !matches!(self.standing, Standing::Invalid(_))
     }
 
+    /// Rewound and tried again from an earlier decision: kept for progress, never ranked.
+    pub fn is_practice(&self) -> bool {
+        self.result.rewound_at.is_some()
+    }
+
     /// The recomputed total, when valid.
     pub fn total(&self) -> Option<u32> {
         self.is_valid()
@@ -100,6 +105,13 @@ impl Checked {
         if self.earlier_content {
             parts.push(Text::new("旧版场景", "earlier scenario version"));
         }
+        if let Some(at) = self.result.rewound_at {
+            let decision = at + 1;
+            parts.push(Text::new(
+                format!("练习：从第 {decision} 个决定重来，不计入排行榜"),
+                format!("practice: tried again from decision {decision}, not ranked"),
+            ));
+        }
         (!parts.is_empty()).then(|| {
             let join = |lang| {
                 parts
@@ -119,10 +131,12 @@ impl Checked {
             .unwrap_or_else(|| tr(lang, "有效", "valid").to_string())
     }
 
-    /// One word for spreadsheets and scripts: valid, rescored, earlier_version or invalid.
+    /// One word for spreadsheets and scripts: valid, practice, rescored, earlier_version or
+    /// invalid.
     pub fn status_id(&self) -> &'static str {
         match (&self.standing, &self.rescored, self.earlier_content) {
             (Standing::Invalid(_), _, _) => "invalid",
+            _ if self.is_practice() => "practice",
             (Standing::Valid, Some(_), _) => "rescored",
             (Standing::Valid, None, true) => "earlier_version",
             (Standing::Valid, None, false) => "valid",
@@ -401,6 +415,7 @@ pub fn trainee_progress(
 ) -> Result<Progress, StoreError> {
     let results = store.results(&ResultFilter {
         trainee: Some(trainee),
+        with_practice: true,
         ..Default::default()
     })?;
     Ok(progress(
@@ -426,8 +441,8 @@ fn order_key(result: &Checked) -> (std::cmp::Reverse<u32>, i64, i64, i64) {
 pub struct CategoryProgress {
     pub id: String,
     pub name: Text,
-    /// The category's score in each valid attempt, oldest first; none where it had nothing
-    /// to judge.
+    /// The category's score in each valid whole visit, oldest first; none where it had nothing
+    /// to judge. Practice, which borrows its first replies from an earlier visit, is left out.
     pub attempts: Vec<Option<u32>>,
     /// The mean of the last three judged attempts.
     pub mastery: Option<u32>,
@@ -439,7 +454,7 @@ pub const MASTERY_WINDOW: usize = 3;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Progress {
-    /// Valid attempts, oldest first.
+    /// Valid attempts, whole visits and practice, oldest first.
     pub attempts: Vec<Checked>,
     /// Results that failed verification, shown apart.
     pub invalid: Vec<Checked>,
@@ -448,6 +463,18 @@ pub struct Progress {
     pub weakest: Option<String>,
     /// Scenarios that exercise the weakest category most, shortest first.
     pub drills: Vec<String>,
+}
+
+impl Progress {
+    /// Valid visits played from the door to the end.
+    pub fn whole_visits(&self) -> usize {
+        self.attempts.iter().filter(|a| !a.is_practice()).count()
+    }
+
+    /// Valid practice attempts (rewound and tried again), newest first.
+    pub fn practice(&self) -> impl Iterator<Item = &Checked> {
+        self.attempts.iter().rev().filter(|a| a.is_practice())
+    }
 }
 
 /// A trainee's progress, from their verified results, with drills chosen from `library`.
@@ -461,6 +488,7 @@ pub fn progress(checked: Vec<Checked>, library: &Library) -> Progress {
         .map(|category| {
             let scores: Vec<Option<u32>> = attempts
                 .iter()
+                .filter(|a| !a.is_practice())
                 .map(|a| {
                     a.score
                         .as_ref()?
@@ -568,6 +596,7 @@ mod tests {
                 outcome: "order".into(),
                 minutes,
                 session: None,
+                rewound_at: None,
                 seal: String::new(),
             },
             standing,

@@ -6,16 +6,44 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, enter_pressed, palette, window_ui};
 use crate::content::{Library, Outcome};
-use crate::engine::{ActiveSession, ActiveVisit, ClassroomStatus, JoinedClassroom, LastSave};
+use crate::engine::{
+    ActiveSession, ActiveVisit, ClassroomStatus, JoinedClassroom, LastSave, RewindVisit, VisitSet,
+};
 use crate::i18n::{Lang, outcome_name, scene_name, tr};
 use crate::sim::{Exchange, Finish, Score, ScoreEvent, Visit};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        EguiPrimaryContextPass,
-        draw.in_set(ScreenUiSet).run_if(in_state(Screen::Debrief)),
-    )
-    .add_systems(Update, keys.run_if(in_state(Screen::Debrief)));
+    app.init_resource::<DebriefView>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            draw.in_set(ScreenUiSet).run_if(in_state(Screen::Debrief)),
+        )
+        .add_systems(
+            Update,
+            keys.before(VisitSet).run_if(in_state(Screen::Debrief)),
+        );
+}
+
+/// Which way the debrief shows the visit: every point rule by rule, or the trainee's path
+/// beside the best one (C switches).
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DebriefView {
+    pub compare: bool,
+}
+
+/// Where the path first left the best one: the decision to try again first.
+fn departure(score: &Score) -> Option<usize> {
+    score
+        .decisions
+        .iter()
+        .find(|d| d.best.is_some())
+        .map(|d| d.step)
+}
+
+/// Goes back to `decision` of the visit as a practice attempt (the engine checks it may).
+fn rewind(decision: usize, rewinds: &mut MessageWriter<RewindVisit>, next: &mut NextState<Screen>) {
+    rewinds.write(RewindVisit(decision));
+    next.set(Screen::Visit);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -27,6 +55,8 @@ fn draw(
     session: Res<ActiveSession>,
     joined: Res<JoinedClassroom>,
     classroom: Res<ClassroomStatus>,
+    mut view: ResMut<DebriefView>,
+    mut rewinds: MessageWriter<RewindVisit>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -34,6 +64,8 @@ fn draw(
     let Some(active) = visit else {
         return Ok(());
     };
+    let practising = super::practising(&session, &joined);
+    let mut rewind_to = None;
     let Some((finish, score)) = active.result() else {
         return Ok(());
     };
@@ -50,6 +82,34 @@ fn draw(
             &mut next,
             lang,
         );
+        ui.horizontal(|ui| {
+            let switch = match view.compare {
+                false => tr(lang, "与最佳路径对比 (C)", "Your path beside the best (C)"),
+                true => tr(lang, "逐条评分 (C)", "Every point, rule by rule (C)"),
+            };
+            if ui.button(switch).clicked() {
+                view.compare = !view.compare;
+            }
+            if practising {
+                let decision = departure(score).unwrap_or(0);
+                let label = match lang {
+                    Lang::Zh => format!("↺ 从第 {} 个决定重来 (R)", decision + 1),
+                    Lang::En => format!("↺ Try again from decision {} (R)", decision + 1),
+                };
+                if ui.button(label).clicked() {
+                    rewind_to = Some(decision);
+                }
+            } else {
+                ui.label(
+                    egui::RichText::new(tr(
+                        lang,
+                        "团队场次中不能重来：每人从头完整拜访一次",
+                        "No rewinding in a team session: everyone plays the visit once, from the door",
+                    ))
+                    .color(palette::MUTED),
+                );
+            }
+        });
     });
     egui::Panel::left("debrief_summary")
         .exact_size(400.0)
@@ -59,12 +119,28 @@ fn draw(
         });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         timeline(ui, active.visit(), score, lang);
+        if view.compare {
+            ui.heading(tr(lang, "你的路径与最佳路径", "Your path beside the best"));
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                if let Some(decision) = compare(ui, active.visit(), score, practising, lang) {
+                    rewind_to = Some(decision);
+                }
+            });
+            return;
+        }
         ui.heading(tr(lang, "逐条评分", "Every point, rule by rule"));
         egui::ScrollArea::vertical().show(ui, |ui| {
             // One card per reply in visit order, then the whole-visit rules, then the outcome.
             for (step, exchange) in active.visit().transcript().iter().enumerate() {
                 card(ui, |ui| {
-                    reply_card(ui, library, score, step, exchange, lang)
+                    reply_card(ui, library, score, step, exchange, lang);
+                    if practising
+                        && ui
+                            .button(tr(lang, "↺ 从这里重来", "↺ Try again from here"))
+                            .clicked()
+                    {
+                        rewind_to = Some(step);
+                    }
                 });
             }
             whole_visit_card(ui, library, score, lang);
@@ -73,7 +149,99 @@ fn draw(
             }
         });
     });
+    if let Some(decision) = rewind_to {
+        rewind(decision, &mut rewinds, &mut next);
+    }
     Ok(())
+}
+
+/// Each decision: the trainee's reply and the best one on offer side by side, what the choice
+/// cost, and the first point where the path left the best one marked. Returns a decision to
+/// try again from, when one was picked.
+fn compare(
+    ui: &mut egui::Ui,
+    visit: &Visit,
+    score: &Score,
+    practising: bool,
+    lang: Lang,
+) -> Option<usize> {
+    let departure = departure(score);
+    let mut picked = None;
+    let column = (ui.available_width() - 360.0).max(400.0) / 2.0;
+    egui::Grid::new("compare")
+        .num_columns(5)
+        .striped(true)
+        .spacing([14.0, 10.0])
+        .show(ui, |ui| {
+            for heading in [
+                tr(lang, "决定", "Decision"),
+                tr(lang, "你的回答", "Your reply"),
+                tr(lang, "最佳回答", "The best reply"),
+                tr(lang, "代价", "Cost"),
+                "",
+            ] {
+                ui.label(egui::RichText::new(heading).strong());
+            }
+            ui.end_row();
+            for (decision, exchange) in score.decisions.iter().zip(visit.transcript()) {
+                let left_here = departure == Some(decision.step);
+                let mut number = format!("{} · {}′", decision.step + 1, exchange.view.minute);
+                if left_here {
+                    number.push_str(tr(lang, "\n◀ 由此偏离", "\n◀ left the best here"));
+                }
+                let colour = if left_here {
+                    palette::BAD
+                } else {
+                    palette::MUTED
+                };
+                ui.label(egui::RichText::new(number).color(colour));
+                ui.add_sized(
+                    [column, 0.0],
+                    egui::Label::new(format!(
+                        "“{}” ({:+})",
+                        exchange.reply.get(lang),
+                        decision.points
+                    ))
+                    .wrap(),
+                );
+                match &decision.best {
+                    Some(best) => {
+                        ui.add_sized(
+                            [column, 0.0],
+                            egui::Label::new(
+                                egui::RichText::new(format!(
+                                    "“{}” ({:+})",
+                                    best.text.get(lang),
+                                    best.points
+                                ))
+                                .color(palette::GOOD),
+                            )
+                            .wrap(),
+                        );
+                        ui.label(
+                            egui::RichText::new(format!("{:+}", decision.points - best.points))
+                                .strong()
+                                .color(palette::BAD),
+                        );
+                    }
+                    None => {
+                        ui.add_sized(
+                            [column, 0.0],
+                            egui::Label::new(
+                                egui::RichText::new(tr(lang, "= 你的回答", "= your reply"))
+                                    .color(palette::GOOD),
+                            ),
+                        );
+                        ui.label("0");
+                    }
+                }
+                if practising && ui.button(tr(lang, "↺ 重来", "↺ Try again")).clicked() {
+                    picked = Some(decision.step);
+                }
+                ui.end_row();
+            }
+        });
+    picked
 }
 
 /// The visit as a picture: trust, interest and patience over the simulated minutes, the course's
@@ -529,9 +697,19 @@ fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     session: Res<ActiveSession>,
     classroom: Res<JoinedClassroom>,
+    visit: Option<Single<&ActiveVisit>>,
+    mut view: ResMut<DebriefView>,
+    mut rewinds: MessageWriter<RewindVisit>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    if keys.just_pressed(KeyCode::KeyB) {
+    if keys.just_pressed(KeyCode::KeyC) {
+        view.compare = !view.compare;
+    } else if keys.just_pressed(KeyCode::KeyR) {
+        let score = visit.as_ref().and_then(|active| active.score());
+        if let Some(score) = score.filter(|_| super::practising(&session, &classroom)) {
+            rewind(departure(score).unwrap_or(0), &mut rewinds, &mut next);
+        }
+    } else if keys.just_pressed(KeyCode::KeyB) {
         next.set(Screen::Leaderboard);
     } else if enter_pressed(&keys) || keys.just_pressed(KeyCode::Escape) {
         next.set(if super::taking_turns(&session, &classroom) {
@@ -546,12 +724,22 @@ fn keys(
 fn save_status(saved: &LastSave, lang: Lang) -> (egui::Color32, String) {
     match saved {
         LastSave::Saved {
-            trainee, session, ..
+            trainee,
+            session,
+            practice,
+            ..
         } => {
-            let mut text = format!(
-                "✓ {} {trainee}",
-                tr(lang, "成绩已保存：", "Result saved for")
-            );
+            let mut text = match practice {
+                false => format!(
+                    "✓ {} {trainee}",
+                    tr(lang, "成绩已保存：", "Result saved for")
+                ),
+                true => format!(
+                    "✓ {} {trainee} {}",
+                    tr(lang, "练习已保存：", "Practice saved for"),
+                    tr(lang, "（不计入排行榜）", "(not ranked)")
+                ),
+            };
             if let Some(code) = session {
                 text.push_str(&format!(" · {} {code}", tr(lang, "场次", "session")));
             }

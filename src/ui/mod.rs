@@ -4,6 +4,7 @@
 mod briefing;
 mod debrief;
 mod leaderboard;
+mod portrait;
 mod problems;
 mod progress;
 mod scenarios;
@@ -175,6 +176,15 @@ pub(crate) fn taking_turns(
     classroom: &crate::engine::JoinedClassroom,
 ) -> bool {
     session.0.is_some() && classroom.0.is_none()
+}
+
+/// Practice, outside any team session or classroom: only then can a decision be tried again
+/// (the engine refuses it otherwise; this only keeps the buttons away).
+pub(crate) fn practising(
+    session: &crate::engine::ActiveSession,
+    classroom: &crate::engine::JoinedClassroom,
+) -> bool {
+    session.0.is_none() && classroom.0.is_none()
 }
 
 /// "waiting to send: N" while classroom results wait in the outbox.

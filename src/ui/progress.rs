@@ -153,7 +153,7 @@ fn draw(
                 egui::RichText::new(format!(
                     "{}{} · {}",
                     tr(lang, "有效拜访次数：", "Verified visits: "),
-                    progress.attempts.len(),
+                    progress.whole_visits(),
                     tr(
                         lang,
                         "掌握度 = 最近三次的平均分；曲线为每次拜访的得分",
@@ -205,6 +205,35 @@ fn draw(
                         }
                     }
                 }
+            }
+            let mut practice = progress.practice().peekable();
+            if practice.peek().is_some() {
+                ui.add_space(12.0);
+                ui.label(
+                    egui::RichText::new(tr(
+                        lang,
+                        "练习（重来的决定）",
+                        "Practice (decisions tried again)",
+                    ))
+                    .size(21.0),
+                );
+            }
+            for attempt in practice.take(8) {
+                let title = attempt
+                    .title
+                    .as_ref()
+                    .map_or(attempt.result.scenario.as_str(), |t| t.get(lang));
+                let note = attempt.note().map(|n| n.get(lang).to_string());
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} · {} · {} / 100 · {}",
+                        attempt.result.played,
+                        title,
+                        attempt.total().unwrap_or(0),
+                        note.unwrap_or_default()
+                    ))
+                    .color(palette::MUTED),
+                );
             }
             for invalid in &progress.invalid {
                 if let Some(note) = invalid.note() {

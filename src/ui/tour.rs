@@ -11,12 +11,13 @@ use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContext, EguiFullOutput, EguiPostUpdateSet, egui};
 
-use super::Screen;
 use super::title::ClassroomDraft;
+use super::{Screen, Selection};
 use crate::content::PersonaKind;
 use crate::engine::{
     ActiveVisit, ClassroomStatus, ContentLibrary, JoinClassroom, JoinedClassroom, LastSave,
 };
+use crate::sim::Expression;
 
 /// What the tour plays: by default the first scenario, always the first reply shown.
 #[derive(Clone, Debug, Default)]
@@ -34,6 +35,8 @@ pub struct TourPlan {
     pub classroom: Option<(String, String)>,
     /// Switch on "read the customer" (M) on the title screen: the meters hidden.
     pub hide_meters: bool,
+    /// The customer variant to meet, instead of a new one each run.
+    pub seed: Option<u64>,
 }
 
 pub struct TourPlugin(pub TourPlan);
@@ -68,6 +71,7 @@ impl Plugin for TourPlugin {
             Some(id) => steps.push_back(Step::Highlight(id.clone())),
             None => steps.push_back(Step::Press(KeyCode::Digit1)),
         }
+        steps.extend(plan.seed.map(Step::Seed));
         steps.extend([
             Step::Shoot("briefing", Screen::Briefing),
             Step::Press(KeyCode::Enter),
@@ -89,6 +93,25 @@ impl Plugin for TourPlugin {
             },
             Step::WaitForResult,
             Step::Shoot("debrief", Screen::Debrief),
+            Step::Press(KeyCode::KeyC),
+            Step::Shoot("compare", Screen::Debrief),
+            Step::Press(KeyCode::KeyC),
+        ]);
+        // Practice: back to where the path left the best, and the best reply this time (a
+        // classroom's visit cannot be rewound).
+        if plan.classroom.is_none() {
+            steps.extend([
+                Step::RewindToBest,
+                Step::Shoot("rewind", Screen::Visit),
+                Step::PlayToEnd {
+                    presses: 0,
+                    choices: VecDeque::new(),
+                },
+                Step::WaitForResult,
+                Step::Shoot("practice", Screen::Debrief),
+            ]);
+        }
+        steps.extend([
             Step::Press(KeyCode::KeyB),
             Step::Shoot("leaderboard", Screen::Leaderboard),
             Step::Press(KeyCode::Escape),
@@ -105,6 +128,7 @@ impl Plugin for TourPlugin {
             wait: 0,
             release: None,
             capture: None,
+            portraits: Vec::new(),
         })
         .add_systems(Update, run_tour)
         .add_systems(
@@ -131,9 +155,15 @@ enum Step {
     /// Save a screenshot, after checking the game is on the expected screen.
     Shoot(&'static str, Screen),
     Press(KeyCode),
+    /// Meet the customer of this seed in the visit about to start.
+    Seed(u64),
     /// Move down the scenario list to this id and press Enter.
     Highlight(String),
-    /// Press the key each planned reply is shown under (then 1) until the visit is over.
+    /// On the debrief: press R (back to where the path first left the best one) and plan the
+    /// best reply there for the `PlayToEnd` that follows.
+    RewindToBest,
+    /// Press the key each planned reply is shown under (then 1) until the visit is over;
+    /// shoot `portrait-<expression>` the first time the customer shows each expression.
     PlayToEnd {
         presses: u32,
         choices: VecDeque<usize>,
@@ -150,7 +180,9 @@ struct Tour {
     /// A key pressed last frame, released this frame.
     release: Option<KeyCode>,
     /// The screen whose drawn text to write down this frame.
-    capture: Option<&'static str>,
+    capture: Option<String>,
+    /// The customer's expressions shot so far.
+    portraits: Vec<Expression>,
 }
 
 /// No visit needs more replies than this; more means the game is stuck.
@@ -167,6 +199,7 @@ fn run_tour(
     mut keyboard: MessageWriter<KeyboardInput>,
     mut exit: MessageWriter<AppExit>,
     mut classroom: Classroom,
+    mut selection: ResMut<Selection>,
 ) {
     let window = *window;
     let key = |code: KeyCode, state: ButtonState| KeyboardInput {
@@ -183,6 +216,8 @@ fn run_tour(
             KeyCode::KeyP => Key::Character("p".into()),
             KeyCode::KeyT => Key::Character("t".into()),
             KeyCode::KeyM => Key::Character("m".into()),
+            KeyCode::KeyC => Key::Character("c".into()),
+            KeyCode::KeyR => Key::Character("r".into()),
             _ => Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),
         },
         state,
@@ -197,6 +232,12 @@ fn run_tour(
         tour.wait -= 1;
         return;
     }
+    // The customer's expression, if the tour has not shot it yet.
+    let new_face = visit
+        .as_ref()
+        .filter(|v| v.visit().current().is_some())
+        .map(|v| Expression::of(v.visit().mood()))
+        .filter(|face| !tour.portraits.contains(face));
     let Some(step) = tour.steps.front_mut() else {
         return;
     };
@@ -273,14 +314,26 @@ fn run_tour(
                 tour.steps.clear();
                 return;
             }
-            let path = tour.dir.join(format!("{name}.png"));
-            println!("tour: {name} screen -> {}", path.display());
-            commands
-                .spawn(Screenshot::primary_window())
-                .observe(save_to_disk(path));
-            tour.capture = Some(name);
             tour.steps.pop_front();
-            tour.wait = 20;
+            shoot(&mut commands, &mut tour, name);
+        }
+        Step::Seed(seed) => {
+            selection.seed = *seed;
+            tour.steps.pop_front();
+        }
+        Step::RewindToBest => {
+            let Some(score) = visit.as_ref().and_then(|v| v.score()) else {
+                error!("tour: no scored visit to try again");
+                exit.write(AppExit::from_code(7));
+                tour.steps.clear();
+                return;
+            };
+            let best = score.decisions.iter().find_map(|d| d.best.as_ref());
+            tour.steps.pop_front();
+            if let Some(Step::PlayToEnd { choices, .. }) = tour.steps.get_mut(1) {
+                choices.extend(best.map(|b| b.choice));
+            }
+            tour.steps.push_front(Step::Press(KeyCode::KeyR));
         }
         Step::Press(code) => {
             let code = *code;
@@ -308,7 +361,10 @@ fn run_tour(
             }
         }
         Step::PlayToEnd { presses, choices } => {
-            if *screen.get() == Screen::Debrief {
+            if let Some(face) = new_face {
+                tour.portraits.push(face);
+                shoot(&mut commands, &mut tour, &format!("portrait-{}", face.id()));
+            } else if *screen.get() == Screen::Debrief {
                 tour.steps.pop_front();
                 tour.wait = 30;
             } else if *presses >= MAX_PRESSES {
@@ -342,6 +398,17 @@ fn run_tour(
             tour.steps.clear();
         }
     }
+}
+
+/// Saves a screenshot as `<name>.png` and, from the same frame, its texts as `<name>.txt`.
+fn shoot(commands: &mut Commands, tour: &mut Tour, name: &str) {
+    let path = tour.dir.join(format!("{name}.png"));
+    println!("tour: {name} screen -> {}", path.display());
+    commands
+        .spawn(Screenshot::primary_window())
+        .observe(save_to_disk(path));
+    tour.capture = Some(name.to_string());
+    tour.wait = 20;
 }
 
 /// What the tour needs of the classroom: the title screen's form, and what came of it.

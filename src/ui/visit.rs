@@ -6,9 +6,12 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, number_key, palette, window_ui};
 use crate::content::{PersonaKind, PersonaSpec};
-use crate::engine::{ActiveVisit, ChooseReply, NotePersona, VisitEnded, VisitProblem, VisitSet};
+use crate::engine::{
+    ActiveSession, ActiveVisit, ChooseReply, JoinedClassroom, NotePersona, RewindVisit, VisitEnded,
+    VisitProblem, VisitSet,
+};
 use crate::i18n::{Lang, persona_name, scene_name, tr};
-use crate::sim::Visit;
+use crate::sim::{Expression, Visit};
 
 /// Keys for the notebook's four types, in `PersonaKind::ALL` order.
 const NOTEBOOK_KEYS: [KeyCode; 4] = [KeyCode::F1, KeyCode::F2, KeyCode::F3, KeyCode::F4];
@@ -29,13 +32,18 @@ fn draw(
     settings: Res<Settings>,
     visit: Option<Single<&ActiveVisit>>,
     problem: Res<VisitProblem>,
+    session: Res<ActiveSession>,
+    joined: Res<JoinedClassroom>,
     mut choose: MessageWriter<ChooseReply>,
     mut note: MessageWriter<NotePersona>,
+    mut rewinds: MessageWriter<RewindVisit>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = settings.lang;
     let mut ui = window_ui(ctx);
+    let practising = super::practising(&session, &joined);
+    let rewound_at = visit.as_deref().and_then(|active| active.rewound_at());
     let Some((visit, view)) = visit
         .as_deref()
         .and_then(|active| Some((active.visit(), active.visit().current()?)))
@@ -79,6 +87,18 @@ fn draw(
                     ))
                     .size(22.0),
                 );
+                if let Some(at) = rewound_at {
+                    let banner = match lang {
+                        Lang::Zh => format!("练习：从第 {} 个决定重来 · 不计入排行榜", at + 1),
+                        Lang::En => {
+                            format!(
+                                "Practice: tried again from decision {} · not ranked",
+                                at + 1
+                            )
+                        }
+                    };
+                    ui.label(egui::RichText::new(banner).color(palette::CUE));
+                }
             });
         });
     });
@@ -103,18 +123,40 @@ fn draw(
             }
             ui.separator();
             ui.label(egui::RichText::new(tr(lang, "对话记录", "Transcript")).strong());
+            if practising && !visit.transcript().is_empty() {
+                ui.label(
+                    egui::RichText::new(tr(
+                        lang,
+                        "↺ 从某个决定重来（退格键：上一个）",
+                        "↺ tries a decision again (Backspace: the last one)",
+                    ))
+                    .color(palette::MUTED)
+                    .small(),
+                );
+            }
             egui::ScrollArea::vertical()
                 .stick_to_bottom(true)
                 .show(ui, |ui| {
-                    for exchange in visit.transcript() {
+                    for (decision, exchange) in visit.transcript().iter().enumerate() {
                         ui.label(
                             egui::RichText::new(exchange.view.says.get(lang))
                                 .color(palette::MUTED)
                                 .small(),
                         );
-                        ui.label(
-                            egui::RichText::new(format!("→ {}", exchange.reply.get(lang))).small(),
-                        );
+                        ui.horizontal_wrapped(|ui| {
+                            if practising
+                                && ui
+                                    .small_button("↺")
+                                    .on_hover_text(tr(lang, "从这里重来", "Try again from here"))
+                                    .clicked()
+                            {
+                                rewinds.write(RewindVisit(decision));
+                            }
+                            ui.label(
+                                egui::RichText::new(format!("→ {}", exchange.reply.get(lang)))
+                                    .small(),
+                            );
+                        });
                         ui.add_space(4.0);
                     }
                 });
@@ -128,15 +170,26 @@ fn draw(
                         .color(palette::MUTED),
                 );
             }
-            egui::Frame::group(ui.style())
-                .inner_margin(16.0)
-                .show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    ui.label(
-                        egui::RichText::new(tr(lang, "客户：", "Customer:")).color(palette::MUTED),
-                    );
-                    ui.label(egui::RichText::new(view.says.get(lang)).size(24.0));
-                });
+            ui.horizontal_top(|ui| {
+                // The face to read beside the words; a mystery customer's look is plain.
+                let kind = match visit.scenario().persona {
+                    PersonaSpec::Fixed(kind) => Some(kind),
+                    PersonaSpec::OneOf(_) => None,
+                };
+                let expression = Expression::of(visit.mood());
+                super::portrait::portrait(ui, kind, expression, 150.0)
+                    .on_hover_text(super::portrait::expression_name(expression, lang));
+                egui::Frame::group(ui.style())
+                    .inner_margin(16.0)
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.label(
+                            egui::RichText::new(tr(lang, "客户：", "Customer:"))
+                                .color(palette::MUTED),
+                        );
+                        ui.label(egui::RichText::new(view.says.get(lang)).size(24.0));
+                    });
+            });
             if let Some(cue) = &view.cue {
                 ui.label(
                     egui::RichText::new(format!("👀 {}", cue.get(lang)))
@@ -197,9 +250,18 @@ fn notebook(ui: &mut egui::Ui, visit: &Visit, lang: Lang) -> Option<PersonaKind>
 
 fn keys(
     keys: Res<ButtonInput<KeyCode>>,
+    visit: Option<Single<&ActiveVisit>>,
+    session: Res<ActiveSession>,
+    joined: Res<JoinedClassroom>,
     mut choose: MessageWriter<ChooseReply>,
     mut note: MessageWriter<NotePersona>,
+    mut rewinds: MessageWriter<RewindVisit>,
 ) {
+    // Backspace takes the last reply back, in practice.
+    let made = visit.map_or(0, |active| active.visit().transcript().len());
+    if keys.just_pressed(KeyCode::Backspace) && made > 0 && super::practising(&session, &joined) {
+        rewinds.write(RewindVisit(made - 1));
+    }
     if let Some(position) = number_key(&keys).filter(|&p| p < 4) {
         choose.write(ChooseReply::Shown(position));
     }
