@@ -18,17 +18,27 @@ use support::classroom::{PATHS, Server, new_session};
 /// games at once only slow each other down.
 static ONE_WINDOW: Mutex<()> = Mutex::new(());
 
-const SCREENS: [&str; 9] = [
+/// The screens every tour shoots.
+const SCREENS: [&str; 10] = [
     "nameless",
     "title",
     "scenarios",
     "briefing",
     "visit",
     "debrief",
+    "compare",
     "leaderboard",
     "progress",
     "session",
 ];
+
+/// Shot only outside a classroom, where a decision can be tried again: the visit rewound to
+/// where the path left the best, and the debrief of that practice.
+const PRACTICE_SCREENS: [&str; 2] = ["rewind", "practice"];
+
+/// The customer the tours outside a classroom meet: on the first scenario its visit shows the
+/// customer neutral, then doubtful.
+const TOUR_SEED: &str = "3";
 
 /// Decodes a PNG and counts its distinct colours: a blank or failed frame has one or two.
 fn distinct_colours(path: &Path) -> usize {
@@ -104,7 +114,7 @@ const SESSION_SCENARIO: &str = "drill_advance_close";
 
 /// What each screen must say, in Chinese and in English. The tour's trainee is 李明, so every
 /// screen that names the trainee shows Chinese characters in both languages.
-const EXPECTED: [(&str, &[&str], &[&str]); 9] = [
+const EXPECTED: [(&str, &[&str], &[&str]); 12] = [
     // Enter pressed before any name was typed.
     ("nameless", &["请先输入姓名"], &["Type your name first"]),
     // The tour switches on "read the customer" (M): the meters are hidden during the visit
@@ -153,7 +163,37 @@ const EXPECTED: [(&str, &[&str], &[&str]); 9] = [
             "10′",
         ],
     ),
-    // The tour's visit is on the board, ranked first.
+    // Each decision beside the best reply, the first departure marked, each row rewindable.
+    (
+        "compare",
+        &[
+            "你的路径与最佳路径",
+            "第 1 个决定",
+            "最佳：",
+            "代价",
+            "◀ 从这里偏离了最佳路径",
+            "↺ 从这里重来",
+        ],
+        &[
+            "Your path beside the best",
+            "Decision 1",
+            "Best:",
+            "cost",
+            "◀ your path left the best one here",
+            "↺ Try again from here",
+        ],
+    ),
+    (
+        "rewind",
+        &["练习：从第", "不计入排行榜"],
+        &["Practice: tried again from decision", "not ranked"],
+    ),
+    (
+        "practice",
+        &["练习已保存： 李明 （不计入排行榜）"],
+        &["Practice saved for 李明 (not ranked)"],
+    ),
+    // The tour's visit is on the board, ranked first; its practice is not ranked.
     (
         "leaderboard",
         &["历史总榜", "李明", "1."],
@@ -161,8 +201,18 @@ const EXPECTED: [(&str, &[&str], &[&str]); 9] = [
     ),
     (
         "progress",
-        &["我的进步 · 李明", "有效拜访次数：1"],
-        &["My progress · 李明", "Verified visits: 1"],
+        &[
+            "我的进步 · 李明",
+            "有效拜访次数：1",
+            "练习（重来的决定）",
+            "练习：从第",
+        ],
+        &[
+            "My progress · 李明",
+            "Verified visits: 1",
+            "Practice (decisions tried again)",
+            "practice: tried again from decision",
+        ],
     ),
     (
         "session",
@@ -185,10 +235,14 @@ fn check_screens(lang: &str) {
     let _window = ONE_WINDOW
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let Some(dir) = tour(lang, lang, &["--tour-hide-meters"]) else {
+    let Some(dir) = tour(
+        lang,
+        lang,
+        &["--tour-hide-meters", "--tour-seed", TOUR_SEED],
+    ) else {
         return;
     };
-    for screen in SCREENS {
+    for screen in SCREENS.into_iter().chain(PRACTICE_SCREENS) {
         let path = dir.join(format!("{screen}.png"));
         assert!(
             path.exists(),
@@ -232,6 +286,25 @@ fn check_screens(lang: &str) {
             };
             assert!(!texts.contains(warning), "the warning stayed:\n{texts}");
         }
+        if screen == "leaderboard" {
+            assert!(
+                !texts.lines().any(|line| line == "2."),
+                "the practice attempt is not ranked:\n{texts}"
+            );
+        }
+    }
+    // The customer's face changed with the mood: a portrait of each expression shown.
+    let portraits: Vec<String> = std::fs::read_dir(&dir)
+        .expect("screenshot folder")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("portrait-") && name.ends_with(".png"))
+        .collect();
+    assert!(
+        portraits.len() >= 2,
+        "fewer than two expressions were shot: {portraits:?}"
+    );
+    for name in &portraits {
+        assert!(distinct_colours(&dir.join(name)) > 20, "{name} looks blank");
     }
 }
 
@@ -301,6 +374,12 @@ fn a_classroom_visit_plays_in_the_window_and_shows_the_verified_place() {
     assert!(
         debrief.contains("Verified by classroom ROOM9: score 100 · place 1"),
         "{debrief}"
+    );
+    // A classroom's visit is played once, from the door: no decision can be tried again.
+    let compare = drawn(&dir, "compare");
+    assert!(
+        compare.contains("No rewinding in a team session") && !compare.contains("Try again"),
+        "{compare}"
     );
     let board = drawn(&dir, "leaderboard");
     for expected in ["Session ROOM9", "李明", "100", "Order"] {

@@ -167,80 +167,82 @@ fn compare(
 ) -> Option<usize> {
     let departure = departure(score);
     let mut picked = None;
-    let column = (ui.available_width() - 360.0).max(400.0) / 2.0;
-    egui::Grid::new("compare")
-        .num_columns(5)
-        .striped(true)
-        .spacing([14.0, 10.0])
-        .show(ui, |ui| {
-            for heading in [
-                tr(lang, "决定", "Decision"),
-                tr(lang, "你的回答", "Your reply"),
-                tr(lang, "最佳回答", "The best reply"),
-                tr(lang, "代价", "Cost"),
-                "",
-            ] {
-                ui.label(egui::RichText::new(heading).strong());
-            }
-            ui.end_row();
-            for (decision, exchange) in score.decisions.iter().zip(visit.transcript()) {
-                let left_here = departure == Some(decision.step);
-                let mut number = format!("{} · {}′", decision.step + 1, exchange.view.minute);
-                if left_here {
-                    number.push_str(tr(lang, "\n◀ 由此偏离", "\n◀ left the best here"));
-                }
-                let colour = if left_here {
+    for (decision, exchange) in score.decisions.iter().zip(visit.transcript()) {
+        let left_here = departure == Some(decision.step);
+        let mut frame = egui::Frame::group(ui.style()).inner_margin(10.0);
+        if left_here {
+            frame = frame.stroke(egui::Stroke::new(2.0, palette::BAD));
+        }
+        frame.show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.label(
+                    egui::RichText::new(match lang {
+                        Lang::Zh => format!(
+                            "第 {} 个决定 · {}′",
+                            decision.step + 1,
+                            exchange.view.minute
+                        ),
+                        Lang::En => {
+                            format!("Decision {} · {}′", decision.step + 1, exchange.view.minute)
+                        }
+                    })
+                    .strong(),
+                );
+                let cost = decision
+                    .best
+                    .as_ref()
+                    .map_or(0, |best| decision.points - best.points);
+                let colour = if cost < 0 {
                     palette::BAD
                 } else {
-                    palette::MUTED
+                    palette::GOOD
                 };
-                ui.label(egui::RichText::new(number).color(colour));
-                ui.add_sized(
-                    [column, 0.0],
-                    egui::Label::new(format!(
-                        "“{}” ({:+})",
+                ui.label(
+                    egui::RichText::new(format!("{} {cost:+}", tr(lang, "代价", "cost")))
+                        .color(colour),
+                );
+                if left_here {
+                    ui.label(
+                        egui::RichText::new(tr(
+                            lang,
+                            "◀ 从这里偏离了最佳路径",
+                            "◀ your path left the best one here",
+                        ))
+                        .color(palette::BAD),
+                    );
+                }
+                if practising
+                    && ui
+                        .button(tr(lang, "↺ 从这里重来", "↺ Try again from here"))
+                        .clicked()
+                {
+                    picked = Some(decision.step);
+                }
+            });
+            ui.columns(2, |columns| {
+                // Ragged right: a narrow column would stretch justified lines.
+                columns[0].vertical(|ui| {
+                    ui.label(format!(
+                        "{} “{}” ({:+})",
+                        tr(lang, "你：", "You:"),
                         exchange.reply.get(lang),
                         decision.points
                     ))
-                    .wrap(),
-                );
-                match &decision.best {
-                    Some(best) => {
-                        ui.add_sized(
-                            [column, 0.0],
-                            egui::Label::new(
-                                egui::RichText::new(format!(
-                                    "“{}” ({:+})",
-                                    best.text.get(lang),
-                                    best.points
-                                ))
-                                .color(palette::GOOD),
-                            )
-                            .wrap(),
-                        );
-                        ui.label(
-                            egui::RichText::new(format!("{:+}", decision.points - best.points))
-                                .strong()
-                                .color(palette::BAD),
-                        );
-                    }
-                    None => {
-                        ui.add_sized(
-                            [column, 0.0],
-                            egui::Label::new(
-                                egui::RichText::new(tr(lang, "= 你的回答", "= your reply"))
-                                    .color(palette::GOOD),
-                            ),
-                        );
-                        ui.label("0");
-                    }
-                }
-                if practising && ui.button(tr(lang, "↺ 重来", "↺ Try again")).clicked() {
-                    picked = Some(decision.step);
-                }
-                ui.end_row();
-            }
+                });
+                let best = match &decision.best {
+                    Some(best) => format!(
+                        "{} “{}” ({:+})",
+                        tr(lang, "最佳：", "Best:"),
+                        best.text.get(lang),
+                        best.points
+                    ),
+                    None => tr(lang, "最佳：就是你的回答", "Best: your reply").to_string(),
+                };
+                columns[1].vertical(|ui| ui.label(egui::RichText::new(best).color(palette::GOOD)));
+            });
         });
+    }
     picked
 }
 

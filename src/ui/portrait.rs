@@ -14,10 +14,11 @@ struct Look {
     jacket: Color32,
     shirt: Color32,
     hair: Color32,
-    /// A tie (Driver), glasses (Analytical), longer hair (Amiable, Expressive).
+    /// A tie (Driver), glasses (Analytical), a quiff (Expressive); customers of every type are
+    /// men and women, so nothing here says which.
     tie: Option<Color32>,
     glasses: bool,
-    long_hair: bool,
+    quiff: bool,
     /// Round face and rosy cheeks.
     soft: bool,
 }
@@ -29,7 +30,7 @@ fn look(kind: Option<PersonaKind>) -> Look {
         hair: Color32::from_rgb(70, 60, 55),
         tie: None,
         glasses: false,
-        long_hair: false,
+        quiff: false,
         soft: false,
     };
     match kind {
@@ -44,7 +45,7 @@ fn look(kind: Option<PersonaKind>) -> Look {
             jacket: Color32::from_rgb(226, 120, 40),
             shirt: Color32::from_rgb(250, 230, 120),
             hair: Color32::from_rgb(95, 50, 30),
-            long_hair: true,
+            quiff: true,
             ..plain
         },
         Some(PersonaKind::Analytical) => Look {
@@ -58,7 +59,6 @@ fn look(kind: Option<PersonaKind>) -> Look {
             jacket: Color32::from_rgb(96, 150, 110),
             shirt: Color32::from_rgb(245, 235, 220),
             hair: Color32::from_rgb(80, 55, 40),
-            long_hair: true,
             soft: true,
             ..plain
         },
@@ -127,27 +127,25 @@ pub(crate) fn portrait(
         SKIN,
     );
     if expression == Expression::Closed {
-        let sleeve = look.jacket.gamma_multiply(0.8);
+        // A shade darker than the jacket, and opaque.
+        let [r, g, b, _] = look.jacket.to_array();
+        let sleeve = Color32::from_rgb(r / 5 * 4, g / 5 * 4, b / 5 * 4);
         painter.add(Shape::convex_polygon(
-            vec![at(-3.8, 4.6), at(2.6, 4.9), at(2.6, 5.9), at(-3.8, 5.7)],
+            vec![at(-3.6, 4.0), at(2.4, 4.4), at(2.4, 5.3), at(-3.6, 5.0)],
             sleeve,
             Stroke::new(1.0, INK),
         ));
         painter.add(Shape::convex_polygon(
-            vec![at(-2.6, 4.9), at(3.8, 4.6), at(3.8, 5.7), at(-2.6, 5.9)],
+            vec![at(-2.4, 4.4), at(3.6, 4.0), at(3.6, 5.0), at(-2.4, 5.3)],
             sleeve,
             Stroke::new(1.0, INK),
         ));
+        for side in [-1.0, 1.0] {
+            painter.circle_filled(at(side * 2.3, 4.85), 0.45 * unit, SKIN);
+        }
     }
 
-    // Hair behind the face, the face, hair on top.
-    if look.long_hair {
-        painter.add(Shape::ellipse_filled(
-            at(0.0, 0.6),
-            Vec2::new(3.3, 3.9) * unit,
-            look.hair,
-        ));
-    }
+    // The face, then hair on top.
     let face = if look.soft {
         Vec2::new(2.75, 3.0)
     } else {
@@ -183,6 +181,18 @@ pub(crate) fn portrait(
         look.hair,
         Stroke::NONE,
     ));
+    if look.quiff {
+        painter.add(Shape::convex_polygon(
+            vec![
+                face_at(-2.0, -2.6),
+                face_at(-0.8, -4.0),
+                face_at(1.4, -4.1),
+                face_at(2.4, -2.5),
+            ],
+            look.hair,
+            Stroke::NONE,
+        ));
+    }
     if look.soft || expression == Expression::Warm {
         let blush = Color32::from_rgba_unmultiplied(230, 120, 120, 90);
         painter.circle_filled(face_at(-1.5, 1.0), 0.5 * unit, blush);
@@ -267,6 +277,6 @@ mod tests {
         }
         // The plain look has none of the types' marks.
         let plain = look(None);
-        assert!(plain.tie.is_none() && !plain.glasses && !plain.long_hair && !plain.soft);
+        assert!(plain.tie.is_none() && !plain.glasses && !plain.quiff && !plain.soft);
     }
 }

@@ -179,16 +179,21 @@ fn draw(
                 let expression = Expression::of(visit.mood());
                 super::portrait::portrait(ui, kind, expression, 150.0)
                     .on_hover_text(super::portrait::expression_name(expression, lang));
-                egui::Frame::group(ui.style())
-                    .inner_margin(16.0)
-                    .show(ui, |ui| {
-                        ui.set_width(ui.available_width());
-                        ui.label(
-                            egui::RichText::new(tr(lang, "客户：", "Customer:"))
-                                .color(palette::MUTED),
-                        );
-                        ui.label(egui::RichText::new(view.says.get(lang)).size(24.0));
-                    });
+                // Beside the portrait, the words wrap in the width left.
+                let width = ui.available_width();
+                ui.vertical(|ui| {
+                    ui.set_width(width);
+                    egui::Frame::group(ui.style())
+                        .inner_margin(16.0)
+                        .show(ui, |ui| {
+                            ui.set_width(ui.available_width());
+                            ui.label(
+                                egui::RichText::new(tr(lang, "客户：", "Customer:"))
+                                    .color(palette::MUTED),
+                            );
+                            ui.label(egui::RichText::new(view.says.get(lang)).size(24.0));
+                        });
+                });
             });
             if let Some(cue) = &view.cue {
                 ui.label(
