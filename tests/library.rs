@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeSet;
 
 use salesdojo::content::{Library, Outcome, PersonaKind, PersonaSpec, SceneKind};
-use salesdojo::sim::{Visit, scoring};
+use salesdojo::sim::{Expression, Visit, scoring};
 
 /// One scenario's pinned paths: choice numbers as the file lists them, played with seed 1.
 struct Pinned {
@@ -831,4 +831,47 @@ fn running_down_the_competitor_dismissing_the_incumbent_and_naming_a_floor_price
         assert!(event.points < 0, "{technique}");
         assert_eq!(event.section, entry.section);
     }
+}
+
+/// The portrait's face reads the visit as the meters do: every pinned best path ends with the
+/// customer warm or neutral and never cooler than on the poor path, and most poor paths show
+/// the customer doubting or closing up on the way (a polite Expressive may stay neutral while
+/// showing the trainee out).
+#[test]
+fn the_customers_face_follows_good_and_poor_visits() {
+    let library = library();
+    let warmth = |face: Expression| {
+        Expression::ALL.len() - Expression::ALL.iter().position(|&f| f == face).unwrap()
+    };
+    let mut failures = Vec::new();
+    let mut poor_that_show_it = 0;
+    for pinned in LIBRARY {
+        let (poor, _) = play(&library, pinned.id, None, pinned.poor);
+        let poor_end = Expression::of(poor.mood());
+        for &(persona, path) in pinned.best {
+            let (visit, _) = play(&library, pinned.id, persona, path);
+            let face = Expression::of(visit.mood());
+            if !matches!(face, Expression::Warm | Expression::Neutral)
+                || warmth(face) < warmth(poor_end)
+            {
+                failures.push(format!(
+                    "{} best {persona:?}: ends {face:?}, poor {poor_end:?}",
+                    pinned.id
+                ));
+            }
+        }
+        let shows_it = poor.transcript().iter().any(|e| {
+            matches!(
+                Expression::of(e.mood_after),
+                Expression::Sceptical | Expression::Closed
+            )
+        });
+        poor_that_show_it += usize::from(shows_it);
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(
+        poor_that_show_it * 4 >= LIBRARY.len() * 3,
+        "only {poor_that_show_it} of {} poor paths show doubt or a closed face",
+        LIBRARY.len()
+    );
 }

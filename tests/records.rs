@@ -14,7 +14,7 @@ use salesdojo::content::Library;
 use salesdojo::paths::ContentRoot;
 use salesdojo::sim::Attempt;
 use salesdojo::store::export::session_csv;
-use salesdojo::store::verify::{Standing, Verifier, leaderboard};
+use salesdojo::store::verify::{Standing, Verifier, leaderboard, scenario_board};
 use salesdojo::store::{DB_FILE, MIGRATIONS, ResultFilter, Store, StoreError};
 use support::{TempDir, repo};
 
@@ -227,6 +227,54 @@ fn a_file_that_is_not_a_database_is_moved_aside() {
     let opened = Store::open(data.path()).unwrap();
     assert!(opened.notice.unwrap().contains("not a database"));
     assert!(opened.store.trainees().unwrap().is_empty());
+}
+
+/// A practice attempt tried the decision again with hindsight: it is kept, but the board leaves
+/// it out, and clearing its mark by hand to rank it breaks its seal.
+#[test]
+fn practice_is_kept_off_the_boards_and_unmarking_it_by_hand_is_caught() {
+    let data = TempDir::new();
+    let library = library();
+    let store = Store::open(data.path()).unwrap().store;
+    let poor = record(&store, &library, "Ana", POOR);
+    // Ana goes back to her first decision and plays the best path from there.
+    let mut practice = played(&library, 7, POOR).rewound(0).unwrap();
+    for n in BEST {
+        practice.choose(n - 1).unwrap();
+    }
+    let ana = store.trainee("Ana").unwrap();
+    let practised = store.record(&practice, &ana, None, None).unwrap().id;
+    let board = scenario_board(&store, &library, DRILL, None).unwrap();
+    let ranked: Vec<i64> = board.iter().map(|row| row.checked.result.id).collect();
+    assert_eq!(ranked, [poor], "only the whole visit is on the board");
+    assert!(practice.score().unwrap().total > board[0].checked.total().unwrap());
+    let history = store
+        .results(&ResultFilter {
+            with_practice: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].rewound_at, Some(0));
+    drop(store);
+
+    let db = Connection::open(data.path().join(DB_FILE)).unwrap();
+    db.execute(
+        "UPDATE results SET rewound_at = NULL WHERE id = ?1",
+        [practised],
+    )
+    .unwrap();
+    drop(db);
+    let store = Store::open(data.path()).unwrap().store;
+    let board = scenario_board(&store, &library, DRILL, None).unwrap();
+    let unmarked = board
+        .iter()
+        .find(|row| row.checked.result.id == practised)
+        .expect("now read as a whole visit");
+    assert_eq!(unmarked.rank, None, "an unmarked practice is not ranked");
+    assert!(matches!(unmarked.checked.standing, Standing::Invalid(_)));
+    assert_eq!(board[0].checked.result.id, poor);
+    assert_eq!(board[0].rank, Some(1));
 }
 
 #[test]
