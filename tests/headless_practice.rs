@@ -49,6 +49,18 @@ fn send<M: Message>(app: &mut App, message: M) {
     app.update();
 }
 
+/// Starts a visit of `scenario` meeting the customer of `seed`.
+fn start(app: &mut App, scenario: &str, seed: u64) {
+    send(
+        app,
+        StartVisit {
+            scenario: scenario.into(),
+            seed,
+            persona: None,
+        },
+    );
+}
+
 /// Takes the first reply shown until the visit is over.
 fn finish_with_first_replies(app: &mut App) {
     for _ in 0..MAX_REPLIES {
@@ -78,14 +90,7 @@ fn rewinding_any_decision_plays_exactly_like_a_fresh_visit_in_every_shipped_scen
     let mut rewinds = 0;
     for id in library.scenarios.keys() {
         let seed = 11;
-        send(
-            &mut app,
-            StartVisit {
-                scenario: id.clone(),
-                seed,
-                persona: None,
-            },
-        );
+        start(&mut app, id, seed);
         finish_with_first_replies(&mut app);
         let first = active(&mut app);
         let persona = first.visit().persona().kind;
@@ -95,14 +100,7 @@ fn rewinding_any_decision_plays_exactly_like_a_fresh_visit_in_every_shipped_scen
             for &reply in &offered {
                 // The first visit again, up to and including decision k, then back to k: from
                 // the middle of the visit, or from its end when k is the last decision.
-                send(
-                    &mut app,
-                    StartVisit {
-                        scenario: id.clone(),
-                        seed,
-                        persona: None,
-                    },
-                );
+                start(&mut app, id, seed);
                 for &choice in &first.visit().choices()[..=k] {
                     send(&mut app, ChooseReply::Listed(choice));
                 }
@@ -157,14 +155,7 @@ fn a_practice_attempt_is_kept_and_shown_in_progress_but_never_ranked() {
     let mut app = app_with_records(data.path());
     let library = library(&app);
     let drill = "drill_price_objection";
-    send(
-        &mut app,
-        StartVisit {
-            scenario: drill.into(),
-            seed: 7,
-            persona: None,
-        },
-    );
+    start(&mut app, drill, 7);
     // A poor visit, then the third decision tried again with the best reply there.
     for n in [2, 3, 1] {
         send(&mut app, ChooseReply::Listed(n - 1));
@@ -222,14 +213,7 @@ fn a_team_session_refuses_to_rewind() {
         .create_session(&library, &[drill.into()], 7, Some("TEAM2"))
         .unwrap();
     send(&mut app, JoinSession(Some("TEAM2".into())));
-    send(
-        &mut app,
-        StartVisit {
-            scenario: drill.into(),
-            seed: 7,
-            persona: None,
-        },
-    );
+    start(&mut app, drill, 7);
     send(&mut app, ChooseReply::Listed(2));
     send(&mut app, ChooseReply::Listed(0));
     send(&mut app, RewindVisit(0));
