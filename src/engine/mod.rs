@@ -21,7 +21,7 @@ pub use records::{
 };
 pub use visit::{
     ActiveVisit, ChooseReply, NotePersona, RewindVisit, StartVisit, VisitEnded, VisitPlugin,
-    VisitProblem, VisitRejected, VisitSet,
+    VisitProblem, VisitRejected, VisitSet, may_rewind,
 };
 
 use crate::paths::ContentRoot;

@@ -113,6 +113,13 @@ fn start_visits(
     }
 }
 
+/// Practice, outside any team session or classroom: only then can a decision be tried again.
+/// Everyone in a session plays the customer once, from the door: that is what its board
+/// compares.
+pub fn may_rewind(session: Option<&ActiveSession>, classroom: Option<&JoinedClassroom>) -> bool {
+    session.is_none_or(|s| s.0.is_none()) && classroom.is_none_or(|c| c.0.is_none())
+}
+
 fn rewind_visits(
     mut rewinds: MessageReader<RewindVisit>,
     mut visits: Query<&mut ActiveVisit>,
@@ -122,18 +129,14 @@ fn rewind_visits(
     mut problem: ResMut<VisitProblem>,
 ) {
     for RewindVisit(decision) in rewinds.read() {
-        // Everyone in a session plays the customer once, from the door: that is what the board
-        // compares.
-        let in_session = session.as_ref().is_some_and(|s| s.0.is_some())
-            || classroom.as_ref().is_some_and(|c| c.0.is_some());
         let Ok(mut active) = visits.single_mut() else {
             rejected.write(VisitRejected(sim::SimError::NoActiveVisit));
             continue;
         };
-        let rewound = if in_session {
-            Err(sim::SimError::RewindInSession)
-        } else {
+        let rewound = if may_rewind(session.as_deref(), classroom.as_deref()) {
             active.rewound(*decision)
+        } else {
+            Err(sim::SimError::RewindInSession)
         };
         match rewound {
             Ok(attempt) => {

@@ -178,13 +178,13 @@ pub(crate) fn taking_turns(
     session.0.is_some() && classroom.0.is_none()
 }
 
-/// Practice, outside any team session or classroom: only then can a decision be tried again
-/// (the engine refuses it otherwise; this only keeps the buttons away).
+/// Whether the buttons that try a decision again are shown (the engine decides, and refuses a
+/// rewind otherwise).
 pub(crate) fn practising(
     session: &crate::engine::ActiveSession,
     classroom: &crate::engine::JoinedClassroom,
 ) -> bool {
-    session.0.is_none() && classroom.0.is_none()
+    crate::engine::may_rewind(Some(session), Some(classroom))
 }
 
 /// "waiting to send: N" while classroom results wait in the outbox.
