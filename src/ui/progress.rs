@@ -183,26 +183,33 @@ fn draw(
                 .as_ref()
                 .and_then(|id| progress.categories.iter().find(|c| &c.id == id))
             {
-                ui.add_space(12.0);
-                ui.label(
-                    egui::RichText::new(format!(
-                        "{}「{}」 · {}",
-                        tr(lang, "最弱的一项：", "Weakest: "),
-                        weakest.name.get(lang),
-                        tr(lang, "建议练习：", "suggested drills:")
-                    ))
-                    .size(22.0),
+                // In a team session, only the session's scenarios, with its customer.
+                let playable = library
+                    .get()
+                    .map(|content| super::scenarios::playable(content, &session))
+                    .unwrap_or_default();
+                let drills: Vec<_> = progress
+                    .drills
+                    .iter()
+                    .filter_map(|id| playable.iter().find(|s| &s.id == id))
+                    .collect();
+                // A category no scenario exercises has no drill to suggest: say only what is weak.
+                let mut weak = format!(
+                    "{}「{}」",
+                    tr(lang, "最弱的一项：", "Weakest: "),
+                    weakest.name.get(lang)
                 );
-                if let Some(content) = library.get() {
-                    // In a team session, only the session's scenarios, with its customer.
-                    let playable = super::scenarios::playable(content, &session);
-                    for id in &progress.drills {
-                        let Some(scenario) = playable.iter().find(|s| &s.id == id) else {
-                            continue;
-                        };
-                        if ui.button(scenario.title.get(lang)).clicked() {
-                            super::scenarios::pick(&mut selection, &mut next, scenario, &session);
-                        }
+                if !drills.is_empty() {
+                    weak.push_str(&format!(
+                        " · {}",
+                        tr(lang, "建议练习：", "suggested drills:")
+                    ));
+                }
+                ui.add_space(12.0);
+                ui.label(egui::RichText::new(weak).size(22.0));
+                for scenario in drills {
+                    if ui.button(scenario.title.get(lang)).clicked() {
+                        super::scenarios::pick(&mut selection, &mut next, scenario, &session);
                     }
                 }
             }
