@@ -444,10 +444,8 @@ impl Store {
     pub fn trainee(&self, name: &str) -> Result<Trainee, StoreError> {
         let name = clean_name(name)?;
         self.conn
-            .execute(
-                "INSERT OR IGNORE INTO trainees (name, created_at) VALUES (?1, ?2)",
-                params![name, now()],
-            )
+            .prepare_cached("INSERT OR IGNORE INTO trainees (name, created_at) VALUES (?1, ?2)")
+            .and_then(|mut insert| insert.execute(params![name, now()]))
             .map_err(|e| self.error(e))?;
         self.find_trainee(&name)?
             .ok_or_else(|| StoreError::NoTrainee(name.to_string()))
@@ -455,16 +453,15 @@ impl Store {
 
     pub fn find_trainee(&self, name: &str) -> Result<Option<Trainee>, StoreError> {
         self.conn
-            .query_row(
-                "SELECT id, name FROM trainees WHERE name = ?1",
-                [name.trim()],
-                |row| {
+            .prepare_cached("SELECT id, name FROM trainees WHERE name = ?1")
+            .and_then(|mut select| {
+                select.query_row([name.trim()], |row| {
                     Ok(Trainee {
                         id: row.get(0)?,
                         name: row.get(1)?,
                     })
-                },
-            )
+                })
+            })
             .optional()
             .map_err(|e| self.error(e))
     }
@@ -544,11 +541,14 @@ impl Store {
             .map_err(|e| self.error(e))?;
         if let Some(client_id) = client_id {
             let earlier: Option<(i64, i64, Option<String>)> = tx
-                .query_row(
+                .prepare_cached(
                     "SELECT id, trainee_id, session_code FROM results WHERE client_id = ?1",
-                    [client_id],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
                 )
+                .and_then(|mut select| {
+                    select.query_row([client_id], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                    })
+                })
                 .optional()
                 .map_err(|e| self.error(e))?;
             if let Some((id, trainee_id, session_code)) = earlier {
@@ -561,12 +561,14 @@ impl Store {
             }
         }
         self.keep_version(&tx, &version, &hash)?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO results (trainee_id, scenario_id, content_hash, persona, seed, choices,
                  guess, engine_version, played_at, score, outcome, minutes, seal, session_code,
                  client_id, rewound_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            params![
+        )
+        .and_then(|mut insert| {
+            insert.execute(params![
                 result.trainee_id,
                 result.scenario,
                 result.content_hash,
@@ -583,8 +585,8 @@ impl Store {
                 result.session,
                 client_id,
                 result.rewound_at,
-            ],
-        )
+            ])
+        })
         .map_err(|e| self.error(e))?;
         let id = tx.last_insert_rowid();
         tx.commit().map_err(|e| self.error(e))?;
@@ -602,11 +604,8 @@ impl Store {
         // Kept once: most results are played on a version already stored, and writing out its
         // files (the catalogue alone is tens of kilobytes) was most of the cost of a result.
         let kept: Option<i64> = tx
-            .query_row(
-                "SELECT 1 FROM content_versions WHERE hash = ?1",
-                [hash],
-                |row| row.get(0),
-            )
+            .prepare_cached("SELECT 1 FROM content_versions WHERE hash = ?1")
+            .and_then(|mut select| select.query_row([hash], |row| row.get(0)))
             .optional()
             .map_err(|e| self.error(e))?;
         if kept.is_some() {
@@ -668,56 +667,64 @@ impl Store {
 
     /// Results, oldest first.
     pub fn results(&self, filter: &ResultFilter) -> Result<Vec<StoredResult>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT r.id, r.trainee_id, t.name, r.scenario_id, r.content_hash, r.persona,
-                        r.seed, r.choices, r.guess, r.engine_version, r.played_at, r.score,
-                        r.outcome, r.minutes, r.session_code, r.seal,
-                        strftime('%Y-%m-%d %H:%M', r.played_at, 'unixepoch', 'localtime'),
-                        r.rewound_at
-                 FROM results r JOIN trainees t ON t.id = r.trainee_id
-                 WHERE (?1 IS NULL OR r.trainee_id = ?1)
-                   AND (?2 IS NULL OR r.scenario_id = ?2)
-                   AND (?3 IS NULL OR r.session_code = ?3)
-                   AND (?4 IS NULL OR r.id > ?4)
-                   AND (?5 OR r.rewound_at IS NULL)
-                   AND r.removed_at IS NULL
-                 ORDER BY r.played_at, r.id",
-            )
-            .map_err(|e| self.error(e))?;
+        // Only the filters given become conditions, so SQLite can use the indexes (a condition
+        // like `?1 IS NULL OR session_code = ?1` makes it read every result).
+        let mut conditions = vec!["r.removed_at IS NULL"];
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::new();
+        if let Some(trainee) = &filter.trainee {
+            conditions.push("r.trainee_id = ?");
+            values.push(trainee);
+        }
+        if let Some(scenario) = &filter.scenario {
+            conditions.push("r.scenario_id = ?");
+            values.push(scenario);
+        }
+        if let Some(session) = &filter.session {
+            conditions.push("r.session_code = ?");
+            values.push(session);
+        }
+        if let Some(after) = &filter.after {
+            conditions.push("r.id > ?");
+            values.push(after);
+        }
+        if !filter.with_practice {
+            conditions.push("r.rewound_at IS NULL");
+        }
+        let sql = format!(
+            "SELECT r.id, r.trainee_id, t.name, r.scenario_id, r.content_hash, r.persona,
+                    r.seed, r.choices, r.guess, r.engine_version, r.played_at, r.score,
+                    r.outcome, r.minutes, r.session_code, r.seal,
+                    strftime('%Y-%m-%d %H:%M', r.played_at, 'unixepoch', 'localtime'),
+                    r.rewound_at
+             FROM results r JOIN trainees t ON t.id = r.trainee_id
+             WHERE {}
+             ORDER BY r.played_at, r.id",
+            conditions.join(" AND ")
+        );
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.error(e))?;
         statement
-            .query_map(
-                params![
-                    filter.trainee,
-                    filter.scenario,
-                    filter.session,
-                    filter.after,
-                    filter.with_practice
-                ],
-                |row| {
-                    Ok(StoredResult {
-                        id: row.get(0)?,
-                        trainee_id: row.get(1)?,
-                        trainee: row.get(2)?,
-                        scenario: row.get(3)?,
-                        content_hash: row.get(4)?,
-                        persona: row.get(5)?,
-                        seed: row.get::<_, i64>(6)? as u64,
-                        choices: row.get(7)?,
-                        guess: row.get(8)?,
-                        engine_version: row.get(9)?,
-                        played_at: row.get(10)?,
-                        score: row.get(11)?,
-                        outcome: row.get(12)?,
-                        minutes: row.get(13)?,
-                        session: row.get(14)?,
-                        seal: row.get(15)?,
-                        played: row.get(16)?,
-                        rewound_at: row.get(17)?,
-                    })
-                },
-            )
+            .query_map(values.as_slice(), |row| {
+                Ok(StoredResult {
+                    id: row.get(0)?,
+                    trainee_id: row.get(1)?,
+                    trainee: row.get(2)?,
+                    scenario: row.get(3)?,
+                    content_hash: row.get(4)?,
+                    persona: row.get(5)?,
+                    seed: row.get::<_, i64>(6)? as u64,
+                    choices: row.get(7)?,
+                    guess: row.get(8)?,
+                    engine_version: row.get(9)?,
+                    played_at: row.get(10)?,
+                    score: row.get(11)?,
+                    outcome: row.get(12)?,
+                    minutes: row.get(13)?,
+                    session: row.get(14)?,
+                    seal: row.get(15)?,
+                    played: row.get(16)?,
+                    rewound_at: row.get(17)?,
+                })
+            })
             .and_then(Iterator::collect)
             .map_err(|e| self.error(e))
     }
@@ -849,12 +856,11 @@ impl Store {
     /// The session with this code (any case).
     pub fn session(&self, code: &str) -> Result<Option<Session>, StoreError> {
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT code, seed, scenarios, created_at, versions, ended_at FROM sessions
                  WHERE code = ?1",
-                [code.trim().to_uppercase()],
-                session_row,
             )
+            .and_then(|mut select| select.query_row([code.trim().to_uppercase()], session_row))
             .optional()
             .map_err(|e| self.error(e))
     }
