@@ -492,3 +492,33 @@ fn a_trainer_takes_a_row_off_the_board_and_it_stays_off() {
     let (status, _) = delete(&server, "/api/sessions/ROW1/results/x1", Some(TOKEN));
     assert_eq!(status, 404);
 }
+
+#[test]
+fn a_trainees_best_result_holds_its_row_and_their_next_best_returns_when_it_is_removed() {
+    let data = TempDir::new();
+    let server = Server::start(&data, "127.0.0.1:0");
+    new_session(&server, "BEST1");
+    let results = "/api/sessions/BEST1/results";
+    let send = |id: &str, path: &str| {
+        let body = submission(&server, "BEST1", "Mei", id, path);
+        let (status, verdict) = post(&server, results, None, &body.to_string());
+        assert_eq!(status, 201, "{verdict}");
+        verdict
+    };
+    let good = send("result-mei-good-01", PATHS[2]);
+    let best = send("result-mei-best-01", PATHS[0]);
+    let poor = send("result-mei-poor-01", PATHS[1]);
+    let score = |verdict: &Value| verdict["score"].as_u64().unwrap();
+    assert!(score(&best) > score(&good) && score(&good) > score(&poor));
+    assert_eq!(board(&server, "BEST1"), [("Mei".to_string(), score(&best))].into());
+    assert_eq!(poor["rank"], 1, "a worse visit does not move the trainee down");
+
+    let path = format!("/api/sessions/BEST1/results/{}", best["id"]);
+    let (status, answer) = delete(&server, &path, Some(TOKEN));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        board(&server, "BEST1"),
+        [("Mei".to_string(), score(&good))].into(),
+        "the trainee's next best result takes the row"
+    );
+}

@@ -9,11 +9,11 @@ pub mod api;
 pub mod client;
 mod page;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use axum::extract::rejection::JsonRejection;
@@ -80,14 +80,15 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Strin
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
     let library = Arc::new(config.library);
-    runtime.block_on(async move {
+    let (store_jobs, store_thread) = store_thread(opened.store)?;
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
         let bound = listener.local_addr().map_err(|e| e.to_string())?;
         let (stop, stopped) = watch::channel(false);
         let classroom = Arc::new(Classroom {
-            store: Mutex::new(opened.store),
+            store: store_jobs,
             library: Arc::clone(&library),
             token: blake3::hash(config.token.as_bytes()),
             boards: Mutex::new(HashMap::new()),
@@ -110,7 +111,33 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Strin
             })
             .await
             .map_err(|e| format!("the server stopped: {e}"))
-    })
+    });
+    // The last request is answered; the store closes once its queue is empty.
+    drop(runtime);
+    let _ = store_thread.join();
+    served
+}
+
+/// Work for the results store, done on the store's own thread in the order it arrives: under a
+/// full class a queue is fair where a lock is not (with a lock some requests waited far longer
+/// than the rest).
+type StoreJob = Box<dyn FnOnce(&Store) + Send>;
+
+fn store_thread(
+    store: Store,
+) -> Result<(mpsc::Sender<StoreJob>, std::thread::JoinHandle<()>), String> {
+    let (jobs, queue) = mpsc::channel::<StoreJob>();
+    let thread = std::thread::Builder::new()
+        .name("results store".into())
+        .spawn(move || {
+            for job in queue {
+                // A failed request answers "try again"; the store itself stays sound, as each
+                // write is one transaction.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&store)));
+            }
+        })
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    Ok((jobs, thread))
 }
 
 async fn shutdown_signal() {
@@ -136,7 +163,8 @@ async fn shutdown_signal() {
 
 /// The server's state.
 struct Classroom {
-    store: Mutex<Store>,
+    /// The queue to the results store's thread (see `with_store`).
+    store: mpsc::Sender<StoreJob>,
     library: Arc<Library>,
     /// Hashes compare in constant time, so the token cannot be guessed a byte at a time.
     token: blake3::Hash,
@@ -242,22 +270,21 @@ impl Classroom {
         self: &Arc<Self>,
         work: impl FnOnce(&Classroom, &Store) -> Answer<T> + Send + 'static,
     ) -> Answer<T> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
         let classroom = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            // A panic elsewhere while holding the lock leaves the store itself sound.
-            let store = classroom
-                .store
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            work(&classroom, &store)
-        })
-        .await
-        .unwrap_or_else(|_| {
+        let job: StoreJob = Box::new(move |store| {
+            let _ = answer.send(work(&classroom, store));
+        });
+        let unfinished = || {
             Err(ApiFailure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the request could not be completed; try again",
             ))
-        })
+        };
+        if self.store.send(job).is_err() {
+            return unfinished();
+        }
+        answered.await.unwrap_or_else(|_| unfinished())
     }
 
     fn trainer(&self, headers: &HeaderMap) -> Answer<()> {
@@ -307,8 +334,7 @@ impl Classroom {
 
     /// The session's board for each of its scenarios, from its kept results and the ones
     /// stored since.
-    fn boards(&self, store: &Store, code: &str) -> Answer<SessionBoards> {
-        let session = Classroom::session(store, code)?;
+    fn boards(&self, store: &Store, session: &Session) -> Answer<SessionBoards> {
         let mut sessions = self
             .sessions
             .lock()
@@ -327,7 +353,7 @@ impl Classroom {
             kept.last = kept.last.max(Some(result.id));
             kept.checked.push(verifier.check(store, result)?);
         }
-        Ok(session
+        let boards: SessionBoards = session
             .scenarios
             .iter()
             .map(|scenario| {
@@ -337,11 +363,21 @@ impl Classroom {
                     .filter(|c| &c.result.scenario == scenario);
                 (scenario.clone(), leaderboard_of(results))
             })
-            .collect())
+            .collect();
+        // Only what the boards show can be shown again (a trainee's best stays their best
+        // until a better one comes), so ranking stays as quick with the thousandth result as
+        // with the first. Removing a result reads the session again.
+        let shown: HashSet<i64> = boards
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().map(|row| row.checked.result.id))
+            .collect();
+        kept.checked.retain(|c| shown.contains(&c.result.id));
+        Ok(boards)
     }
 
     fn board_json(&self, store: &Store, code: &str) -> Answer<String> {
-        Ok(serde_json::to_string(&self.boards(store, code)?).unwrap_or_default())
+        let session = Classroom::session(store, code)?;
+        Ok(serde_json::to_string(&self.boards(store, &session)?).unwrap_or_default())
     }
 
     /// Tells the session's live boards what it looks like now.
@@ -536,7 +572,7 @@ fn verify_and_record(
         Some(&submission.result_id),
     )?;
     // One look at the boards: the trainee's rank, and what the projector shows next.
-    let boards = classroom.boards(store, &session.code)?;
+    let boards = classroom.boards(store, &session)?;
     let board = boards
         .iter()
         .find(|(scenario, _)| scenario == &submission.scenario)
@@ -570,7 +606,9 @@ async fn board(
     Path(code): Path<String>,
 ) -> Answer<Json<SessionBoards>> {
     let boards = classroom
-        .with_store(move |classroom, store| classroom.boards(store, &code))
+        .with_store(move |classroom, store| {
+            classroom.boards(store, &Classroom::session(store, &code)?)
+        })
         .await?;
     Ok(Json(boards))
 }
@@ -627,7 +665,7 @@ async fn end_session(
         .with_store(move |classroom, store| {
             Classroom::session(store, &code)?;
             let session = store.end_session(&code)?;
-            classroom.publish(&session.code, &classroom.boards(store, &session.code)?);
+            classroom.publish(&session.code, &classroom.boards(store, &session)?);
             Ok(session)
         })
         .await?;
@@ -654,7 +692,7 @@ async fn remove_result(
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .remove(&session.code);
-            classroom.publish(&session.code, &classroom.boards(store, &session.code)?);
+            classroom.publish(&session.code, &classroom.boards(store, &session)?);
             Ok(Json(
                 serde_json::json!({ "removed": id, "session": session.code }),
             ))
@@ -672,7 +710,7 @@ async fn export(
         .with_store(move |classroom, store| {
             let session = Classroom::session(store, &code)?;
             let rows: Vec<BoardRow> = classroom
-                .boards(store, &session.code)?
+                .boards(store, &session)?
                 .into_iter()
                 .flat_map(|(_, rows)| rows)
                 .collect();
