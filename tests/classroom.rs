@@ -510,8 +510,14 @@ fn a_trainees_best_result_holds_its_row_and_their_next_best_returns_when_it_is_r
     let poor = send("result-mei-poor-01", PATHS[1]);
     let score = |verdict: &Value| verdict["score"].as_u64().unwrap();
     assert!(score(&best) > score(&good) && score(&good) > score(&poor));
-    assert_eq!(board(&server, "BEST1"), [("Mei".to_string(), score(&best))].into());
-    assert_eq!(poor["rank"], 1, "a worse visit does not move the trainee down");
+    assert_eq!(
+        board(&server, "BEST1"),
+        [("Mei".to_string(), score(&best))].into()
+    );
+    assert_eq!(
+        poor["rank"], 1,
+        "a worse visit does not move the trainee down"
+    );
 
     let path = format!("/api/sessions/BEST1/results/{}", best["id"]);
     let (status, answer) = delete(&server, &path, Some(TOKEN));

@@ -1,6 +1,7 @@
 //! Results are never lost and never faked: concurrent writers, a killed writer, a damaged
 //! database, hand edits, an engine upgrade, a migration from the first schema, and the session
-//! rules every recorded result passes. (The plugins' side is in `headless_records.rs`.)
+//! rules every recorded result passes. Each test that is not about the SQLite file itself runs on
+//! both databases, SQLite and PostgreSQL. (The plugins' side is in `headless_records.rs`.)
 
 mod support;
 
@@ -13,9 +14,11 @@ use rusqlite::Connection;
 use salesdojo::content::Library;
 use salesdojo::paths::ContentRoot;
 use salesdojo::sim::Attempt;
+use salesdojo::store::db::Location;
 use salesdojo::store::export::session_csv;
 use salesdojo::store::verify::{Standing, Verifier, leaderboard, scenario_board};
-use salesdojo::store::{DB_FILE, MIGRATIONS, ResultFilter, Store, StoreError};
+use salesdojo::store::{DB_FILE, MIGRATIONS, POSTGRES_MIGRATIONS, ResultFilter, Store, StoreError};
+use support::backend::{Backend, postgres_server};
 use support::{TempDir, repo};
 
 const DRILL: &str = "drill_price_objection";
@@ -23,8 +26,8 @@ const DRILL: &str = "drill_price_objection";
 const BEST: &[usize] = &[3, 1, 2, 1, 1, 2, 2];
 const POOR: &[usize] = &[2, 3, 1];
 
-/// When set, the `writer` test below is a child process writing results: `DIR|NAME|COUNT`
-/// (COUNT 0 = until killed).
+/// When set, the `writer` test below is a child process writing results:
+/// `DATA FOLDER or DATABASE ADDRESS|NAME|COUNT` (COUNT 0 = until killed).
 const WRITER_ENV: &str = "SALESDOJO_TEST_WRITER";
 
 fn library() -> Arc<Library> {
@@ -56,13 +59,18 @@ fn record(store: &Store, library: &Arc<Library>, name: &str, numbers: &[usize]) 
 fn writer() {
     let spec = std::env::var(WRITER_ENV).expect("started by a test");
     let mut parts = spec.split('|');
-    let (dir, name, count) = (
+    let (place, name, count) = (
         parts.next().unwrap(),
         parts.next().unwrap(),
         parts.next().unwrap().parse::<usize>().unwrap(),
     );
     let library = library();
-    let store = Store::open(std::path::Path::new(dir)).unwrap().store;
+    let location = if place.starts_with("postgres://") {
+        Location::Postgres(place.into())
+    } else {
+        Location::Folder(place.into())
+    };
+    let store = Store::open_at(&location).unwrap().store;
     let mut stdout = std::io::stdout();
     let mut written = 0;
     while count == 0 || written < count {
@@ -74,7 +82,7 @@ fn writer() {
     }
 }
 
-fn spawn_writer(dir: &std::path::Path, name: &str, count: usize) -> std::process::Child {
+fn spawn_writer(backend: &Backend, name: &str, count: usize) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())
         .args([
             "writer",
@@ -83,7 +91,7 @@ fn spawn_writer(dir: &std::path::Path, name: &str, count: usize) -> std::process
             "--nocapture",
             "--test-threads=1",
         ])
-        .env(WRITER_ENV, format!("{}|{name}|{count}", dir.display()))
+        .env(WRITER_ENV, format!("{}|{name}|{count}", backend.address()))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -103,14 +111,9 @@ fn committed_ids(output: impl std::io::Read) -> Vec<i64> {
         .collect()
 }
 
-#[test]
-fn two_processes_writing_at_the_same_time_lose_nothing() {
-    let data = TempDir::new();
+fn two_processes_writing_at_the_same_time_lose_nothing(db: &Backend) {
     const EACH: usize = 30;
-    let writers = [
-        spawn_writer(data.path(), "甲", EACH),
-        spawn_writer(data.path(), "Bea", EACH),
-    ];
+    let writers = [spawn_writer(db, "甲", EACH), spawn_writer(db, "Bea", EACH)];
     let mut reported = Vec::new();
     for mut writer in writers {
         reported.extend(committed_ids(writer.stdout.take().unwrap()));
@@ -123,7 +126,7 @@ fn two_processes_writing_at_the_same_time_lose_nothing() {
     }
     assert_eq!(reported.len(), 2 * EACH);
 
-    let store = Store::open(data.path()).unwrap().store;
+    let store = db.store();
     let stored = store.results(&ResultFilter::default()).unwrap();
     assert_eq!(stored.len(), 2 * EACH, "every committed result is stored");
     for name in ["甲", "Bea"] {
@@ -140,10 +143,8 @@ fn two_processes_writing_at_the_same_time_lose_nothing() {
     assert!(checked.iter().all(|c| c.standing == Standing::Valid));
 }
 
-#[test]
-fn a_writer_killed_mid_write_loses_nothing_it_committed() {
-    let data = TempDir::new();
-    let mut writer = spawn_writer(data.path(), "Kim", 0);
+fn a_writer_killed_mid_write_loses_nothing_it_committed(db: &Backend) {
+    let mut writer = spawn_writer(db, "Kim", 0);
     let mut lines = BufReader::new(writer.stdout.take().unwrap()).lines();
     let mut reported = Vec::new();
     while reported.len() < 25 {
@@ -159,7 +160,7 @@ fn a_writer_killed_mid_write_loses_nothing_it_committed() {
             .filter_map(|line| committed(&line)),
     );
 
-    let opened = Store::open(data.path()).unwrap();
+    let opened = db.open();
     assert_eq!(opened.notice, None, "the database is sound after the kill");
     let stored: Vec<i64> = opened
         .store
@@ -171,6 +172,14 @@ fn a_writer_killed_mid_write_loses_nothing_it_committed() {
     for id in &reported {
         assert!(stored.contains(id), "committed result {id} was lost");
     }
+    // Nothing half-written: every stored result has its trainee and content version, and its
+    // replies still replay to the score stored with it.
+    let results = opened.store.results(&ResultFilter::default()).unwrap();
+    assert!(results.iter().all(|r| r.trainee == "Kim"));
+    let checked = Verifier::new(Some(&library()))
+        .check_all(&opened.store, results)
+        .unwrap();
+    assert!(checked.iter().all(|c| c.standing == Standing::Valid));
 }
 
 #[test]
@@ -231,11 +240,9 @@ fn a_file_that_is_not_a_database_is_moved_aside() {
 
 /// A practice attempt tried the decision again with hindsight: it is kept, but the board leaves
 /// it out, and clearing its mark by hand to rank it breaks its seal.
-#[test]
-fn practice_is_kept_off_the_boards_and_unmarking_it_by_hand_is_caught() {
-    let data = TempDir::new();
+fn practice_is_kept_off_the_boards_and_unmarking_it_by_hand_is_caught(db: &Backend) {
     let library = library();
-    let store = Store::open(data.path()).unwrap().store;
+    let store = db.store();
     let poor = record(&store, &library, "Ana", POOR);
     // Ana goes back to her first decision and plays the best path from there.
     let mut practice = played(&library, 7, POOR).rewound(0).unwrap();
@@ -258,14 +265,10 @@ fn practice_is_kept_off_the_boards_and_unmarking_it_by_hand_is_caught() {
     assert_eq!(history[1].rewound_at, Some(0));
     drop(store);
 
-    let db = Connection::open(data.path().join(DB_FILE)).unwrap();
-    db.execute(
-        "UPDATE results SET rewound_at = NULL WHERE id = ?1",
-        [practised],
-    )
-    .unwrap();
-    drop(db);
-    let store = Store::open(data.path()).unwrap().store;
+    db.edit(&format!(
+        "UPDATE results SET rewound_at = NULL WHERE id = {practised}"
+    ));
+    let store = db.store();
     let board = scenario_board(&store, &library, DRILL, None).unwrap();
     let unmarked = board
         .iter()
@@ -277,34 +280,23 @@ fn practice_is_kept_off_the_boards_and_unmarking_it_by_hand_is_caught() {
     assert_eq!(board[0].rank, Some(1));
 }
 
-#[test]
-fn hand_edited_scores_and_replies_are_caught_and_never_ranked() {
-    let data = TempDir::new();
+fn hand_edited_scores_and_replies_are_caught_and_never_ranked(db: &Backend) {
     let library = library();
-    let store = Store::open(data.path()).unwrap().store;
+    let store = db.store();
     let good = record(&store, &library, "Ana", BEST);
     let poor = record(&store, &library, "Ben", POOR);
     let edited_replies = record(&store, &library, "Cai", POOR);
     let edited_date = record(&store, &library, "Dan", BEST);
     drop(store);
 
-    let db = Connection::open(data.path().join(DB_FILE)).unwrap();
-    db.execute("UPDATE results SET score = 100 WHERE id = ?1", [poor])
-        .unwrap();
-    db.execute(
-        "UPDATE results SET choices = '[2,0,1,0,0,1,1]' WHERE id = ?1",
-        [edited_replies],
-    )
-    .unwrap();
-    // Back-dated to win a tie: the score still replays, the seal does not.
-    db.execute(
-        "UPDATE results SET played_at = 0 WHERE id = ?1",
-        [edited_date],
-    )
-    .unwrap();
-    drop(db);
+    db.edit(&format!(
+        "UPDATE results SET score = 100 WHERE id = {poor};
+         UPDATE results SET choices = '[2,0,1,0,0,1,1]' WHERE id = {edited_replies};
+         -- Back-dated to win a tie: the score still replays, the seal does not.
+         UPDATE results SET played_at = 0 WHERE id = {edited_date};"
+    ));
 
-    let store = Store::open(data.path()).unwrap().store;
+    let store = db.store();
     let results = store.results(&ResultFilter::default()).unwrap();
     let checked = Verifier::new(Some(&library))
         .check_all(&store, results)
@@ -345,9 +337,7 @@ fn hand_edited_scores_and_replies_are_caught_and_never_ranked() {
     assert_eq!(rows.iter().filter(|r| r.rank.is_some()).count(), 1);
 }
 
-#[test]
-fn a_result_played_on_an_earlier_scenario_version_keeps_its_score() {
-    let data = TempDir::new();
+fn a_result_played_on_an_earlier_scenario_version_keeps_its_score(db: &Backend) {
     let root = support::root_with(&[(
         "drill_price_objection.scenario.ron",
         &std::fs::read(repo().join("scenarios/drill_price_objection.scenario.ron")).unwrap(),
@@ -361,7 +351,7 @@ fn a_result_played_on_an_earlier_scenario_version_keeps_its_score() {
         ))
     };
     let before = load();
-    let store = Store::open(data.path()).unwrap().store;
+    let store = db.store();
     record(&store, &before, "Dee", BEST);
     // The trainer makes the best ending worth less: new content, same stored result.
     let file = root
@@ -385,11 +375,9 @@ fn a_result_played_on_an_earlier_scenario_version_keeps_its_score() {
 
 /// A new release that scores differently must not wipe the boards: an intact result scored by
 /// an earlier engine is re-scored by today's rules and still counts, ranked on today's score.
-#[test]
-fn a_result_scored_by_an_earlier_engine_is_rescored_and_still_counts() {
-    let data = TempDir::new();
+fn a_result_scored_by_an_earlier_engine_is_rescored_and_still_counts(db: &Backend) {
     let library = library();
-    let store = Store::open(data.path()).unwrap().store;
+    let store = db.store();
     let old = record(&store, &library, "Eva", BEST);
     let today = record(&store, &library, "Fei", &[3, 1, 2, 1, 1, 2, 1]);
     // What an earlier engine would have stored: another score and version, sealed as it would
@@ -404,15 +392,11 @@ fn a_result_scored_by_an_earlier_engine_is_rescored_and_still_counts() {
     earlier.engine_version = "0.0.9".into();
     let seal = store.seal(&earlier);
     drop(store);
-    let db = Connection::open(data.path().join(DB_FILE)).unwrap();
-    db.execute(
-        "UPDATE results SET score = 61, engine_version = '0.0.9', seal = ?1 WHERE id = ?2",
-        rusqlite::params![seal, old],
-    )
-    .unwrap();
-    drop(db);
+    db.edit(&format!(
+        "UPDATE results SET score = 61, engine_version = '0.0.9', seal = '{seal}' WHERE id = {old}"
+    ));
 
-    let store = Store::open(data.path()).unwrap().store;
+    let store = db.store();
     let checked = Verifier::new(Some(&library))
         .check_all(&store, store.results(&ResultFilter::default()).unwrap())
         .unwrap();
@@ -444,11 +428,9 @@ fn a_result_scored_by_an_earlier_engine_is_rescored_and_still_counts() {
 
 /// The session's rules hold for every caller, because the store records through them: a
 /// result of another scenario, or of another customer (seed), is refused, not quietly filed.
-#[test]
-fn a_session_takes_only_its_scenarios_and_its_customer() {
-    let data = TempDir::new();
+fn a_session_takes_only_its_scenarios_and_its_customer(db: &Backend) {
     let library = library();
-    let store = Store::open(data.path()).unwrap().store;
+    let store = db.store();
     let trainee = store.trainee("Gus").unwrap();
     let session = store
         .create_session(&library, &[DRILL.into()], 7, Some("RULES"))
@@ -541,4 +523,140 @@ fn a_database_of_the_first_schema_is_migrated_with_its_results() {
         .create_session(&library, &[DRILL.into()], 7, Some("moved"))
         .unwrap();
     assert_eq!(session.code, "MOVED");
+}
+
+/// The PostgreSQL schema is numbered as SQLite's: a database that had only the first migration
+/// gets the rest, once, and works.
+fn a_database_of_the_first_schema_gets_the_later_migrations(db: &Backend) {
+    match db {
+        Backend::Sqlite(_) => db.edit(&format!("{}; PRAGMA user_version = 1;", MIGRATIONS[0])),
+        Backend::Postgres { .. } => db.edit(&format!(
+            "{}; INSERT INTO meta VALUES ('schema_version', '1');",
+            POSTGRES_MIGRATIONS[0]
+        )),
+    }
+    let store = db.store();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let library = library();
+    let session = store
+        .create_session(&library, &[DRILL.into()], 7, Some("later"))
+        .unwrap();
+    let gus = store.trainee("Gus").unwrap();
+    store
+        .record(
+            &played(&library, 7, BEST),
+            &gus,
+            Some(&session),
+            Some("gus-1"),
+        )
+        .unwrap();
+    drop(store);
+    // Opened again: nothing runs twice.
+    let store = db.store();
+    let stored = store.results(&ResultFilter::default()).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].session.as_deref(), Some("LATER"));
+}
+
+/// A database a newer release has written is left alone, and the trainer is told to update.
+fn a_database_written_by_a_newer_release_is_refused_with_a_clear_message(db: &Backend) {
+    record(&db.store(), &library(), "Ida", BEST);
+    match db {
+        Backend::Sqlite(_) => db.edit("PRAGMA user_version = 99"),
+        Backend::Postgres { .. } => {
+            db.edit("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+        }
+    }
+    let Err(err) = Store::open_at(&db.location()) else {
+        panic!("a newer schema was opened")
+    };
+    let message = err.to_string();
+    assert!(
+        message.contains("written by a newer Sales Dojo (schema 99, this one knows")
+            && message.ends_with("update Sales Dojo"),
+        "{message}"
+    );
+    assert!(message.contains(&db.location().describe()), "{message}");
+}
+
+/// Two stores writing the same session code or the same client result id at once, as two
+/// classroom servers could: one of each is stored, the other told plainly.
+fn codes_and_result_ids_stay_unique_under_two_writers(db: &Backend) {
+    let library = library();
+    let (first, second) = (db.store(), db.store());
+    let session = first
+        .create_session(&library, &[DRILL.into()], 7, Some("ROOM1"))
+        .unwrap();
+    let again = second.create_session(&library, &[DRILL.into()], 7, Some("room1"));
+    assert!(
+        matches!(again, Err(StoreError::CodeTaken(ref code)) if code == "ROOM1"),
+        "{again:?}"
+    );
+    let (ana, ben) = (
+        first.trainee("Ana").unwrap(),
+        second.trainee("ana").unwrap(),
+    );
+    assert_eq!(ana, ben, "one trainee, whichever store asks");
+    let visit = played(&library, 7, BEST);
+    let stored = first
+        .record(&visit, &ana, Some(&session), Some("laptop-1"))
+        .unwrap();
+    let resent = second
+        .record(&visit, &ben, Some(&session), Some("laptop-1"))
+        .unwrap();
+    assert_eq!((resent.id, resent.new), (stored.id, false), "counted once");
+    let cai = second.trainee("Cai").unwrap();
+    let taken = second.record(&visit, &cai, Some(&session), Some("laptop-1"));
+    assert!(
+        matches!(taken, Err(StoreError::ClientIdTaken(_))),
+        "{taken:?}"
+    );
+    assert_eq!(first.results(&ResultFilter::default()).unwrap().len(), 1);
+}
+
+on_both_databases!(
+    two_processes_writing_at_the_same_time_lose_nothing,
+    a_writer_killed_mid_write_loses_nothing_it_committed,
+    practice_is_kept_off_the_boards_and_unmarking_it_by_hand_is_caught,
+    hand_edited_scores_and_replies_are_caught_and_never_ranked,
+    a_result_played_on_an_earlier_scenario_version_keeps_its_score,
+    a_result_scored_by_an_earlier_engine_is_rescored_and_still_counts,
+    a_session_takes_only_its_scenarios_and_its_customer,
+    a_database_of_the_first_schema_gets_the_later_migrations,
+    a_database_written_by_a_newer_release_is_refused_with_a_clear_message,
+    codes_and_result_ids_stay_unique_under_two_writers,
+);
+
+/// A server that does not answer, or that refuses the credentials: a plain message naming the
+/// server (never the password), not a panic.
+#[test]
+fn an_unreachable_server_or_wrong_password_is_a_clear_error() {
+    let closed = Location::Postgres("postgres://dojo:s3cret@127.0.0.1:1/results".into());
+    let Err(err) = Store::open_at(&closed) else {
+        panic!("nothing listens on port 1")
+    };
+    let message = err.to_string();
+    assert!(
+        message.starts_with("results database postgres://dojo@127.0.0.1:1/results: ")
+            && message.contains("connect"),
+        "{message}"
+    );
+    assert!(!message.contains("s3cret"), "{message}");
+
+    let Some(server) = postgres_server("the wrong-password test") else {
+        return;
+    };
+    let config: postgres::Config = server.parse().unwrap();
+    let user = config.get_user().unwrap();
+    let (_, host) = server.rsplit_once('@').unwrap();
+    let wrong = Location::Postgres(format!("postgres://{user}:not-the-password@{host}"));
+    let Err(err) = Store::open_at(&wrong) else {
+        panic!("a wrong password was accepted")
+    };
+    let message = err.to_string();
+    assert!(
+        message.contains("password authentication failed"),
+        "{message}"
+    );
+    assert!(!message.contains("not-the-password"), "{message}");
 }

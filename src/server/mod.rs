@@ -254,9 +254,10 @@ impl From<StoreError> for ApiFailure {
             | StoreError::UnknownScenario(_)
             | StoreError::Unfinished
             | StoreError::PracticeInSession(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            StoreError::Folder { .. } | StoreError::Database { .. } | StoreError::Newer { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            StoreError::Folder { .. }
+            | StoreError::Database { .. }
+            | StoreError::Db(_)
+            | StoreError::Newer { .. } => StatusCode::SERVICE_UNAVAILABLE,
         };
         ApiFailure(status, err.to_string())
     }

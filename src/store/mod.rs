@@ -1,8 +1,9 @@
 //! Trainees, their results and team sessions, kept in an embedded SQLite database in the data
-//! folder. A result is stored as what determines it (scenario version, persona, seed, replies),
+//! folder, or in a company's PostgreSQL database (`db`). A result is stored as what determines it (scenario version, persona, seed, replies),
 //! so every score shown is recomputed by the engine (`verify`), and sealed, so a hand-edited
 //! row is caught. Plain Rust: the game, the command line and the tests share it.
 
+pub mod db;
 pub mod export;
 pub mod verify;
 
@@ -10,8 +11,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
+
+use self::db::{Connection, DbError, Dialect, Exec, Location, Row, Value};
 
 use crate::content::version::ContentVersion;
 use crate::content::{Library, Outcome, PersonaKind};
@@ -84,6 +86,68 @@ pub const MIGRATIONS: [&str; 5] = [
     "ALTER TABLE results ADD COLUMN rewound_at INTEGER;",
 ];
 
+/// The same schema for PostgreSQL, numbered the same way (the version is kept in `meta`):
+/// migration N here makes what migration N makes in SQLite. Never edit a shipped migration.
+pub const POSTGRES_MIGRATIONS: [&str; MIGRATIONS.len()] = [
+    // 1: trainees and their results, with the content versions they were played on.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE trainees (
+         id BIGSERIAL PRIMARY KEY,
+         name TEXT NOT NULL,
+         created_at BIGINT NOT NULL
+     );
+     -- Latin letters match regardless of case, as SQLite's NOCASE.
+     CREATE UNIQUE INDEX trainees_by_name ON trainees (lower(name));
+     CREATE TABLE content_versions (hash TEXT PRIMARY KEY, files TEXT NOT NULL);
+     CREATE TABLE results (
+         id BIGSERIAL PRIMARY KEY,
+         trainee_id BIGINT NOT NULL REFERENCES trainees(id),
+         scenario_id TEXT NOT NULL,
+         content_hash TEXT NOT NULL REFERENCES content_versions(hash),
+         persona TEXT NOT NULL,
+         seed BIGINT NOT NULL,
+         choices TEXT NOT NULL,
+         guess TEXT,
+         engine_version TEXT NOT NULL,
+         played_at BIGINT NOT NULL,
+         score BIGINT NOT NULL,
+         outcome TEXT NOT NULL,
+         minutes BIGINT NOT NULL,
+         seal TEXT NOT NULL
+     );
+     CREATE INDEX results_by_trainee ON results(trainee_id);
+     CREATE INDEX results_by_scenario ON results(scenario_id);",
+    // 2: team sessions (`seq`: the order they were made in, as SQLite's rowid).
+    "CREATE TABLE sessions (
+         code TEXT PRIMARY KEY,
+         seed BIGINT NOT NULL,
+         scenarios TEXT NOT NULL,
+         created_at BIGINT NOT NULL,
+         seq BIGSERIAL
+     );
+     ALTER TABLE results ADD COLUMN session_code TEXT REFERENCES sessions(code);
+     CREATE INDEX results_by_session ON results(session_code);",
+    // 3: classrooms.
+    "ALTER TABLE sessions ADD COLUMN versions TEXT NOT NULL DEFAULT '{}';
+     ALTER TABLE sessions ADD COLUMN ended_at BIGINT;
+     ALTER TABLE results ADD COLUMN client_id TEXT;
+     CREATE UNIQUE INDEX results_by_client_id ON results(client_id);
+     CREATE TABLE outbox (
+         result_id TEXT PRIMARY KEY,
+         server TEXT NOT NULL,
+         session TEXT NOT NULL,
+         body TEXT NOT NULL,
+         created_at BIGINT NOT NULL,
+         attempts BIGINT NOT NULL DEFAULT 0,
+         last_error TEXT,
+         seq BIGSERIAL
+     );",
+    // 4: results taken off a board.
+    "ALTER TABLE results ADD COLUMN removed_at BIGINT;",
+    // 5: practice.
+    "ALTER TABLE results ADD COLUMN rewound_at BIGINT;",
+];
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot create the data folder {path}: {source}")]
@@ -91,16 +155,16 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("results database {path}: {source}")]
-    Database {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    #[error("results database {place}: {source}")]
+    Database { place: String, source: DbError },
+    /// A database error not yet named with its database (the store names it before returning).
+    #[error("{0}")]
+    Db(#[from] DbError),
     #[error(
-        "results database {path} was written by a newer Sales Dojo (schema {found}, this one knows {known}); update Sales Dojo"
+        "results database {place} was written by a newer Sales Dojo (schema {found}, this one knows {known}); update Sales Dojo"
     )]
     Newer {
-        path: PathBuf,
+        place: String,
         found: usize,
         known: usize,
     },
@@ -261,10 +325,11 @@ pub struct ResultFilter<'a> {
 /// How long a store waits for another process's write before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The results database, open.
+/// The results database, open: the SQLite file in the data folder or a PostgreSQL database.
 pub struct Store {
     conn: Connection,
-    path: PathBuf,
+    /// How messages name the database (a file, or a server without its password).
+    place: String,
     key: [u8; 32],
 }
 
@@ -278,7 +343,7 @@ pub struct Opened {
 /// Switches a database to write-ahead logging. The switch needs the file to itself, and SQLite
 /// answers "busy" at once rather than waiting out the busy timeout, so a process opening a fresh
 /// database while another one does the same tries again for as long as that timeout.
-fn use_write_ahead_log(conn: &Connection) -> Result<(), rusqlite::Error> {
+fn use_write_ahead_log(conn: &rusqlite::Connection) -> Result<(), rusqlite::Error> {
     let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
     loop {
         match conn.pragma_update(None, "journal_mode", "WAL") {
@@ -316,8 +381,8 @@ impl Store {
                 let store = Store::open_file(&path).map_err(|damage| match damage {
                     Damage::Other(err) => err,
                     Damage::Corrupt(reason) => StoreError::Database {
-                        path: path.clone(),
-                        source: rusqlite::Error::InvalidParameterName(reason),
+                        place: path.display().to_string(),
+                        source: DbError::Column(reason),
                     },
                 })?;
                 let notice = format!(
@@ -334,14 +399,33 @@ impl Store {
         }
     }
 
+    /// Opens the results database at `location`: the data folder's file, or a PostgreSQL
+    /// database (its tables are made or brought up to date on the way).
+    pub fn open_at(location: &Location) -> Result<Opened, StoreError> {
+        match location {
+            Location::Folder(dir) => Store::open(dir),
+            Location::Postgres(url) => {
+                let place = location.describe();
+                let conn = Connection::postgres(url).map_err(|source| StoreError::Database {
+                    place: place.clone(),
+                    source,
+                })?;
+                Ok(Opened {
+                    store: Store::ready(conn, place)?,
+                    notice: None,
+                })
+            }
+        }
+    }
+
     fn open_file(path: &Path) -> Result<Store, Damage> {
         let db = |source| {
             Damage::Other(StoreError::Database {
-                path: path.to_path_buf(),
-                source,
+                place: path.display().to_string(),
+                source: DbError::Sqlite(source),
             })
         };
-        let conn = Connection::open(path).map_err(db)?;
+        let conn = rusqlite::Connection::open(path).map_err(db)?;
         // Another process may be writing: wait for it rather than fail.
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         let health: Result<String, rusqlite::Error> =
@@ -355,80 +439,137 @@ impl Store {
         // Write-ahead logging: readers never block the writer, and a commit survives a crash.
         use_write_ahead_log(&conn).map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
+        Store::ready(Connection::Sqlite(conn), path.display().to_string()).map_err(Damage::Other)
+    }
+
+    /// Migrates a freshly opened database and reads its seal key.
+    fn ready(conn: Connection, place: String) -> Result<Store, StoreError> {
         let mut store = Store {
             conn,
-            path: path.to_path_buf(),
+            place,
             key: [0; 32],
         };
-        store.migrate().map_err(Damage::Other)?;
-        store.key = store.seal_key().map_err(Damage::Other)?;
+        store.migrate()?;
+        store.key = store.seal_key()?;
         Ok(store)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// How messages name this database: its file, or its server and database name.
+    pub fn place(&self) -> &str {
+        &self.place
     }
 
-    fn error(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Database {
-            path: self.path.clone(),
-            source,
+    /// Gives a database error the name of the database it happened in.
+    fn placed(&self, err: StoreError) -> StoreError {
+        match err {
+            StoreError::Db(source) => StoreError::Database {
+                place: self.place.clone(),
+                source,
+            },
+            other => other,
         }
+    }
+
+    fn read<T>(
+        &self,
+        work: impl FnOnce(&mut dyn Exec) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.conn.read(work).map_err(|e| self.placed(e))
+    }
+
+    fn write<T>(
+        &self,
+        work: impl FnOnce(&mut dyn Exec) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.conn.write(work).map_err(|e| self.placed(e))
     }
 
     /// Runs the migrations this database has not had yet, in one transaction, so two
-    /// processes starting at once cannot both migrate.
+    /// processes starting at once cannot both migrate. Both databases count them the same
+    /// way: SQLite in `PRAGMA user_version`, PostgreSQL in the `meta` table.
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let db = |source| StoreError::Database {
-            path: path.clone(),
-            source,
-        };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(db)?;
-        let version: i64 = tx
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(db)?;
-        let version = usize::try_from(version).unwrap_or(usize::MAX);
-        if version > MIGRATIONS.len() {
-            return Err(StoreError::Newer {
-                path: path.clone(),
-                found: version,
-                known: MIGRATIONS.len(),
-            });
-        }
-        for migration in &MIGRATIONS[version..] {
-            tx.execute_batch(migration).map_err(db)?;
-        }
-        tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)
-            .map_err(db)?;
-        tx.commit().map_err(db)
+        let place = self.place.clone();
+        self.write(|db| {
+            let found = match db.dialect() {
+                Dialect::Sqlite => db
+                    .row("PRAGMA user_version", &[])?
+                    .map(|row| row.int(0))
+                    .transpose()?
+                    .unwrap_or(0),
+                Dialect::Postgres => {
+                    // Two servers starting at once: the second waits here for the first.
+                    db.execute("SELECT pg_advisory_xact_lock(7260)", &[])?;
+                    let made = db
+                        .row("SELECT to_regclass('meta') IS NOT NULL", &[])?
+                        .map(|row| row.int(0))
+                        .transpose()?
+                        == Some(1);
+                    if made {
+                        db.row("SELECT value FROM meta WHERE key = 'schema_version'", &[])?
+                            .map(|row| row.text(0))
+                            .transpose()?
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0)
+                    } else {
+                        0
+                    }
+                }
+            };
+            let found = usize::try_from(found).unwrap_or(usize::MAX);
+            let migrations = match db.dialect() {
+                Dialect::Sqlite => &MIGRATIONS,
+                Dialect::Postgres => &POSTGRES_MIGRATIONS,
+            };
+            if found > migrations.len() {
+                return Err(StoreError::Newer {
+                    place,
+                    found,
+                    known: migrations.len(),
+                });
+            }
+            for migration in &migrations[found..] {
+                db.batch(migration)?;
+            }
+            let now = migrations.len().to_string();
+            match db.dialect() {
+                Dialect::Sqlite => db.batch(&format!("PRAGMA user_version = {now}"))?,
+                Dialect::Postgres => {
+                    db.execute(
+                        "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        &[Value::Text(&now)],
+                    )?;
+                }
+            }
+            Ok(())
+        })
     }
 
-    /// The schema version of the open database.
+    /// The schema version of the open database: how many migrations it has had.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        self.conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(|e| self.error(e))
+        self.read(|db| {
+            let row = match db.dialect() {
+                Dialect::Sqlite => db.row("PRAGMA user_version", &[])?,
+                Dialect::Postgres => db.row(
+                    "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'schema_version'",
+                    &[],
+                )?,
+            };
+            Ok(row.map(|row| row.int(0)).transpose()?.unwrap_or(0))
+        })
     }
 
     /// The key results are sealed with, made once per database.
     fn seal_key(&self) -> Result<[u8; 32], StoreError> {
         let fresh: [u8; 32] = rand::random();
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('seal_key', ?1)",
-                [hex(&fresh)],
-            )
-            .map_err(|e| self.error(e))?;
-        let stored: String = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'seal_key'", [], |row| {
-                row.get(0)
-            })
-            .map_err(|e| self.error(e))?;
+        let stored = self.write(|db| {
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('seal_key', ?1) ON CONFLICT DO NOTHING",
+                &[Value::Text(&hex(&fresh))],
+            )?;
+            let row = db.row("SELECT value FROM meta WHERE key = 'seal_key'", &[])?;
+            Ok(row.map(|row| row.text(0)).transpose()?.unwrap_or_default())
+        })?;
         let mut key = [0; 32];
         for (i, byte) in key.iter_mut().enumerate() {
             *byte = stored
@@ -443,49 +584,44 @@ impl Store {
     /// trimmed; Latin letters match regardless of case.
     pub fn trainee(&self, name: &str) -> Result<Trainee, StoreError> {
         let name = clean_name(name)?;
-        self.conn
-            .prepare_cached("INSERT OR IGNORE INTO trainees (name, created_at) VALUES (?1, ?2)")
-            .and_then(|mut insert| insert.execute(params![name, now()]))
-            .map_err(|e| self.error(e))?;
+        self.write(|db| {
+            db.execute(
+                "INSERT INTO trainees (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                &[Value::Text(&name), Value::Int(now())],
+            )?;
+            Ok(())
+        })?;
         self.find_trainee(&name)?
             .ok_or_else(|| StoreError::NoTrainee(name.to_string()))
     }
 
     pub fn find_trainee(&self, name: &str) -> Result<Option<Trainee>, StoreError> {
-        self.conn
-            .prepare_cached("SELECT id, name FROM trainees WHERE name = ?1")
-            .and_then(|mut select| {
-                select.query_row([name.trim()], |row| {
-                    Ok(Trainee {
-                        id: row.get(0)?,
-                        name: row.get(1)?,
-                    })
-                })
-            })
-            .optional()
-            .map_err(|e| self.error(e))
+        self.read(|db| {
+            let sql = db.dialect().pick(
+                // The column's NOCASE collation folds Latin letters.
+                "SELECT id, name FROM trainees WHERE name = ?1",
+                "SELECT id, name FROM trainees WHERE lower(name) = lower(?1)",
+            );
+            db.row(sql, &[Value::Text(name.trim())])?
+                .map(|row| trainee_row(&row))
+                .transpose()
+        })
     }
 
     /// Every trainee, most recently active first.
     pub fn trainees(&self) -> Result<Vec<Trainee>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare(
+        self.read(|db| {
+            db.rows(
                 "SELECT t.id, t.name FROM trainees t
                  LEFT JOIN results r ON r.trainee_id = t.id
                  GROUP BY t.id
                  ORDER BY MAX(COALESCE(r.played_at, t.created_at)) DESC, t.id DESC",
-            )
-            .map_err(|e| self.error(e))?;
-        statement
-            .query_map([], |row| {
-                Ok(Trainee {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                })
-            })
-            .and_then(Iterator::collect)
-            .map_err(|e| self.error(e))
+                &[],
+            )?
+            .iter()
+            .map(trainee_row)
+            .collect()
+        })
     }
 
     /// Stores a finished attempt under `trainee`, in `session` if given (which must admit it):
@@ -493,7 +629,7 @@ impl Store {
     /// transaction. Every caller records through here.
     ///
     /// `client_id` is the id the playing computer gave the result: the same result sent again
-    /// (same trainee and session) is found, not stored twice.
+    /// (same trainee and session) is found, not stored twice, even by two servers at once.
     pub fn record(
         &self,
         attempt: &Attempt,
@@ -536,90 +672,63 @@ impl Store {
             seal: String::new(),
         };
         result.seal = self.seal(&result);
-        // Immediate: take the write lock (waiting for another writer) before reading anything.
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-            .map_err(|e| self.error(e))?;
-        if let Some(client_id) = client_id {
-            let earlier: Option<(i64, i64, Option<String>)> = tx
-                .prepare_cached(
-                    "SELECT id, trainee_id, session_code FROM results WHERE client_id = ?1",
-                )
-                .and_then(|mut select| {
-                    select.query_row([client_id], |row| {
-                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-                    })
-                })
-                .optional()
-                .map_err(|e| self.error(e))?;
-            if let Some((id, trainee_id, session_code)) = earlier {
-                // Sent again: the same result. Anyone else's id is not theirs to reuse.
-                return if trainee_id == trainee.id && session_code == result.session {
-                    Ok(Recorded { id, new: false })
-                } else {
-                    Err(StoreError::ClientIdTaken(client_id.to_string()))
-                };
+        self.write(|db| {
+            keep_version(db, &version, &hash)?;
+            let stored = db.row(
+                "INSERT INTO results (trainee_id, scenario_id, content_hash, persona, seed,
+                     choices, guess, engine_version, played_at, score, outcome, minutes, seal,
+                     session_code, client_id, rewound_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 ON CONFLICT (client_id) DO NOTHING
+                 RETURNING id",
+                &[
+                    Value::Int(result.trainee_id),
+                    Value::Text(&result.scenario),
+                    Value::Text(&result.content_hash),
+                    Value::Text(&result.persona),
+                    Value::Int(result.seed as i64),
+                    Value::Text(&result.choices),
+                    result.guess.as_ref().into(),
+                    Value::Text(&result.engine_version),
+                    Value::Int(result.played_at),
+                    Value::Int(result.score),
+                    Value::Text(&result.outcome),
+                    Value::Int(result.minutes),
+                    Value::Text(&result.seal),
+                    result.session.as_ref().into(),
+                    client_id.into(),
+                    result.rewound_at.map(i64::from).into(),
+                ],
+            )?;
+            if let Some(stored) = stored {
+                return Ok(Recorded {
+                    id: stored.int(0)?,
+                    new: true,
+                });
             }
-        }
-        self.keep_version(&tx, &version, &hash)?;
-        tx.prepare_cached(
-            "INSERT INTO results (trainee_id, scenario_id, content_hash, persona, seed, choices,
-                 guess, engine_version, played_at, score, outcome, minutes, seal, session_code,
-                 client_id, rewound_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        )
-        .and_then(|mut insert| {
-            insert.execute(params![
-                result.trainee_id,
-                result.scenario,
-                result.content_hash,
-                result.persona,
-                result.seed as i64,
-                result.choices,
-                result.guess,
-                result.engine_version,
-                result.played_at,
-                result.score,
-                result.outcome,
-                result.minutes,
-                result.seal,
-                result.session,
-                client_id,
-                result.rewound_at,
-            ])
+            // The result id is taken: sent again, the same result. Anyone else's id is not
+            // theirs to reuse.
+            let earlier = db
+                .row(
+                    "SELECT id, trainee_id, session_code FROM results WHERE client_id = ?1",
+                    &[client_id.into()],
+                )?
+                .ok_or_else(|| {
+                    StoreError::Db(DbError::Column(
+                        "a result id was taken, yet no result has it".into(),
+                    ))
+                })?;
+            let (id, trainee_id, session_code) =
+                (earlier.int(0)?, earlier.int(1)?, earlier.opt_text(2)?);
+            if trainee_id == trainee.id && session_code == result.session {
+                Ok(Recorded { id, new: false })
+            } else {
+                Err(StoreError::ClientIdTaken(
+                    client_id.unwrap_or_default().to_string(),
+                ))
+            }
         })
-        .map_err(|e| self.error(e))?;
-        let id = tx.last_insert_rowid();
-        tx.commit().map_err(|e| self.error(e))?;
-        Ok(Recorded { id, new: true })
     }
-
-    /// Keeps the texts of a content version, once per version, so results on it can always be
-    /// replayed.
-    fn keep_version(
-        &self,
-        tx: &Connection,
-        version: &ContentVersion,
-        hash: &str,
-    ) -> Result<(), StoreError> {
-        // Kept once: most results are played on a version already stored, and writing out its
-        // files (the catalogue alone is tens of kilobytes) was most of the cost of a result.
-        let kept: Option<i64> = tx
-            .prepare_cached("SELECT 1 FROM content_versions WHERE hash = ?1")
-            .and_then(|mut select| select.query_row([hash], |row| row.get(0)))
-            .optional()
-            .map_err(|e| self.error(e))?;
-        if kept.is_some() {
-            return Ok(());
-        }
-        let files = serde_json::to_string(&version.files).unwrap_or_default();
-        tx.execute(
-            "INSERT INTO content_versions (hash, files) VALUES (?1, ?2)",
-            params![hash, files],
-        )
-        .map(|_| ())
-        .map_err(|e| self.error(e))
-    }
-
     /// The seal of a result: a keyed hash over everything that determines and reports it.
     /// The key lives in this database, so the seal catches hand edits, not a forger who
     /// reads the source; the engine's recomputation in `verify` catches the rest.
@@ -666,87 +775,67 @@ impl Store {
     }
 
     /// Results, oldest first.
-    pub fn results(&self, filter: &ResultFilter) -> Result<Vec<StoredResult>, StoreError> {
-        // Only the filters given become conditions, so SQLite can use the indexes (a condition
-        // like `?1 IS NULL OR session_code = ?1` makes it read every result).
-        let mut conditions = vec!["r.removed_at IS NULL"];
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::new();
-        if let Some(trainee) = &filter.trainee {
-            conditions.push("r.trainee_id = ?");
-            values.push(trainee);
+    pub fn results<'a>(&self, filter: &ResultFilter<'a>) -> Result<Vec<StoredResult>, StoreError> {
+        // Only the filters given become conditions, so the database can use its indexes (a
+        // condition like `?1 IS NULL OR session_code = ?1` makes SQLite read every result).
+        let mut conditions = vec!["r.removed_at IS NULL".to_string()];
+        let mut values: Vec<Value> = Vec::new();
+        let mut condition = |column: &str, value: Value<'a>| {
+            values.push(value);
+            conditions.push(format!("{column} ?{}", values.len()));
+        };
+        if let Some(trainee) = filter.trainee {
+            condition("r.trainee_id =", Value::Int(trainee));
         }
-        if let Some(scenario) = &filter.scenario {
-            conditions.push("r.scenario_id = ?");
-            values.push(scenario);
+        if let Some(scenario) = filter.scenario {
+            condition("r.scenario_id =", Value::Text(scenario));
         }
-        if let Some(session) = &filter.session {
-            conditions.push("r.session_code = ?");
-            values.push(session);
+        if let Some(session) = filter.session {
+            condition("r.session_code =", Value::Text(session));
         }
-        if let Some(after) = &filter.after {
-            conditions.push("r.id > ?");
-            values.push(after);
+        if let Some(after) = filter.after {
+            condition("r.id >", Value::Int(after));
         }
         if !filter.with_practice {
-            conditions.push("r.rewound_at IS NULL");
+            conditions.push("r.rewound_at IS NULL".into());
         }
-        let sql = format!(
-            "SELECT r.id, r.trainee_id, t.name, r.scenario_id, r.content_hash, r.persona,
-                    r.seed, r.choices, r.guess, r.engine_version, r.played_at, r.score,
-                    r.outcome, r.minutes, r.session_code, r.seal,
-                    strftime('%Y-%m-%d %H:%M', r.played_at, 'unixepoch', 'localtime'),
-                    r.rewound_at
-             FROM results r JOIN trainees t ON t.id = r.trainee_id
-             WHERE {}
-             ORDER BY r.played_at, r.id",
-            conditions.join(" AND ")
-        );
-        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.error(e))?;
-        statement
-            .query_map(values.as_slice(), |row| {
-                Ok(StoredResult {
-                    id: row.get(0)?,
-                    trainee_id: row.get(1)?,
-                    trainee: row.get(2)?,
-                    scenario: row.get(3)?,
-                    content_hash: row.get(4)?,
-                    persona: row.get(5)?,
-                    seed: row.get::<_, i64>(6)? as u64,
-                    choices: row.get(7)?,
-                    guess: row.get(8)?,
-                    engine_version: row.get(9)?,
-                    played_at: row.get(10)?,
-                    score: row.get(11)?,
-                    outcome: row.get(12)?,
-                    minutes: row.get(13)?,
-                    session: row.get(14)?,
-                    seal: row.get(15)?,
-                    played: row.get(16)?,
-                    rewound_at: row.get(17)?,
-                })
-            })
-            .and_then(Iterator::collect)
-            .map_err(|e| self.error(e))
+        self.read(|db| {
+            let played = db.dialect().pick(
+                "strftime('%Y-%m-%d %H:%M', r.played_at, 'unixepoch', 'localtime')",
+                "to_char(to_timestamp(r.played_at), 'YYYY-MM-DD HH24:MI')",
+            );
+            let sql = format!(
+                "SELECT r.id, r.trainee_id, t.name, r.scenario_id, r.content_hash, r.persona,
+                        r.seed, r.choices, r.guess, r.engine_version, r.played_at, r.score,
+                        r.outcome, r.minutes, r.session_code, r.seal, {played}, r.rewound_at
+                 FROM results r JOIN trainees t ON t.id = r.trainee_id
+                 WHERE {}
+                 ORDER BY r.played_at, r.id",
+                conditions.join(" AND ")
+            );
+            db.rows(&sql, &values)?.iter().map(result_row).collect()
+        })
     }
 
     /// The content a result was played on.
     pub fn version(&self, hash: &str) -> Result<Option<ContentVersion>, StoreError> {
-        let files: Option<String> = self
-            .conn
-            .query_row(
+        let files = self.read(|db| {
+            db.row(
                 "SELECT files FROM content_versions WHERE hash = ?1",
-                [hash],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.error(e))?;
+                &[Value::Text(hash)],
+            )?
+            .map(|row| row.text(0))
+            .transpose()
+            .map_err(StoreError::from)
+        })?;
         Ok(files
             .and_then(|files| serde_json::from_str(&files).ok())
             .map(|files| ContentVersion { files }))
     }
 
     /// Starts a team session: everyone who joins meets the same customer variant (one seed).
-    /// Without a code, a short one is made up.
+    /// Without a code, a short one is made up. Codes are unique in the database, so two
+    /// classroom servers sharing one can never hand out the same code.
     pub fn create_session(
         &self,
         library: &Library,
@@ -796,42 +885,43 @@ impl Store {
                 .collect(),
             ended_at: None,
         };
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
-            .map_err(|e| self.error(e))?;
-        for (_, version) in &versions {
-            self.keep_version(&tx, version, &version.hash())?;
-        }
-        tx.execute(
-            "INSERT INTO sessions (code, seed, scenarios, created_at, versions)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                session.code,
-                session.seed as i64,
-                serde_json::to_string(&session.scenarios).unwrap_or_default(),
-                session.created_at,
-                serde_json::to_string(&session.versions).unwrap_or_default(),
-            ],
-        )
-        .map_err(|e| match e.sqlite_error_code() {
-            // Another process took the code in the meantime.
-            Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                StoreError::CodeTaken(session.code.clone())
+        self.write(|db| {
+            for (_, version) in &versions {
+                keep_version(db, version, &version.hash())?;
             }
-            _ => self.error(e),
+            let scenarios = serde_json::to_string(&session.scenarios).unwrap_or_default();
+            let versions = serde_json::to_string(&session.versions).unwrap_or_default();
+            let made = db.execute(
+                "INSERT INTO sessions (code, seed, scenarios, created_at, versions)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    Value::Text(&session.code),
+                    Value::Int(session.seed as i64),
+                    Value::Text(&scenarios),
+                    Value::Int(session.created_at),
+                    Value::Text(&versions),
+                ],
+            )?;
+            if made == 0 {
+                // Another process took the code in the meantime.
+                return Err(StoreError::CodeTaken(session.code.clone()));
+            }
+            Ok(())
         })?;
-        tx.commit().map_err(|e| self.error(e))?;
         Ok(session)
     }
 
     /// Ends a session: it keeps its results and takes no more.
     pub fn end_session(&self, code: &str) -> Result<Session, StoreError> {
         let code = code.trim().to_uppercase();
-        self.conn
-            .execute(
+        self.write(|db| {
+            db.execute(
                 "UPDATE sessions SET ended_at = ?1 WHERE code = ?2 AND ended_at IS NULL",
-                params![now(), code],
-            )
-            .map_err(|e| self.error(e))?;
+                &[Value::Int(now()), Value::Text(&code)],
+            )?;
+            Ok(())
+        })?;
         self.session(&code)?.ok_or(StoreError::NoSession(code))
     }
 
@@ -839,14 +929,13 @@ impl Store {
     /// same result sent again is known and not counted.
     pub fn remove_result(&self, code: &str, id: i64) -> Result<(), StoreError> {
         let code = code.trim().to_uppercase();
-        let removed = self
-            .conn
-            .execute(
+        let removed = self.write(|db| {
+            Ok(db.execute(
                 "UPDATE results SET removed_at = ?1
                  WHERE id = ?2 AND session_code = ?3 AND removed_at IS NULL",
-                params![now(), id, code],
-            )
-            .map_err(|e| self.error(e))?;
+                &[Value::Int(now()), Value::Int(id), Value::Text(&code)],
+            )?)
+        })?;
         if removed == 0 {
             return Err(StoreError::NoResult { code, id });
         }
@@ -855,125 +944,182 @@ impl Store {
 
     /// The session with this code (any case).
     pub fn session(&self, code: &str) -> Result<Option<Session>, StoreError> {
-        self.conn
-            .prepare_cached(
+        let code = code.trim().to_uppercase();
+        self.read(|db| {
+            db.row(
                 "SELECT code, seed, scenarios, created_at, versions, ended_at FROM sessions
                  WHERE code = ?1",
-            )
-            .and_then(|mut select| select.query_row([code.trim().to_uppercase()], session_row))
-            .optional()
-            .map_err(|e| self.error(e))
+                &[Value::Text(&code)],
+            )?
+            .map(|row| session_row(&row))
+            .transpose()
+        })
     }
 
     /// Every session, newest first.
     pub fn sessions(&self) -> Result<Vec<Session>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare(
+        self.read(|db| {
+            let sql = db.dialect().pick(
                 "SELECT code, seed, scenarios, created_at, versions, ended_at FROM sessions
                  ORDER BY created_at DESC, rowid DESC",
-            )
-            .map_err(|e| self.error(e))?;
-        statement
-            .query_map([], session_row)
-            .and_then(Iterator::collect)
-            .map_err(|e| self.error(e))
+                "SELECT code, seed, scenarios, created_at, versions, ended_at FROM sessions
+                 ORDER BY created_at DESC, seq DESC",
+            );
+            db.rows(sql, &[])?.iter().map(session_row).collect()
+        })
     }
 
     /// Keeps a result for its classroom server until the server has it (again: no change).
     pub fn outbox_keep(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO outbox (result_id, server, session, body, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    entry.result_id,
-                    entry.server,
-                    entry.session,
-                    entry.body,
-                    now()
+        self.write(|db| {
+            db.execute(
+                "INSERT INTO outbox (result_id, server, session, body, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    Value::Text(&entry.result_id),
+                    Value::Text(&entry.server),
+                    Value::Text(&entry.session),
+                    Value::Text(&entry.body),
+                    Value::Int(now()),
                 ],
-            )
-            .map(|_| ())
-            .map_err(|e| self.error(e))
+            )?;
+            Ok(())
+        })
     }
 
     /// The server has the result (or refused it for good): it leaves the outbox.
     pub fn outbox_sent(&self, result_id: &str) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM outbox WHERE result_id = ?1", [result_id])
-            .map(|_| ())
-            .map_err(|e| self.error(e))
+        self.write(|db| {
+            db.execute(
+                "DELETE FROM outbox WHERE result_id = ?1",
+                &[Value::Text(result_id)],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn outbox_failed(&self, result_id: &str, why: &str) -> Result<(), StoreError> {
-        self.conn
-            .execute(
+        self.write(|db| {
+            db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE result_id = ?1",
-                params![result_id, why],
-            )
-            .map(|_| ())
-            .map_err(|e| self.error(e))
+                &[Value::Text(result_id), Value::Text(why)],
+            )?;
+            Ok(())
+        })
     }
 
     /// Results waiting to be sent, oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare(
+        self.read(|db| {
+            let sql = db.dialect().pick(
                 "SELECT result_id, server, session, body, attempts, last_error FROM outbox
                  ORDER BY created_at, rowid",
-            )
-            .map_err(|e| self.error(e))?;
-        statement
-            .query_map([], |row| {
-                Ok(OutboxEntry {
-                    result_id: row.get(0)?,
-                    server: row.get(1)?,
-                    session: row.get(2)?,
-                    body: row.get(3)?,
-                    attempts: row.get(4)?,
-                    last_error: row.get(5)?,
+                "SELECT result_id, server, session, body, attempts, last_error FROM outbox
+                 ORDER BY created_at, seq",
+            );
+            db.rows(sql, &[])?
+                .iter()
+                .map(|row| {
+                    Ok(OutboxEntry {
+                        result_id: row.text(0)?,
+                        server: row.text(1)?,
+                        session: row.text(2)?,
+                        body: row.text(3)?,
+                        attempts: row.int(4)?,
+                        last_error: row.opt_text(5)?,
+                    })
                 })
-            })
-            .and_then(Iterator::collect)
-            .map_err(|e| self.error(e))
+                .collect()
+        })
     }
 
     /// A remembered setting, such as the last trainee on this computer.
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = ?1",
-                [format!("setting.{key}")],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.error(e))
+        let key = format!("setting.{key}");
+        self.read(|db| {
+            Ok(db
+                .row(
+                    "SELECT value FROM meta WHERE key = ?1",
+                    &[Value::Text(&key)],
+                )?
+                .map(|row| row.text(0))
+                .transpose()?)
+        })
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn
-            .execute(
+        let key = format!("setting.{key}");
+        self.write(|db| {
+            db.execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![format!("setting.{key}"), value],
-            )
-            .map(|_| ())
-            .map_err(|e| self.error(e))
+                &[Value::Text(&key), Value::Text(value)],
+            )?;
+            Ok(())
+        })
     }
 }
 
-fn session_row(row: &rusqlite::Row) -> rusqlite::Result<Session> {
-    let scenarios: String = row.get(2)?;
-    let versions: String = row.get(4)?;
+/// Keeps the texts of a content version, once per version, so results on it can always be
+/// replayed.
+fn keep_version(db: &mut dyn Exec, version: &ContentVersion, hash: &str) -> Result<(), StoreError> {
+    // Kept once: most results are played on a version already stored, and writing out its
+    // files (the catalogue alone is tens of kilobytes) was most of the cost of a result.
+    let kept = db.row(
+        "SELECT 1 FROM content_versions WHERE hash = ?1",
+        &[Value::Text(hash)],
+    )?;
+    if kept.is_some() {
+        return Ok(());
+    }
+    let files = serde_json::to_string(&version.files).unwrap_or_default();
+    db.execute(
+        "INSERT INTO content_versions (hash, files) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        &[Value::Text(hash), Value::Text(&files)],
+    )?;
+    Ok(())
+}
+
+fn trainee_row(row: &Row) -> Result<Trainee, StoreError> {
+    Ok(Trainee {
+        id: row.int(0)?,
+        name: row.text(1)?,
+    })
+}
+
+fn result_row(row: &Row) -> Result<StoredResult, StoreError> {
+    Ok(StoredResult {
+        id: row.int(0)?,
+        trainee_id: row.int(1)?,
+        trainee: row.text(2)?,
+        scenario: row.text(3)?,
+        content_hash: row.text(4)?,
+        persona: row.text(5)?,
+        seed: row.int(6)? as u64,
+        choices: row.text(7)?,
+        guess: row.opt_text(8)?,
+        engine_version: row.text(9)?,
+        played_at: row.int(10)?,
+        score: row.int(11)?,
+        outcome: row.text(12)?,
+        minutes: row.int(13)?,
+        session: row.opt_text(14)?,
+        seal: row.text(15)?,
+        played: row.opt_text(16)?.unwrap_or_default(),
+        // A number too large to be a decision reads as none, and the seal no longer matches.
+        rewound_at: row.opt_int(17)?.and_then(|at| u32::try_from(at).ok()),
+    })
+}
+
+fn session_row(row: &Row) -> Result<Session, StoreError> {
     Ok(Session {
-        code: row.get(0)?,
-        seed: row.get::<_, i64>(1)? as u64,
-        scenarios: serde_json::from_str(&scenarios).unwrap_or_default(),
-        created_at: row.get(3)?,
-        versions: serde_json::from_str(&versions).unwrap_or_default(),
-        ended_at: row.get(5)?,
+        code: row.text(0)?,
+        seed: row.int(1)? as u64,
+        scenarios: serde_json::from_str(&row.text(2)?).unwrap_or_default(),
+        created_at: row.int(3)?,
+        versions: serde_json::from_str(&row.text(4)?).unwrap_or_default(),
+        ended_at: row.opt_int(5)?,
     })
 }
 

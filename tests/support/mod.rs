@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod backend;
 pub mod classroom;
 #[cfg(feature = "game")]
 pub mod game;
