@@ -14,12 +14,14 @@ use crate::paths::ContentRoot;
 use crate::ui::UiPlugin;
 use crate::ui::tour::{TourPlan, TourPlugin};
 
-/// Opens the game on the content under `root`, keeping results in `data_dir`. `continuous`
+/// Opens the game on the content under `root`, keeping results in `data_dir` or, when given,
+/// the PostgreSQL database at `database`. `continuous`
 /// redraws every frame and logs the frame time (for measuring; the game normally redraws only
 /// on input).
 pub fn run(
     root: ContentRoot,
     data_dir: PathBuf,
+    database: Option<String>,
     lang: Lang,
     tour: Option<TourPlan>,
     continuous: bool,
@@ -37,7 +39,10 @@ pub fn run(
             ..default()
         }),
         EnginePlugin,
-        RecordsPlugin { dir: data_dir },
+        RecordsPlugin {
+            dir: data_dir,
+            database,
+        },
         ClassroomPlugin::default(),
         UiPlugin { lang },
     ));

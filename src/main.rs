@@ -30,7 +30,14 @@ fn open_game(cli: &Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match salesdojo::app::run(root, data_dir, cli.lang, cli.tour_plan(), cli.continuous) {
+    match salesdojo::app::run(
+        root,
+        data_dir,
+        cli.database.clone(),
+        cli.lang,
+        cli.tour_plan(),
+        cli.continuous,
+    ) {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
     }

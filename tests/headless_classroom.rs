@@ -34,6 +34,7 @@ fn laptop_with(content: &TempDir, data: &TempDir, pause: Duration) -> App {
     app.add_plugins((
         RecordsPlugin {
             dir: data.path().to_path_buf(),
+            database: None,
         },
         ClassroomPlugin {
             retry: Retry {

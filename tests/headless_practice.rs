@@ -28,6 +28,7 @@ fn app_with_records(data: &std::path::Path) -> App {
     });
     app.add_plugins(RecordsPlugin {
         dir: data.to_path_buf(),
+        database: None,
     });
     update_until(&mut app, "the content", |l| !l.scenarios.is_empty());
     app.world_mut().write_message(SelectTrainee("Ola".into()));

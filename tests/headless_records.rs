@@ -1,7 +1,7 @@
 //! The records plugin over the real engine plugins, headless: a team session played by three
 //! trainees, a result that stays honest when its scenario is edited mid-visit, the session's
 //! rules applied to the game as to every caller, and refused starts and replies kept for the
-//! screen to show.
+//! screen to show; each on the data folder's SQLite file and on a PostgreSQL database.
 
 mod support;
 
@@ -18,21 +18,23 @@ use salesdojo::sim::{Attempt, SimError};
 use salesdojo::store::ResultFilter;
 use salesdojo::store::export::{BOM, session_csv};
 use salesdojo::store::verify::{Standing, Verifier, session_boards};
+use support::backend::Backend;
 use support::game::update_until;
-use support::{TempDir, repo, root_with};
+use support::{repo, root_with};
 
 const DRILL: &str = "drill_price_objection";
 /// Choice numbers as in the file: the best path (Order, 100, 11 minutes) and a poor one.
 const BEST: &[usize] = &[3, 1, 2, 1, 1, 2, 2];
 const POOR: &[usize] = &[2, 3, 1];
 
-/// The engine and records plugins on `root`, results in `data`, content loaded.
-fn app_on(root: &std::path::Path, data: &std::path::Path) -> App {
+/// The engine and records plugins on `root`, results in `db`, content loaded.
+fn app_on(root: &std::path::Path, db: &Backend) -> App {
     let mut app = headless_app(&ContentRoot {
         root: root.to_path_buf(),
     });
     app.add_plugins(RecordsPlugin {
-        dir: data.to_path_buf(),
+        dir: db.data_dir().to_path_buf(),
+        database: db.database(),
     });
     update_until(&mut app, "the content", |l| l.scenario(DRILL).is_some());
     app
@@ -54,10 +56,8 @@ fn start(app: &mut App, seed: u64) {
     app.update();
 }
 
-#[test]
-fn three_trainees_play_a_team_session_headless() {
-    let data = TempDir::new();
-    let mut app = app_on(repo(), data.path());
+fn three_trainees_play_a_team_session_headless(db: &Backend) {
+    let mut app = app_on(repo(), db);
     let library = app.world().resource::<ContentLibrary>().0.clone().unwrap();
     let session = app
         .world()
@@ -130,13 +130,11 @@ fn three_trainees_play_a_team_session_headless() {
 
 /// A trainer saves the scenario while a trainee is mid-visit: the visit goes on with the version
 /// it began on, and its result is recorded against that version, so it stays valid.
-#[test]
-fn a_result_stays_valid_when_its_scenario_is_edited_mid_visit() {
+fn a_result_stays_valid_when_its_scenario_is_edited_mid_visit(db: &Backend) {
     let shipped =
         std::fs::read_to_string(repo().join(format!("scenarios/{DRILL}.scenario.ron"))).unwrap();
     let root = root_with(&[(&format!("{DRILL}.scenario.ron"), shipped.as_bytes())]);
-    let data = TempDir::new();
-    let mut app = app_on(root.path(), data.path());
+    let mut app = app_on(root.path(), db);
     app.world_mut().write_message(SelectTrainee("Lin".into()));
     start(&mut app, 7);
     choose(&mut app, &BEST[..3]);
@@ -196,10 +194,8 @@ fn a_result_stays_valid_when_its_scenario_is_edited_mid_visit() {
 
 /// In a team session the game records only what the session admits: a visit with another
 /// customer is refused with the reason, not filed without the session.
-#[test]
-fn the_game_refuses_to_file_a_visit_the_session_does_not_admit() {
-    let data = TempDir::new();
-    let mut app = app_on(repo(), data.path());
+fn the_game_refuses_to_file_a_visit_the_session_does_not_admit(db: &Backend) {
+    let mut app = app_on(repo(), db);
     let library = app.world().resource::<ContentLibrary>().0.clone().unwrap();
     app.world()
         .resource::<Records>()
@@ -230,10 +226,8 @@ fn the_game_refuses_to_file_a_visit_the_session_does_not_admit() {
 
 /// A start or reply that cannot be carried out is kept for the screen, and cleared by the next
 /// start that works.
-#[test]
-fn refused_starts_and_replies_are_kept_for_the_trainee_to_see() {
-    let data = TempDir::new();
-    let mut app = app_on(repo(), data.path());
+fn refused_starts_and_replies_are_kept_for_the_trainee_to_see(db: &Backend) {
+    let mut app = app_on(repo(), db);
     let problem = |app: &App| app.world().resource::<VisitProblem>().0.clone();
     app.world_mut().write_message(ChooseReply::Listed(0));
     app.update();
@@ -259,3 +253,10 @@ fn refused_starts_and_replies_are_kept_for_the_trainee_to_see() {
     };
     assert_eq!(count, 4);
 }
+
+on_both_databases!(
+    three_trainees_play_a_team_session_headless,
+    a_result_stays_valid_when_its_scenario_is_edited_mid_visit,
+    the_game_refuses_to_file_a_visit_the_session_does_not_admit,
+    refused_starts_and_replies_are_kept_for_the_trainee_to_see,
+);

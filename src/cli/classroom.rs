@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 
+use super::records::Results;
 use super::{load, play_choices, report, to_json};
 use crate::i18n::{Lang, tr};
 use crate::paths::ContentRoot;
@@ -31,21 +32,22 @@ fn trainer_token(data_dir: &Path) -> Result<String, String> {
 
 pub(super) fn serve(
     root: &ContentRoot,
-    data_dir: Option<&Path>,
+    results: Results,
     lang: Lang,
     addr: &str,
 ) -> Result<ExitCode, String> {
     let addr: SocketAddr = addr
         .parse()
         .map_err(|_| format!("\"{addr}\" is not HOST:PORT, e.g. 0.0.0.0:7878"))?;
-    let data_dir = crate::paths::data_dir(data_dir)?;
-    let token = trainer_token(&data_dir)?;
+    let location = results.location()?;
+    // The token stays on the trainer's laptop, wherever the results are kept.
+    let token = trainer_token(&results.data_dir()?)?;
     let library = load(root);
     let font = std::fs::read(root.absolute().join("assets/fonts/NotoSansSC-Regular.ttf")).ok();
     let config = crate::server::Config {
         addr,
         library,
-        data_dir,
+        results: location,
         token: token.clone(),
         font,
     };
@@ -180,12 +182,12 @@ pub(super) struct ServerPlay<'a> {
 }
 
 pub(super) fn play(
-    data_dir: Option<&Path>,
+    results: Results,
     lang: Lang,
     request: ServerPlay,
     print: super::Print,
 ) -> Result<ExitCode, String> {
-    let store = super::records::open(data_dir)?;
+    let store = results.open_local()?;
     // Results that waited for the server go first.
     let resent = client::resend(&store);
     if resent.verified > 0 {
@@ -254,8 +256,8 @@ pub(super) fn play(
 }
 
 /// Shows the results waiting for their classroom server, and sends them.
-pub(super) fn outbox(data_dir: Option<&Path>, lang: Lang) -> Result<ExitCode, String> {
-    let store = super::records::open(data_dir)?;
+pub(super) fn outbox(results: Results, lang: Lang) -> Result<ExitCode, String> {
+    let store = results.open_local()?;
     let resent = client::resend(&store);
     for refused in &resent.refused {
         eprintln!("warning: {refused}");

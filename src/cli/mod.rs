@@ -48,6 +48,17 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Keep results in a PostgreSQL database instead of the data folder, for every classroom
+    /// and site of a company: postgres://user:password@host:5432/dbname.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "SALESDOJO_DATABASE",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
+
     /// Language of the game and of text output: zh or en.
     #[arg(long, global = true, value_parser = parse_lang, default_value = "zh")]
     pub lang: Lang,
@@ -251,6 +262,16 @@ pub(crate) fn say_line(line: std::fmt::Arguments) {
     }
 }
 
+impl Cli {
+    /// Where results are kept, from `--data-dir` and `--database` (or `SALESDOJO_DATABASE`).
+    pub fn results(&self) -> records::Results<'_> {
+        records::Results {
+            data_dir: self.data_dir.as_deref(),
+            database: self.database.as_deref(),
+        }
+    }
+}
+
 /// Runs a command; the game itself is started by the binary.
 #[cfg(feature = "game")]
 impl Cli {
@@ -286,7 +307,7 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             verbose,
             ..
         } => classroom::play(
-            cli.data_dir.as_deref(),
+            cli.results(),
             cli.lang,
             classroom::ServerPlay {
                 server,
@@ -319,23 +340,19 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
                 choices,
                 guess: *guess,
                 record: trainee.as_deref().map(|trainee| Record {
-                    data_dir: cli.data_dir.as_deref(),
+                    results: cli.results(),
                     trainee,
                     session: session.as_deref(),
                 }),
             },
             Print::chosen(*json, *verbose),
         ),
-        Command::Serve { addr } => classroom::serve(&root, cli.data_dir.as_deref(), cli.lang, addr),
-        Command::Outbox => classroom::outbox(cli.data_dir.as_deref(), cli.lang),
-        Command::Session { action } => {
-            records::session(&root, cli.data_dir.as_deref(), cli.lang, action)
-        }
-        Command::Trainee { action } => {
-            records::trainee(&root, cli.data_dir.as_deref(), cli.lang, action)
-        }
+        Command::Serve { addr } => classroom::serve(&root, cli.results(), cli.lang, addr),
+        Command::Outbox => classroom::outbox(cli.results(), cli.lang),
+        Command::Session { action } => records::session(&root, cli.results(), cli.lang, action),
+        Command::Trainee { action } => records::trainee(&root, cli.results(), cli.lang, action),
         Command::Leaderboard { scenario, json } => {
-            records::board(&root, cli.data_dir.as_deref(), cli.lang, scenario, *json)
+            records::board(&root, cli.results(), cli.lang, scenario, *json)
         }
         Command::Check { paths, json } => check(&root, paths, *json),
         Command::Map {
@@ -469,7 +486,7 @@ struct PlayRequest<'a> {
 
 /// Where to save a command-line visit.
 struct Record<'a> {
-    data_dir: Option<&'a Path>,
+    results: records::Results<'a>,
     trainee: &'a str,
     session: Option<&'a str>,
 }
@@ -541,7 +558,7 @@ fn play(
     // Open the store first: a bad trainee name or session code should stop before playing.
     let store = match &record {
         Some(record) => {
-            let store = records::open(record.data_dir)?;
+            let store = record.results.open()?;
             let session = match record.session {
                 Some(code) => Some(store.session(code).map_err(|e| e.to_string())?.ok_or_else(
                     || format!("no session with code \"{}\"", code.trim().to_uppercase()),

@@ -10,6 +10,7 @@ use super::{load, to_json};
 use crate::content::Library;
 use crate::i18n::{Lang, outcome_name, tr};
 use crate::paths::ContentRoot;
+use crate::store::db::Location;
 use crate::store::export::{history_csv, save, session_csv};
 use crate::store::verify::{self, BoardRow, Progress, scenario_board, session_boards};
 use crate::store::{ResultFilter, Session, Store};
@@ -99,10 +100,38 @@ pub enum TraineeAction {
     },
 }
 
-/// Opens the store, saying so on stderr when a damaged database had to be moved aside.
-pub(super) fn open(data_dir: Option<&Path>) -> Result<Store, String> {
-    let dir = crate::paths::data_dir(data_dir)?;
-    let opened = Store::open(&dir).map_err(|e| e.to_string())?;
+/// Where the command line keeps results: `--data-dir` and `--database`.
+#[derive(Clone, Copy, Debug)]
+pub struct Results<'a> {
+    pub data_dir: Option<&'a Path>,
+    pub database: Option<&'a str>,
+}
+
+impl Results<'_> {
+    pub(super) fn data_dir(self) -> Result<std::path::PathBuf, String> {
+        crate::paths::data_dir(self.data_dir)
+    }
+
+    /// The PostgreSQL database when one is given, else the data folder's file.
+    pub(super) fn location(self) -> Result<Location, String> {
+        Location::choose(self.database, &self.data_dir()?)
+    }
+
+    /// Opens the results store.
+    pub(super) fn open(self) -> Result<Store, String> {
+        open_at(&self.location()?)
+    }
+
+    /// Opens the data folder's own store, whatever `--database` says: the classroom outbox
+    /// belongs to this laptop.
+    pub(super) fn open_local(self) -> Result<Store, String> {
+        open_at(&Location::Folder(self.data_dir()?))
+    }
+}
+
+/// Opens a store, saying so on stderr when a damaged database had to be moved aside.
+fn open_at(location: &Location) -> Result<Store, String> {
+    let opened = Store::open_at(location).map_err(|e| e.to_string())?;
     if let Some(notice) = opened.notice {
         eprintln!("warning: {notice}");
     }
@@ -111,14 +140,14 @@ pub(super) fn open(data_dir: Option<&Path>) -> Result<Store, String> {
 
 pub(super) fn session(
     root: &ContentRoot,
-    data_dir: Option<&Path>,
+    results: Results,
     lang: Lang,
     action: &SessionAction,
 ) -> Result<ExitCode, String> {
     if let Some(done) = on_server(action, lang) {
         return done;
     }
-    let store = open(data_dir)?;
+    let store = results.open()?;
     match action {
         SessionAction::New {
             scenarios,
@@ -263,11 +292,11 @@ fn on_server(action: &SessionAction, lang: Lang) -> Option<Result<ExitCode, Stri
 
 pub(super) fn trainee(
     root: &ContentRoot,
-    data_dir: Option<&Path>,
+    results: Results,
     lang: Lang,
     action: &TraineeAction,
 ) -> Result<ExitCode, String> {
-    let store = open(data_dir)?;
+    let store = results.open()?;
     match action {
         TraineeAction::List => {
             for trainee in store.trainees().map_err(|e| e.to_string())? {
@@ -318,12 +347,12 @@ fn trainee_progress(store: &Store, library: &Library, name: &str) -> Result<Prog
 /// The all-time leaderboard of one scenario.
 pub(super) fn board(
     root: &ContentRoot,
-    data_dir: Option<&Path>,
+    results: Results,
     lang: Lang,
     scenario: &str,
     json: bool,
 ) -> Result<ExitCode, String> {
-    let store = open(data_dir)?;
+    let store = results.open()?;
     let library = load(root);
     let rows = scenario_board(&store, &library, scenario, None).map_err(|e| e.to_string())?;
     if json {

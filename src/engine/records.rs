@@ -9,16 +9,21 @@ use bevy::prelude::*;
 use super::classroom::JoinedClassroom;
 use super::visit::{ActiveVisit, VisitEnded, VisitSet};
 use crate::server::api::Verdict;
+use crate::store::db::Location;
 use crate::store::{Session, Store, StoreError, Trainee};
 
-/// Opens the store in `dir` (see `paths::data_dir`).
+/// Opens the results store: the file in the data folder `dir` (see `paths::data_dir`), or the
+/// PostgreSQL database at `database` when one is given (`--database`).
 pub struct RecordsPlugin {
     pub dir: PathBuf,
+    pub database: Option<String>,
 }
 
 impl Plugin for RecordsPlugin {
     fn build(&self, app: &mut App) {
-        let records = match Store::open(&self.dir) {
+        let opened = Location::choose(self.database.as_deref(), &self.dir)
+            .and_then(|location| Store::open_at(&location).map_err(|err| err.to_string()));
+        let records = match opened {
             Ok(opened) => {
                 if let Some(notice) = &opened.notice {
                     warn!("{notice}");

@@ -12,7 +12,6 @@ mod page;
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
@@ -30,6 +29,7 @@ use self::api::{NewSession, ScenarioContent, SessionContent, SessionInfo, Submis
 use crate::content::{Library, PersonaKind};
 use crate::i18n::Lang;
 use crate::sim::{Attempt, resolve_persona};
+use crate::store::db::Location;
 use crate::store::export::session_csv;
 use crate::store::verify::{BoardRow, Checked, SessionBoards, Verifier, leaderboard_of};
 use crate::store::{ResultFilter, Session, Store, StoreError, parse_guess};
@@ -58,8 +58,9 @@ pub struct Config {
     pub addr: SocketAddr,
     /// The content new sessions pin (loaded once, at start).
     pub library: Library,
-    /// The results store (the same folder the game uses).
-    pub data_dir: PathBuf,
+    /// Where results are kept: the data folder's file (the one the game uses) or a PostgreSQL
+    /// database several classroom servers share.
+    pub results: Location,
     /// The trainer's secret: creating, ending and exporting sessions need it.
     pub token: String,
     /// The Chinese font for the projector page, served by the server itself, so the board shows
@@ -70,7 +71,7 @@ pub struct Config {
 /// Runs the server until Ctrl-C or SIGTERM. `ready` is told the bound address (port 0 picks a
 /// free one) before the first request is taken.
 pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
-    let opened = Store::open(&config.data_dir).map_err(|e| e.to_string())?;
+    let opened = Store::open_at(&config.results).map_err(|e| e.to_string())?;
     if let Some(notice) = &opened.notice {
         eprintln!("warning: {notice}");
     }

@@ -382,7 +382,10 @@ mod tests {
         let mut app = App::new();
         app.add_plugins((
             MinimalPlugins,
-            RecordsPlugin { dir: dir.clone() },
+            RecordsPlugin {
+                dir: dir.clone(),
+                database: None,
+            },
             ClassroomPlugin::default(),
         ))
         .init_resource::<SessionDraft>();

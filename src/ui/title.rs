@@ -455,6 +455,7 @@ mod tests {
             StatesPlugin,
             RecordsPlugin {
                 dir: data.to_path_buf(),
+                database: None,
             },
         ))
         .add_plugins(crate::engine::ClassroomPlugin::default())

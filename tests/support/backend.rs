@@ -20,6 +20,8 @@ pub enum Backend {
         /// This test's own database.
         url: String,
         name: String,
+        /// The data folder, for what stays on the laptop (exports, the trainer token).
+        data: TempDir,
     },
 }
 
@@ -60,7 +62,12 @@ impl Backend {
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .expect("a test database");
         let url = with_database(&admin, &name);
-        Some(Backend::Postgres { admin, url, name })
+        Some(Backend::Postgres {
+            admin,
+            url,
+            name,
+            data: TempDir::new(),
+        })
     }
 
     pub fn location(&self) -> Location {
@@ -70,11 +77,26 @@ impl Backend {
         }
     }
 
-    /// What `--database` / a writer process is given: the data folder or the address.
+    /// What a writer process is given: the data folder or the database's address.
     pub fn address(&self) -> String {
         match self {
             Backend::Sqlite(dir) => dir.path().display().to_string(),
             Backend::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    /// The data folder (`--data-dir`): on SQLite, where the results are.
+    pub fn data_dir(&self) -> &std::path::Path {
+        match self {
+            Backend::Sqlite(dir) | Backend::Postgres { data: dir, .. } => dir.path(),
+        }
+    }
+
+    /// What `--database` is given: the address, or nothing for the data folder's file.
+    pub fn database(&self) -> Option<String> {
+        match self {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres { url, .. } => Some(url.clone()),
         }
     }
 
