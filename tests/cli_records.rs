@@ -1,12 +1,15 @@
 //! The results commands as a team lead uses them: sessions that take only their own scenarios and
-//! customer, and text tables that line up with Chinese names.
+//! customer, text tables that line up with Chinese names, and a laptop's results imported into
+//! the company's store (SQLite or PostgreSQL).
 
 mod support;
 
 use std::process::Output;
 
+use serde_json::Value;
 use support::TempDir;
-use support::classroom::{ok, salesdojo_in};
+use support::backend::Backend;
+use support::classroom::{PATHS, ok, salesdojo_at, salesdojo_in};
 use unicode_width::UnicodeWidthStr;
 
 const DRILL: &str = "drill_price_objection";
@@ -129,4 +132,159 @@ fn boards_line_up_with_chinese_names() {
             "{board}"
         );
     }
+}
+
+/// A command on `db`'s results, in English.
+fn on(db: &Backend, args: &[&str]) -> Output {
+    let mut english = vec!["--lang", "en"];
+    english.extend_from_slice(args);
+    salesdojo_at(db.data_dir(), db.database().as_deref(), &english)
+}
+
+fn json(output: Output) -> Value {
+    serde_json::from_str(&ok(output)).expect("JSON")
+}
+
+/// A laptop's results (one edited by hand) brought into the store: verified on the way in,
+/// with their session, once however often the file is imported, and the file left as it was.
+fn a_laptops_results_are_imported_once_each_and_verified(db: &Backend) {
+    let laptop = TempDir::new();
+    let play = |trainee: &str, choices: &str, session: Option<&str>| {
+        let mut args = vec![
+            "play",
+            "--scenario",
+            DRILL,
+            "--seed",
+            "7",
+            "--choices",
+            choices,
+            "--trainee",
+            trainee,
+        ];
+        if let Some(code) = session {
+            args.extend(["--session", code]);
+        }
+        ok(salesdojo_in(&laptop, &args));
+    };
+    ok(salesdojo_in(
+        &laptop,
+        &[
+            "session",
+            "new",
+            "--scenario",
+            DRILL,
+            "--seed",
+            "7",
+            "--code",
+            "ROOM1",
+        ],
+    ));
+    play("Ana", PATHS[0], Some("ROOM1"));
+    play("张伟", PATHS[2], Some("ROOM1"));
+    play("Ben", PATHS[1], None);
+    play("Cai", PATHS[1], None);
+    let file = laptop.path().join(salesdojo::store::DB_FILE);
+    let edit = rusqlite::Connection::open(&file).unwrap();
+    edit.execute(
+        "UPDATE results SET score = 100 WHERE trainee_id = \
+         (SELECT id FROM trainees WHERE name = 'Cai')",
+        [],
+    )
+    .unwrap();
+    drop(edit);
+    let before = std::fs::read(&file).unwrap();
+
+    // The company already has a session ROOM1 of its own.
+    ok(on(
+        db,
+        &[
+            "session",
+            "new",
+            "--scenario",
+            DRILL,
+            "--seed",
+            "9",
+            "--code",
+            "ROOM1",
+        ],
+    ));
+    let path = file.to_str().unwrap();
+    let first = json(on(db, &["results", "import", path, "--json"]));
+    assert_eq!(
+        (first["added"].as_u64(), first["already"].as_u64()),
+        (Some(3), Some(0))
+    );
+    let refused = first["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{first}");
+    assert!(
+        refused[0].as_str().unwrap().contains("Cai")
+            && refused[0].as_str().unwrap().contains("edited by hand"),
+        "{first}"
+    );
+    assert_eq!(first["renamed"], serde_json::json!([["ROOM1", "ROOM1B"]]));
+    let again = ok(on(db, &["results", "import", path]));
+    assert!(
+        again.starts_with("imported 0 · already here 3 · left out 1"),
+        "{again}"
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "the file is not changed"
+    );
+
+    // On the store's boards with the scores the engine gives them.
+    let board = ok(on(db, &["leaderboard", DRILL]));
+    let lines: Vec<&str> = board.lines().collect();
+    assert_eq!(lines.len(), 3, "the edited result stays out: {board}");
+    assert!(
+        lines[0].contains("Ana") && lines[0].contains("100"),
+        "{board}"
+    );
+    assert!(!board.contains("Cai"), "{board}");
+    let session = json(on(db, &["session", "show", "ROOM1B", "--json"]));
+    let shown = session.to_string();
+    assert!(
+        shown.contains("Ana") && shown.contains("张伟") && !shown.contains("Ben"),
+        "{shown}"
+    );
+    let theirs = json(on(db, &["session", "show", "ROOM1", "--json"])).to_string();
+    assert!(
+        !theirs.contains("Ana"),
+        "the company's own ROOM1 keeps only its own: {theirs}"
+    );
+}
+
+on_both_databases!(a_laptops_results_are_imported_once_each_and_verified);
+
+#[test]
+fn importing_what_is_not_a_results_file_says_so() {
+    let data = TempDir::new();
+    let text = data.path().join("names.txt");
+    std::fs::write(&text, "名单：张伟, Bea\n".repeat(100)).unwrap();
+    let err = failure(salesdojo_in(
+        &data,
+        &["--lang", "en", "results", "import", text.to_str().unwrap()],
+    ));
+    assert!(
+        err.contains(
+            "names.txt is not a Sales Dojo results file (or it is damaged); nothing was imported"
+        ),
+        "{err}"
+    );
+    let err = failure(salesdojo_in(
+        &data,
+        &["--lang", "en", "results", "import", "no-such.db"],
+    ));
+    assert!(err.contains("cannot read no-such.db"), "{err}");
+    ok(salesdojo_in(&data, &["trainee", "list"]));
+    let own = data.path().join(salesdojo::store::DB_FILE);
+    let err = failure(salesdojo_in(
+        &data,
+        &["--lang", "en", "results", "import", own.to_str().unwrap()],
+    ));
+    assert!(
+        err.contains("is the results file this command keeps results in"),
+        "{err}"
+    );
 }

@@ -161,6 +161,12 @@ pub enum Command {
         #[command(subcommand)]
         action: records::SessionAction,
     },
+    /// Results kept elsewhere: `results import FILE` brings a laptop's or an old classroom's
+    /// results file into the results store.
+    Results {
+        #[command(subcommand)]
+        action: records::ResultsAction,
+    },
     /// Trainees: their progress per rubric category, and their history as CSV.
     Trainee {
         #[command(subcommand)]
@@ -351,6 +357,7 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
         Command::Outbox => classroom::outbox(cli.results(), cli.lang),
         Command::Session { action } => records::session(&root, cli.results(), cli.lang, action),
         Command::Trainee { action } => records::trainee(&root, cli.results(), cli.lang, action),
+        Command::Results { action } => records::results(cli.results(), cli.lang, action),
         Command::Leaderboard { scenario, json } => {
             records::board(&root, cli.results(), cli.lang, scenario, *json)
         }

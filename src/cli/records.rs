@@ -13,7 +13,7 @@ use crate::paths::ContentRoot;
 use crate::store::db::Location;
 use crate::store::export::{history_csv, save, session_csv};
 use crate::store::verify::{self, BoardRow, Progress, scenario_board, session_boards};
-use crate::store::{ResultFilter, Session, Store};
+use crate::store::{DB_FILE, ResultFilter, Session, Store};
 
 #[derive(Debug, Subcommand)]
 pub enum SessionAction {
@@ -288,6 +288,118 @@ fn on_server(action: &SessionAction, lang: Lang) -> Option<Result<ExitCode, Stri
         }
         _ => return None,
     })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResultsAction {
+    /// Brings in the results of another Sales Dojo results file (the salesdojo.db of a
+    /// laptop's data folder or of an old classroom): each is verified on the way in and kept
+    /// with its content version and session. Importing the same file again adds nothing; the
+    /// file itself is not changed.
+    Import {
+        /// The results file, e.g. salesdojo.db.
+        file: PathBuf,
+        /// Print what was done as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(super) fn results(
+    results: Results,
+    lang: Lang,
+    action: &ResultsAction,
+) -> Result<ExitCode, String> {
+    let ResultsAction::Import { file, json } = action;
+    if let Location::Folder(dir) = results.location()?
+        && same_file(file, &dir.join(DB_FILE))
+    {
+        return Err(format!(
+            "{} is the results file this command keeps results in; give another one",
+            file.display()
+        ));
+    }
+    let (from, copy) = open_copy(file)?;
+    let into = results.open()?;
+    let imported = into.import_from(&from).map_err(|e| e.to_string());
+    drop(from);
+    drop(copy);
+    let imported = imported?;
+    if *json {
+        say!("{}", to_json(&imported));
+    } else {
+        say!(
+            "{} {} · {} {} · {} {}",
+            tr(lang, "已导入", "imported"),
+            imported.added,
+            tr(lang, "已有", "already here"),
+            imported.already,
+            tr(lang, "未导入", "left out"),
+            imported.refused.len()
+        );
+        for (theirs, here) in &imported.renamed {
+            say!(
+                "{} {theirs} {} {here}",
+                tr(lang, "场次", "session"),
+                tr(
+                    lang,
+                    "在此是另一个场次，导入为",
+                    "is another session here: imported as"
+                )
+            );
+        }
+    }
+    for refused in &imported.refused {
+        eprintln!("{} {refused}", tr(lang, "未导入：", "left out:"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A folder removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Opens a copy of a results file (with its write-ahead log, which holds its latest results),
+/// so that bringing it up to this release's schema leaves the file itself as it was.
+fn open_copy(file: &Path) -> Result<(Store, Scratch), String> {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", file.display());
+    let metadata = std::fs::metadata(file).map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(format!("{} is not a file", file.display()));
+    }
+    let scratch = Scratch(std::env::temp_dir().join(format!(
+        "salesdojo-import-{}-{}",
+        std::process::id(),
+        crate::store::now()
+    )));
+    std::fs::create_dir_all(&scratch.0)
+        .map_err(|e| format!("cannot make a working copy of {}: {e}", file.display()))?;
+    std::fs::copy(file, scratch.0.join(DB_FILE)).map_err(cannot)?;
+    let log = PathBuf::from(format!("{}-wal", file.display()));
+    if log.is_file() {
+        std::fs::copy(&log, scratch.0.join(format!("{DB_FILE}-wal"))).map_err(cannot)?;
+    }
+    let opened = Store::open(&scratch.0)
+        .map_err(|e| format!("{} cannot be read as a results file: {e}", file.display()))?;
+    if opened.notice.is_some() {
+        return Err(format!(
+            "{} is not a Sales Dojo results file (or it is damaged); nothing was imported",
+            file.display()
+        ));
+    }
+    Ok((opened.store, scratch))
 }
 
 pub(super) fn trainee(

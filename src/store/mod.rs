@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod export;
+pub mod import;
 pub mod verify;
 
 use std::collections::BTreeMap;
@@ -648,13 +649,12 @@ impl Store {
         let version = attempt
             .version()
             .ok_or_else(|| StoreError::UnknownScenario(visit.scenario().id.clone()))?;
-        let hash = version.hash();
-        let mut result = StoredResult {
+        let result = StoredResult {
             id: 0,
             trainee_id: trainee.id,
             trainee: trainee.name.clone(),
             scenario: visit.scenario().id.clone(),
-            content_hash: hash.clone(),
+            content_hash: version.hash(),
             persona: visit.persona().kind.id().to_string(),
             seed: visit.seed(),
             choices: serde_json::to_string(&visit.choices()).unwrap_or_default(),
@@ -671,9 +671,20 @@ impl Store {
             rewound_at: attempt.rewound_at().map(|at| at as u32),
             seal: String::new(),
         };
+        self.insert(result, &version, client_id)
+    }
+
+    /// Seals and stores a result with its content version. A client id already stored for the
+    /// same trainee and session is the same result sent again, not a second one.
+    fn insert(
+        &self,
+        mut result: StoredResult,
+        version: &ContentVersion,
+        client_id: Option<&str>,
+    ) -> Result<Recorded, StoreError> {
         result.seal = self.seal(&result);
         self.write(|db| {
-            keep_version(db, &version, &hash)?;
+            keep_version(db, version, &result.content_hash)?;
             let stored = db.row(
                 "INSERT INTO results (trainee_id, scenario_id, content_hash, persona, seed,
                      choices, guess, engine_version, played_at, score, outcome, minutes, seal,
@@ -720,7 +731,7 @@ impl Store {
                 })?;
             let (id, trainee_id, session_code) =
                 (earlier.int(0)?, earlier.int(1)?, earlier.opt_text(2)?);
-            if trainee_id == trainee.id && session_code == result.session {
+            if trainee_id == result.trainee_id && session_code == result.session {
                 Ok(Recorded { id, new: false })
             } else {
                 Err(StoreError::ClientIdTaken(
@@ -885,31 +896,41 @@ impl Store {
                 .collect(),
             ended_at: None,
         };
+        let versions: Vec<ContentVersion> = versions.into_iter().map(|(_, v)| v).collect();
+        if !self.insert_session(&session, &versions)? {
+            // Another process took the code in the meantime.
+            return Err(StoreError::CodeTaken(session.code.clone()));
+        }
+        Ok(session)
+    }
+
+    /// Stores a session with the content versions it plays; false if its code is taken.
+    fn insert_session(
+        &self,
+        session: &Session,
+        versions: &[ContentVersion],
+    ) -> Result<bool, StoreError> {
         self.write(|db| {
-            for (_, version) in &versions {
+            for version in versions {
                 keep_version(db, version, &version.hash())?;
             }
             let scenarios = serde_json::to_string(&session.scenarios).unwrap_or_default();
-            let versions = serde_json::to_string(&session.versions).unwrap_or_default();
+            let pinned = serde_json::to_string(&session.versions).unwrap_or_default();
             let made = db.execute(
-                "INSERT INTO sessions (code, seed, scenarios, created_at, versions)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO sessions (code, seed, scenarios, created_at, versions, ended_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT DO NOTHING",
                 &[
                     Value::Text(&session.code),
                     Value::Int(session.seed as i64),
                     Value::Text(&scenarios),
                     Value::Int(session.created_at),
-                    Value::Text(&versions),
+                    Value::Text(&pinned),
+                    session.ended_at.into(),
                 ],
             )?;
-            if made == 0 {
-                // Another process took the code in the meantime.
-                return Err(StoreError::CodeTaken(session.code.clone()));
-            }
-            Ok(())
-        })?;
-        Ok(session)
+            Ok(made == 1)
+        })
     }
 
     /// Ends a session: it keeps its results and takes no more.

@@ -75,13 +75,24 @@ pub fn salesdojo(data: &TempDir, args: &[&str]) -> Output {
 
 /// Runs a command as given, with its results in `data`.
 pub fn salesdojo_in(data: &TempDir, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+    salesdojo_at(data.path(), None, args)
+}
+
+/// Runs a command as given, with its data folder `data` and, when given, its results in the
+/// PostgreSQL database `database`.
+pub fn salesdojo_at(data: &std::path::Path, database: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_salesdojo"));
+    command
         .args(args)
         .arg("--data-dir")
-        .arg(data.path())
-        .current_dir(repo())
-        .output()
-        .expect("the binary runs")
+        .arg(data)
+        // A developer's own setting must not send a test's results elsewhere.
+        .env_remove("SALESDOJO_DATABASE")
+        .current_dir(repo());
+    if let Some(database) = database {
+        command.args(["--database", database]);
+    }
+    command.output().expect("the binary runs")
 }
 
 pub fn ok(output: Output) -> String {
