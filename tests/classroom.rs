@@ -1,7 +1,7 @@
 //! The classroom server for real: `salesdojo serve` on a free loopback port, trainees' results
 //! sent by `play --server` and by hand-made requests, bad input, a server killed mid-class, and
-//! results that wait for a stopped server. Every request goes to 127.0.0.1, and every loop is
-//! bounded.
+//! results that wait for a stopped server, and two classrooms' servers sharing one PostgreSQL
+//! database. Every request goes to 127.0.0.1, and every loop is bounded.
 
 mod support;
 
@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
+use support::backend::Backend;
 use support::classroom::*;
 use support::{TempDir, repo};
 
@@ -526,5 +527,80 @@ fn a_trainees_best_result_holds_its_row_and_their_next_best_returns_when_it_is_r
         board(&server, "BEST1"),
         [("Mei".to_string(), score(&good))].into(),
         "the trainee's next best result takes the row"
+    );
+}
+
+/// Two classrooms' servers write into one PostgreSQL database at once, 15 trainees on each:
+/// every acknowledged result is stored once, a session code is unique across both, and both
+/// servers show the same board.
+#[test]
+fn two_classroom_servers_on_one_postgresql_database_show_one_board() {
+    let Some(db) = Backend::postgres() else {
+        return;
+    };
+    let database = db.database();
+    let rooms = [TempDir::new(), TempDir::new()];
+    let servers: Vec<Server> = rooms
+        .iter()
+        .map(|room| Server::start_on(room.path(), database.as_deref(), "127.0.0.1:0"))
+        .collect();
+    new_session(&servers[0], "FLOOR");
+    let body = json!({"scenarios": [DRILL], "seed": 3, "code": "floor"}).to_string();
+    let (status, answer) = post(&servers[1], "/api/sessions", Some(TOKEN), &body);
+    assert_eq!(status, 409, "{answer}");
+    assert_eq!(answer["error"], "session code \"FLOOR\" is taken");
+
+    let laptops: Vec<TempDir> = (0..30).map(|_| TempDir::new()).collect();
+    let players: Vec<(String, std::process::Child)> = laptops
+        .iter()
+        .enumerate()
+        .map(|(i, laptop)| {
+            let name = format!("Rep{i:02}");
+            let server = &servers[i % 2];
+            let child = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+                .args(["play", "--server", &server.url, "--session", "floor"])
+                .args(["--trainee", &name, "--scenario", DRILL, "--json"])
+                .args(["--choices", PATHS[i % 3], "--data-dir"])
+                .arg(laptop.path())
+                .env_remove("SALESDOJO_DATABASE")
+                .current_dir(repo())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (name, child)
+        })
+        .collect();
+    let mut verified = BTreeMap::new();
+    for (name, child) in players {
+        let report: Value = serde_json::from_str(&ok(child.wait_with_output().unwrap())).unwrap();
+        assert_eq!(
+            report["verdict"]["score"], report["score"],
+            "the server agrees"
+        );
+        verified.insert(name, report["verdict"]["score"].as_u64().unwrap());
+    }
+    let boards: Vec<Value> = servers
+        .iter()
+        .map(|server| get(server, "/api/sessions/FLOOR/board").1)
+        .collect();
+    assert_eq!(boards[0], boards[1], "both rooms show the same board");
+    assert_eq!(board(&servers[0], "FLOOR"), verified);
+
+    let Backend::Postgres { url, .. } = &db else {
+        unreachable!()
+    };
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let row = client
+        .query_one(
+            "SELECT count(*), count(DISTINCT client_id) FROM results WHERE session_code = 'FLOOR'",
+            &[],
+        )
+        .unwrap();
+    let (stored, distinct): (i64, i64) = (row.get(0), row.get(1));
+    assert_eq!(
+        (stored, distinct),
+        (30, 30),
+        "each acknowledged result once"
     );
 }

@@ -323,6 +323,10 @@ pub struct ResultFilter<'a> {
     pub with_practice: bool,
 }
 
+/// The PostgreSQL advisory locks the store takes: migrating, and numbering results.
+const MIGRATION_LOCK: i64 = 7260;
+const RESULTS_LOCK: i64 = 7261;
+
 /// How long a store waits for another process's write before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -499,7 +503,10 @@ impl Store {
                     .unwrap_or(0),
                 Dialect::Postgres => {
                     // Two servers starting at once: the second waits here for the first.
-                    db.execute("SELECT pg_advisory_xact_lock(7260)", &[])?;
+                    db.execute(
+                        "SELECT pg_advisory_xact_lock(?1)",
+                        &[Value::Int(MIGRATION_LOCK)],
+                    )?;
                     let made = db
                         .row("SELECT to_regclass('meta') IS NOT NULL", &[])?
                         .map(|row| row.int(0))
@@ -685,6 +692,15 @@ impl Store {
         result.seal = self.seal(&result);
         self.write(|db| {
             keep_version(db, version, &result.content_hash)?;
+            if db.dialect() == Dialect::Postgres {
+                // Results are numbered in the order they are committed, whichever server
+                // stores them: a board that reads "the results after the last one it has"
+                // (`ResultFilter::after`) then never misses one committed a moment late.
+                db.execute(
+                    "SELECT pg_advisory_xact_lock(?1)",
+                    &[Value::Int(RESULTS_LOCK)],
+                )?;
+            }
             let stored = db.row(
                 "INSERT INTO results (trainee_id, scenario_id, content_hash, persona, seed,
                      choices, guess, engine_version, played_at, score, outcome, minutes, seal,

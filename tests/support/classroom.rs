@@ -23,15 +23,25 @@ pub struct Server {
 
 impl Server {
     pub fn start(data: &TempDir, addr: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+        Server::start_on(data.path(), None, addr)
+    }
+
+    /// A server with its data folder `data`, keeping results in the PostgreSQL database
+    /// `database` when one is given.
+    pub fn start_on(data: &std::path::Path, database: Option<&str>, addr: &str) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_salesdojo"));
+        command
             .args(["--lang", "en", "serve", "--addr", addr, "--data-dir"])
-            .arg(data.path())
+            .arg(data)
             .env(salesdojo::cli::TOKEN_ENV, TOKEN)
+            .env_remove("SALESDOJO_DATABASE")
             .current_dir(repo())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve starts");
+            .stderr(Stdio::null());
+        if let Some(database) = database {
+            command.args(["--database", database]);
+        }
+        let mut child = command.spawn().expect("serve starts");
         let mut first = String::new();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         stdout.read_line(&mut first).unwrap();
