@@ -531,8 +531,8 @@ fn a_trainees_best_result_holds_its_row_and_their_next_best_returns_when_it_is_r
 }
 
 /// Two classrooms' servers write into one PostgreSQL database at once, 15 trainees on each:
-/// every acknowledged result is stored once, a session code is unique across both, and both
-/// servers show the same board.
+/// every acknowledged result is stored once, a session code is unique across both, both
+/// servers show the same board, and a projector on one shows a result sent to the other.
 #[test]
 fn two_classroom_servers_on_one_postgresql_database_show_one_board() {
     let Some(db) = Backend::postgres() else {
@@ -549,6 +549,26 @@ fn two_classroom_servers_on_one_postgresql_database_show_one_board() {
     let (status, answer) = post(&servers[1], "/api/sessions", Some(TOKEN), &body);
     assert_eq!(status, 409, "{answer}");
     assert_eq!(answer["error"], "session code \"FLOOR\" is taken");
+    // The projector in the first room.
+    let (shown, arrived) = std::sync::mpsc::channel::<String>();
+    let stream_url = format!("{}/api/sessions/FLOOR/events", servers[0].url);
+    std::thread::spawn(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let Ok(mut answer) = agent.get(stream_url).call() else {
+            return;
+        };
+        for line in BufReader::new(answer.body_mut().as_reader()).lines() {
+            let Ok(line) = line else { return };
+            if let Some(board) = line.strip_prefix("data:")
+                && shown.send(board.to_string()).is_err()
+            {
+                return;
+            }
+        }
+    });
 
     let laptops: Vec<TempDir> = (0..30).map(|_| TempDir::new()).collect();
     let players: Vec<(String, std::process::Child)> = laptops
@@ -602,5 +622,32 @@ fn two_classroom_servers_on_one_postgresql_database_show_one_board() {
         (stored, distinct),
         (30, 30),
         "each acknowledged result once"
+    );
+
+    // A result sent to the second room's server reaches the first room's projector.
+    let late = submission(
+        &servers[1],
+        "FLOOR",
+        "Late Larry",
+        "result-late-0001",
+        PATHS[0],
+    );
+    let (status, answer) = post(
+        &servers[1],
+        "/api/sessions/FLOOR/results",
+        None,
+        &late.to_string(),
+    );
+    assert_eq!(status, 201, "{answer}");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut seen = false;
+    while !seen && Instant::now() < deadline {
+        if let Ok(board) = arrived.recv_timeout(Duration::from_millis(200)) {
+            seen = board.contains("Late Larry");
+        }
+    }
+    assert!(
+        seen,
+        "the first room's projector shows the result sent to the second"
     );
 }

@@ -104,6 +104,9 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Strin
             stopped,
         });
         ready(bound);
+        if matches!(config.results, Location::Postgres(_)) {
+            tokio::spawn(follow_other_servers(Arc::clone(&classroom)));
+        }
         axum::serve(listener, router(classroom))
             .with_graceful_shutdown(async move {
                 shutdown_signal().await;
@@ -613,6 +616,47 @@ async fn board(
         })
         .await?;
     Ok(Json(boards))
+}
+
+/// How often a server sharing its database looks for results other servers stored.
+const OTHER_SERVERS_EVERY: Duration = Duration::from_secs(2);
+
+/// With results in a database other classroom servers share, their results reach this server's
+/// projectors too: every few seconds the sessions someone is watching are read again, and a
+/// board with results this server did not store itself is sent.
+async fn follow_other_servers(classroom: Arc<Classroom>) {
+    let mut tick = tokio::time::interval(OTHER_SERVERS_EVERY);
+    loop {
+        tick.tick().await;
+        let watched: Vec<String> = classroom
+            .boards
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .filter(|(_, sender)| sender.receiver_count() > 0)
+            .map(|(code, _)| code.clone())
+            .collect();
+        for code in watched {
+            let _ = classroom
+                .with_store(move |classroom, store| {
+                    let newest = |classroom: &Classroom| {
+                        classroom
+                            .sessions
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .get(&code)
+                            .and_then(|kept| kept.last)
+                    };
+                    let before = newest(classroom);
+                    let boards = classroom.boards(store, &Classroom::session(store, &code)?)?;
+                    if newest(classroom) != before {
+                        classroom.publish(&code, &boards);
+                    }
+                    Ok(())
+                })
+                .await;
+        }
+    }
 }
 
 /// The board as server-sent events: the board now, then again after every change, until the
