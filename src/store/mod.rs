@@ -1,7 +1,8 @@
 //! Trainees, their results and team sessions, kept in an embedded SQLite database in the data
-//! folder, or in a company's PostgreSQL database (`db`). A result is stored as what determines it (scenario version, persona, seed, replies),
-//! so every score shown is recomputed by the engine (`verify`), and sealed, so a hand-edited
-//! row is caught. Plain Rust: the game, the command line and the tests share it.
+//! folder, or in a company's PostgreSQL database (`db`). A result is stored as what determines
+//! it (scenario version, persona, seed, replies), so every score shown is recomputed by the
+//! engine (`verify`), and sealed, so a hand-edited row is caught. Plain Rust: the game, the
+//! command line, the classroom server and the tests share it.
 
 pub mod db;
 pub mod export;
@@ -592,6 +593,10 @@ impl Store {
     /// trimmed; Latin letters match regardless of case.
     pub fn trainee(&self, name: &str) -> Result<Trainee, StoreError> {
         let name = clean_name(name)?;
+        // Most names are known: found with one read, without a write transaction.
+        if let Some(known) = self.find_trainee(&name)? {
+            return Ok(known);
+        }
         self.write(|db| {
             db.execute(
                 "INSERT INTO trainees (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
