@@ -3,7 +3,8 @@
 //! submissions per second, submission latency (p50, p99), the time from a submission to the
 //! projector's event, the server's memory and its idle CPU. Method and figures:
 //! docs/benchmarks.md. Run: `cargo bench --bench classroom` (trainees and submissions each:
-//! `-- 60 20`). Every request goes to 127.0.0.1 and every loop is bounded.
+//! `-- 60 20`; results kept in a PostgreSQL database: `.ci/with-postgres cargo bench --bench
+//! classroom -- 60 20 postgres`). Every request goes to 127.0.0.1 and every loop is bounded.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -12,7 +13,7 @@ use std::io::{BufRead, BufReader};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use support::TempDir;
+use support::backend::Backend;
 use support::classroom::*;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -48,8 +49,13 @@ fn main() {
     let numbers: Vec<usize> = std::env::args().filter_map(|a| a.parse().ok()).collect();
     let trainees = numbers.first().copied().unwrap_or(60);
     let each = numbers.get(1).copied().unwrap_or(20);
-    let data = TempDir::new();
-    let server = Server::start(&data, "127.0.0.1:0");
+    let postgres = std::env::args().any(|a| a == "postgres");
+    let db = if postgres {
+        Backend::postgres().expect("a PostgreSQL server: run under .ci/with-postgres")
+    } else {
+        Backend::sqlite()
+    };
+    let server = Server::start_on(db.data_dir(), db.database().as_deref(), "127.0.0.1:0");
     new_session(&server, "BENCH");
     let template = submission(&server, "BENCH", "x", "result-template", PATHS[0]);
 
@@ -160,7 +166,10 @@ fn main() {
     std::thread::sleep(Duration::from_secs(5));
     let (_, after) = process_stats(pid);
     let total = latencies.len();
-    println!("classroom server, {trainees} trainees × {each} submissions at once");
+    let kept_in = if postgres { "PostgreSQL" } else { "SQLite" };
+    println!(
+        "classroom server, {trainees} trainees × {each} submissions at once, results in {kept_in}"
+    );
     println!(
         "verified submissions/s   {:.0}  ({total} in {:.2} s)",
         total as f64 / elapsed.as_secs_f64(),
