@@ -254,10 +254,9 @@ fn no_submission_body_makes_the_server_fail() {
     }
 }
 
-#[test]
-fn a_server_killed_mid_class_keeps_every_result_it_acknowledged() {
-    let data = TempDir::new();
-    let mut server = Server::start(&data, "127.0.0.1:0");
+fn a_server_killed_mid_class_keeps_every_result_it_acknowledged(db: &Backend) {
+    let start_server = || Server::start_on(db.data_dir(), db.database().as_deref(), "127.0.0.1:0");
+    let mut server = start_server();
     new_session(&server, "CRASH");
     let body = |i: usize| {
         submission(
@@ -310,7 +309,7 @@ fn a_server_killed_mid_class_keeps_every_result_it_acknowledged() {
 
     // Restarted: every acknowledged result is there; the games send the rest again, and
     // everything sent twice counts once.
-    let server = Server::start(&data, "127.0.0.1:0");
+    let server = start_server();
     for body in &bodies {
         let (status, answer) = post(
             &server,
@@ -329,20 +328,12 @@ fn a_server_killed_mid_class_keeps_every_result_it_acknowledged() {
             assert!(status == 200 || status == 201, "{id}: {answer}");
         }
     }
-    let stored: Vec<String> = {
-        let db = rusqlite::Connection::open(data.path().join("salesdojo.db")).unwrap();
-        let mut query = db
-            .prepare("SELECT client_id FROM results ORDER BY client_id")
-            .unwrap();
-        query
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
+    let stored = db.texts("SELECT client_id FROM results ORDER BY client_id");
     assert_eq!(stored.len(), 40, "each result once");
     assert_eq!(board(&server, "CRASH").len(), 40);
 }
+
+on_both_databases!(a_server_killed_mid_class_keeps_every_result_it_acknowledged);
 
 /// A trainee's laptop plays a visit of session LATER on the server at `url`: what it says on
 /// stderr, after checking it did not fail.

@@ -123,6 +123,30 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// The first column of each row `sql` reads, as text, straight from the database.
+    pub fn texts(&self, sql: &str) -> Vec<String> {
+        match self {
+            Backend::Sqlite(dir) => {
+                let db = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+                let mut query = db.prepare(sql).unwrap();
+                query
+                    .query_map([], |row| row.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+            Backend::Postgres { url, .. } => postgres::Client::connect(url, postgres::NoTls)
+                .unwrap()
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0))
+                .collect(),
+        }
+    }
+}
+
 impl Drop for Backend {
     fn drop(&mut self) {
         if let Backend::Postgres { admin, name, .. } = self
