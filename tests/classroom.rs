@@ -17,6 +17,27 @@ use support::backend::Backend;
 use support::classroom::*;
 use support::{TempDir, repo};
 
+/// A trainee's `play --server … --json` on their own laptop, started and left running.
+fn start_playing(
+    laptop: &TempDir,
+    server: &Server,
+    session: &str,
+    trainee: &str,
+    choices: &str,
+) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_salesdojo"))
+        .args(["play", "--server", &server.url, "--session", session])
+        .args(["--trainee", trainee, "--scenario", DRILL, "--json"])
+        .args(["--choices", choices, "--data-dir"])
+        .arg(laptop.path())
+        .env_remove("SALESDOJO_DATABASE")
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn thirty_trainees_play_at_once_and_the_board_is_their_verified_scores() {
     let data = TempDir::new();
@@ -28,16 +49,7 @@ fn thirty_trainees_play_at_once_and_the_board_is_their_verified_scores() {
         .enumerate()
         .map(|(i, laptop)| {
             let name = format!("学员{i:02}");
-            let child = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
-                .args(["play", "--server", &server.url, "--session", "class"])
-                .args(["--trainee", &name, "--scenario", DRILL, "--json"])
-                .args(["--choices", PATHS[i % 3], "--data-dir"])
-                .arg(laptop.path())
-                .current_dir(repo())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
+            let child = start_playing(laptop, &server, "class", &name, PATHS[i % 3]);
             (name, child)
         })
         .collect();
@@ -567,18 +579,7 @@ fn two_classroom_servers_on_one_postgresql_database_show_one_board() {
         .enumerate()
         .map(|(i, laptop)| {
             let name = format!("Rep{i:02}");
-            let server = &servers[i % 2];
-            let child = Command::new(env!("CARGO_BIN_EXE_salesdojo"))
-                .args(["play", "--server", &server.url, "--session", "floor"])
-                .args(["--trainee", &name, "--scenario", DRILL, "--json"])
-                .args(["--choices", PATHS[i % 3], "--data-dir"])
-                .arg(laptop.path())
-                .env_remove("SALESDOJO_DATABASE")
-                .current_dir(repo())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
+            let child = start_playing(laptop, &servers[i % 2], "floor", &name, PATHS[i % 3]);
             (name, child)
         })
         .collect();

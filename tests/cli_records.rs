@@ -101,24 +101,30 @@ fn a_session_takes_only_its_scenarios_and_its_seed_from_the_command_line() {
     );
 }
 
+/// `play` the drill's seed 7 as `trainee`, saved in `data` (in `session` when given).
+fn play_and_save(data: &TempDir, trainee: &str, choices: &str, session: Option<&str>) {
+    let mut args = vec![
+        "play",
+        "--scenario",
+        DRILL,
+        "--seed",
+        "7",
+        "--choices",
+        choices,
+        "--trainee",
+        trainee,
+    ];
+    if let Some(code) = session {
+        args.extend(["--session", code]);
+    }
+    ok(salesdojo_in(data, &args));
+}
+
 #[test]
 fn boards_line_up_with_chinese_names() {
     let data = TempDir::new();
     for (name, choices) in [("张伟明", "3,1,2,1,1,2,2"), ("Maria", "2,3,1")] {
-        ok(salesdojo_in(
-            &data,
-            &[
-                "play",
-                "--scenario",
-                DRILL,
-                "--seed",
-                "7",
-                "--choices",
-                choices,
-                "--trainee",
-                name,
-            ],
-        ));
+        play_and_save(&data, name, choices, None);
     }
     for lang in ["zh", "en"] {
         let board = ok(salesdojo_in(&data, &["--lang", lang, "leaderboard", DRILL]));
@@ -149,23 +155,7 @@ fn json(output: Output) -> Value {
 /// with their session, once however often the file is imported, and the file left as it was.
 fn a_laptops_results_are_imported_once_each_and_verified(db: &Backend) {
     let laptop = TempDir::new();
-    let play = |trainee: &str, choices: &str, session: Option<&str>| {
-        let mut args = vec![
-            "play",
-            "--scenario",
-            DRILL,
-            "--seed",
-            "7",
-            "--choices",
-            choices,
-            "--trainee",
-            trainee,
-        ];
-        if let Some(code) = session {
-            args.extend(["--session", code]);
-        }
-        ok(salesdojo_in(&laptop, &args));
-    };
+    let play = |trainee, choices, session| play_and_save(&laptop, trainee, choices, session);
     ok(salesdojo_in(
         &laptop,
         &[
