@@ -322,6 +322,7 @@ pub(super) fn results(
     let (from, copy) = open_copy(file)?;
     let into = results.open()?;
     let imported = into.import_from(&from).map_err(|e| e.to_string());
+    // The copy closes before its folder is deleted.
     drop(from);
     drop(copy);
     let imported = imported?;
