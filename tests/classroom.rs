@@ -535,7 +535,8 @@ fn a_trainees_best_result_holds_its_row_and_their_next_best_returns_when_it_is_r
 
 /// Two classrooms' servers write into one PostgreSQL database at once, 15 trainees on each:
 /// every acknowledged result is stored once, a session code is unique across both, both
-/// servers show the same board, and a projector on one shows a result sent to the other.
+/// servers show the same board, a projector on one shows a result sent to the other, and a row
+/// taken off on one is gone from both.
 #[test]
 fn two_classroom_servers_on_one_postgresql_database_show_one_board() {
     let Some(db) = Backend::postgres() else {
@@ -642,4 +643,22 @@ fn two_classroom_servers_on_one_postgresql_database_show_one_board() {
         seen,
         "the first room's projector shows the result sent to the second"
     );
+
+    // The first room's trainer takes a row off: the second room's board loses it too.
+    let (_, shown) = get(&servers[1], "/api/sessions/FLOOR/board");
+    let rep00 = shown[0][1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["checked"]["result"]["trainee"] == "Rep00")
+        .map(|row| row["checked"]["result"]["id"].clone())
+        .unwrap();
+    let path = format!("/api/sessions/FLOOR/results/{rep00}");
+    let (status, answer) = delete(&servers[0], &path, Some(TOKEN));
+    assert_eq!(status, 200, "{answer}");
+    for server in &servers {
+        let shown = board(server, "FLOOR");
+        assert_eq!(shown.len(), 30, "{shown:?}");
+        assert!(!shown.contains_key("Rep00"), "{shown:?}");
+    }
 }

@@ -88,6 +88,7 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Strin
             .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
         let bound = listener.local_addr().map_err(|e| e.to_string())?;
         let (stop, stopped) = watch::channel(false);
+        let shared = matches!(config.results, Location::Postgres(_));
         let classroom = Arc::new(Classroom {
             store: store_jobs,
             library: Arc::clone(&library),
@@ -102,9 +103,10 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Strin
                 .map(|a| a.trim_start_matches("http://").to_string())
                 .collect(),
             stopped,
+            shared,
         });
         ready(bound);
-        if matches!(config.results, Location::Postgres(_)) {
+        if shared {
             tokio::spawn(follow_other_servers(Arc::clone(&classroom)));
         }
         axum::serve(listener, router(classroom))
@@ -184,6 +186,8 @@ struct Classroom {
     /// What trainees type to reach this server (see [`join_addresses`]).
     addresses: Vec<String>,
     stopped: watch::Receiver<bool>,
+    /// Results are in a database other classroom servers may write to (PostgreSQL).
+    shared: bool,
 }
 
 fn router(classroom: Arc<Classroom>) -> Router {
@@ -212,6 +216,8 @@ fn router(classroom: Arc<Classroom>) -> Router {
 struct SessionResults {
     /// The id of the newest result kept.
     last: Option<i64>,
+    /// How many of the session's results were taken off its board, when it was read.
+    removed: i64,
     checked: Vec<Checked>,
 }
 
@@ -345,6 +351,16 @@ impl Classroom {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let kept = sessions.entry(session.code.clone()).or_default();
+        if self.shared {
+            // Another server's trainer may have taken a row off: then the session is read again.
+            let removed = store.removed_count(&session.code)?;
+            if removed != kept.removed {
+                *kept = SessionResults {
+                    removed,
+                    ..Default::default()
+                };
+            }
+        }
         let fresh = store.results(&ResultFilter {
             session: Some(&session.code),
             after: kept.last,
@@ -623,7 +639,7 @@ const OTHER_SERVERS_EVERY: Duration = Duration::from_secs(2);
 
 /// With results in a database other classroom servers share, their results reach this server's
 /// projectors too: every few seconds the sessions someone is watching are read again, and a
-/// board with results this server did not store itself is sent.
+/// board with results this server did not store (or remove) itself is sent.
 async fn follow_other_servers(classroom: Arc<Classroom>) {
     let mut tick = tokio::time::interval(OTHER_SERVERS_EVERY);
     loop {
@@ -645,7 +661,7 @@ async fn follow_other_servers(classroom: Arc<Classroom>) {
                             .lock()
                             .unwrap_or_else(|poisoned| poisoned.into_inner())
                             .get(&code)
-                            .and_then(|kept| kept.last)
+                            .map(|kept| (kept.last, kept.removed))
                     };
                     let before = newest(classroom);
                     let boards = classroom.boards(store, &Classroom::session(store, &code)?)?;

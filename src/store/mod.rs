@@ -984,6 +984,17 @@ impl Store {
         Ok(())
     }
 
+    /// How many of session `code`'s results were taken off its board.
+    pub fn removed_count(&self, code: &str) -> Result<i64, StoreError> {
+        self.read(|db| {
+            let row = db.row(
+                "SELECT count(*) FROM results WHERE session_code = ?1 AND removed_at IS NOT NULL",
+                &[Value::Text(code)],
+            )?;
+            Ok(row.map(|row| row.int(0)).transpose()?.unwrap_or(0))
+        })
+    }
+
     /// The session with this code (any case).
     pub fn session(&self, code: &str) -> Result<Option<Session>, StoreError> {
         let code = code.trim().to_uppercase();
