@@ -9,8 +9,6 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use support::backend::Backend;
@@ -60,24 +58,7 @@ fn main() {
     let template = submission(&server, "BENCH", "x", "result-template", PATHS[0]);
 
     // The projector: every board event, timed as it arrives.
-    let (events, arrived) = mpsc::channel::<Instant>();
-    let stream_url = format!("{}/api/sessions/BENCH/events", server.url);
-    std::thread::spawn(move || {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(600)))
-            .build()
-            .into();
-        let Ok(mut answer) = agent.get(stream_url).call() else {
-            return;
-        };
-        let reader = BufReader::new(answer.body_mut().as_reader());
-        for line in reader.lines() {
-            let Ok(line) = line else { return };
-            if line == "event: board" && events.send(Instant::now()).is_err() {
-                return;
-            }
-        }
-    });
+    let arrived = follow_board(&server, "BENCH");
     // The first event is the board as it is.
     arrived.recv_timeout(Duration::from_secs(10)).unwrap();
 
@@ -156,7 +137,7 @@ fn main() {
             &body.to_string(),
         );
         assert_eq!(status, 201);
-        let shown = arrived.recv_timeout(Duration::from_secs(10)).unwrap();
+        let (shown, _) = arrived.recv_timeout(Duration::from_secs(10)).unwrap();
         to_projector.push(shown.duration_since(sent));
     }
     to_projector.sort();

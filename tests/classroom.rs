@@ -554,25 +554,7 @@ fn two_classroom_servers_on_one_postgresql_database_show_one_board() {
     assert_eq!(status, 409, "{answer}");
     assert_eq!(answer["error"], "session code \"FLOOR\" is taken");
     // The projector in the first room.
-    let (shown, arrived) = std::sync::mpsc::channel::<String>();
-    let stream_url = format!("{}/api/sessions/FLOOR/events", servers[0].url);
-    std::thread::spawn(move || {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into();
-        let Ok(mut answer) = agent.get(stream_url).call() else {
-            return;
-        };
-        for line in BufReader::new(answer.body_mut().as_reader()).lines() {
-            let Ok(line) = line else { return };
-            if let Some(board) = line.strip_prefix("data:")
-                && shown.send(board.to_string()).is_err()
-            {
-                return;
-            }
-        }
-    });
+    let arrived = follow_board(&servers[0], "FLOOR");
 
     let laptops: Vec<TempDir> = (0..30).map(|_| TempDir::new()).collect();
     let players: Vec<(String, std::process::Child)> = laptops
@@ -635,7 +617,7 @@ fn two_classroom_servers_on_one_postgresql_database_show_one_board() {
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut seen = false;
     while !seen && Instant::now() < deadline {
-        if let Ok(board) = arrived.recv_timeout(Duration::from_millis(200)) {
+        if let Ok((_, board)) = arrived.recv_timeout(Duration::from_millis(200)) {
             seen = board.contains("Late Larry");
         }
     }

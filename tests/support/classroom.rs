@@ -2,7 +2,8 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use std::collections::BTreeMap;
 
@@ -130,6 +131,31 @@ pub fn new_session(server: &Server, code: &str) {
             code,
         ],
     ));
+}
+
+/// A projector following session `code`'s board: each board event, with when it arrived.
+/// The stream ends when the server stops (or after ten minutes at most).
+pub fn follow_board(server: &Server, code: &str) -> mpsc::Receiver<(Instant, String)> {
+    let (events, arrived) = mpsc::channel();
+    let stream_url = format!("{}/api/sessions/{code}/events", server.url);
+    std::thread::spawn(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(600)))
+            .build()
+            .into();
+        let Ok(mut answer) = agent.get(stream_url).call() else {
+            return;
+        };
+        for line in BufReader::new(answer.body_mut().as_reader()).lines() {
+            let Ok(line) = line else { return };
+            if let Some(board) = line.strip_prefix("data:")
+                && events.send((Instant::now(), board.to_string())).is_err()
+            {
+                return;
+            }
+        }
+    });
+    arrived
 }
 
 pub fn agent() -> ureq::Agent {
