@@ -106,8 +106,27 @@ pub fn persona_name(kind: PersonaKind, lang: Lang) -> &'static str {
     }
 }
 
+/// Who speaks a beat's line: the customer, or, before the door, the trainee's own preparation
+/// (a manager's question, a checklist).
+pub fn speaker_name(kind: SceneKind, lang: Lang) -> &'static str {
+    match kind {
+        SceneKind::Preparation => tr(lang, "出发之前", "Before you set off"),
+        _ => tr(lang, "客户", "Customer"),
+    }
+}
+
+/// How a reply's `thinking` is introduced: the customer's thought, or, before the door,
+/// the feedback on what was prepared.
+pub fn thought_name(kind: SceneKind, lang: Lang) -> &'static str {
+    match kind {
+        SceneKind::Preparation => tr(lang, "反馈", "Feedback"),
+        _ => tr(lang, "客户心想", "The customer thought"),
+    }
+}
+
 pub fn scene_name(kind: SceneKind, lang: Lang) -> &'static str {
     match kind {
+        SceneKind::Preparation => tr(lang, "拜访准备", "Preparation"),
         SceneKind::Visit => tr(lang, "拜访", "Visit"),
         SceneKind::NeedsDiscovery => tr(lang, "需求挖掘", "Needs discovery"),
         SceneKind::Quote => tr(lang, "报价", "Quote"),

@@ -367,11 +367,11 @@ fn play_takes_a_drafts_path_and_verbose_shows_what_the_customer_thinks() {
         "{verbose}"
     );
     assert!(
-        verbose.contains("(the customer thinks: He didn't rush to cut"),
+        verbose.contains("(The customer thought: He didn't rush to cut"),
         "{verbose}"
     );
     let plain = String::from_utf8_lossy(&by_path.stdout).into_owned();
-    assert!(!plain.contains("the customer thinks"), "{plain}");
+    assert!(!plain.contains("The customer thought"), "{plain}");
 
     let text = std::fs::read_to_string(&shipped).unwrap();
     std::fs::write(draft, text.replacen("difficulty: 1", "difficulty: 9", 1)).unwrap();

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Library, Mood, PersonaKind, PersonaSpec, Scenario};
-use crate::i18n::{Lang, Text, tr};
+use crate::i18n::{Lang, Text, speaker_name, thought_name, tr};
 use crate::paths::ContentRoot;
 use crate::server::api::Verdict;
 use crate::sim::{self, Attempt, Score, Visit};
@@ -696,7 +696,6 @@ fn unplayable(library: &Library, err: sim::SimError) -> String {
 }
 
 fn print_visit(visit: &Visit, score: &Score, lang: Lang, verbose: bool) {
-    let customer = tr(lang, "客户", "Customer");
     let you = tr(lang, "你", "You");
     for (exchange, decision) in visit.transcript().iter().zip(&score.decisions) {
         let view = &exchange.view;
@@ -706,7 +705,7 @@ fn print_visit(visit: &Visit, score: &Score, lang: Lang, verbose: bool) {
         say!(
             "[{:>2}′] {}: {}",
             view.minute,
-            customer,
+            speaker_name(view.scene_kind, lang),
             view.says.get(lang)
         );
         if let Some(cue) = &view.cue {
@@ -715,8 +714,8 @@ fn print_visit(visit: &Visit, score: &Score, lang: Lang, verbose: bool) {
         say!("      {}: {}", you, exchange.reply.get(lang));
         if let Some(thinking) = exchange.thinking.as_ref().filter(|_| verbose) {
             say!(
-                "      ({} {})",
-                tr(lang, "客户心想：", "the customer thinks:"),
+                "      ({}: {})",
+                thought_name(view.scene_kind, lang),
                 thinking.get(lang)
             );
         }
@@ -732,10 +731,15 @@ fn print_visit(visit: &Visit, score: &Score, lang: Lang, verbose: bool) {
         }
     }
     let finish = visit.finish().expect("printed after the visit ends");
+    // A visit dropped while preparing ends before anyone meets the customer.
+    let last_scene = visit
+        .transcript()
+        .last()
+        .map_or(crate::content::SceneKind::Visit, |e| e.view.scene_kind);
     say!(
         "[{:>2}′] {}: {}",
         finish.minute,
-        customer,
+        speaker_name(last_scene, lang),
         finish.says.get(lang)
     );
     say!();

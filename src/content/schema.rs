@@ -51,9 +51,12 @@ pub enum PersonaSpec {
     OneOf(Vec<PersonaKind>),
 }
 
-/// The four scene kinds of a visit.
+/// The scene kinds of a visit: preparation before the door, then the four with the customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SceneKind {
+    /// Before the door: evaluating the account and preparing the visit (§1). The customer is
+    /// not there, so no persona reacts, no cue shows and the clock does not run.
+    Preparation,
     /// The cold visit itself: the Eight Steps (§1a).
     Visit,
     /// Needs discovery with SPIN questions (§2c).
@@ -67,6 +70,7 @@ pub enum SceneKind {
 impl SceneKind {
     pub fn id(self) -> &'static str {
         match self {
+            SceneKind::Preparation => "preparation",
             SceneKind::Visit => "visit",
             SceneKind::NeedsDiscovery => "needs_discovery",
             SceneKind::Quote => "quote",
@@ -148,6 +152,18 @@ pub struct Scene {
     #[serde(default)]
     pub hold_cues: bool,
     pub beats: Vec<Beat>,
+}
+
+impl Scene {
+    /// Whether the customer is in the room: in a preparation scene they are not.
+    pub fn customer_present(&self) -> bool {
+        self.kind != SceneKind::Preparation
+    }
+
+    /// Whether the persona's cue lines stay hidden here.
+    pub fn holds_cues(&self) -> bool {
+        self.hold_cues || !self.customer_present()
+    }
 }
 
 /// One moment of the conversation: the customer speaks, the trainee picks a reply.

@@ -700,7 +700,66 @@ fn check_scenario(
             check_beat(&mut check, &at, beat, library, &beats, &endings);
         }
     }
+    check_preparation(&mut check, scenario, &beats);
     check_flow(&mut check, scenario, &beats, &library.catalogue);
+}
+
+/// Preparation happens before the door: its replies move no meter and no clock (the customer
+/// is not there to react), and nothing said to the customer leads back into it.
+fn check_preparation(
+    check: &mut Checker,
+    scenario: &Scenario,
+    beats: &BTreeMap<&str, (usize, usize)>,
+) {
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        for (b, beat) in scene.beats.iter().enumerate() {
+            for (c, choice) in beat.choices.iter().enumerate() {
+                let at = [
+                    Step::Field("scenes"),
+                    Step::Index(s),
+                    Step::Field("beats"),
+                    Step::Index(b),
+                    Step::Field("choices"),
+                    Step::Index(c),
+                ];
+                if !scene.customer_present() && choice.effects != Effects::default() {
+                    check
+                        .error(
+                            &with(&at, Step::Field("effects")),
+                            format!(
+                                "a reply in preparation scene \"{}\" has effects, but the customer is not there yet and the clock does not run",
+                                scene.id
+                            ),
+                        )
+                        .hint = Some(
+                        "remove `effects`; let what was prepared lead (`next`) to the beats it makes possible in the visit".into(),
+                    );
+                }
+                if scene.customer_present() {
+                    let (mut next_beats, mut ends) = (Vec::new(), Vec::new());
+                    choice.next.targets(&mut next_beats, &mut ends);
+                    let back = next_beats.into_iter().find(|id| {
+                        beats
+                            .get(id)
+                            .is_some_and(|&(ts, _)| !scenario.scenes[ts].customer_present())
+                    });
+                    if let Some(id) = back {
+                        check
+                            .error(
+                                &with(&at, Step::Field("next")),
+                                format!(
+                                    "this reply in scene \"{}\" leads back to preparation beat \"{id}\", but preparation comes before the door",
+                                    scene.id
+                                ),
+                            )
+                            .hint = Some(
+                            "preparation beats lead into the visit, never back from it".into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The title the scenario list shows and a difficulty the list can place (1–3).

@@ -393,7 +393,7 @@ fn beats_without_a_way_to_leave(
             .collect();
         let can_leave = |(s, b): (usize, usize)| can_leave[s][b];
         for state in exploration.states_visited() {
-            if scenario.scenes[state.beat().0].hold_cues {
+            if scenario.scenes[state.beat().0].holds_cues() {
                 continue;
             }
             let cue = super::showing_cue(persona, state.mood());

@@ -176,9 +176,13 @@ impl Exploration {
                 .collect(),
             effects: beats
                 .iter()
-                .map(|&place| {
-                    let choices = &beat_at(place).choices;
-                    choices.iter().map(|c| reply_effect(persona, c).0).collect()
+                .map(|&(s, b)| {
+                    let scene = &scenario.scenes[s];
+                    let choices = &scene.beats[b].choices;
+                    choices
+                        .iter()
+                        .map(|c| reply_effect(persona, scene, c).0)
+                        .collect()
                 })
                 .collect(),
             index: StateIndex::default(),

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::content::{
     Cue, Effects, Ending, Library, Meter, Mood, Need, Next, Outcome, Persona, PersonaKind,
-    PersonaSpec, Scenario, SceneKind,
+    PersonaSpec, Scenario, Scene, SceneKind,
 };
 use crate::i18n::Text;
 
@@ -310,10 +310,11 @@ impl Visit {
             return Err(SimError::Finished);
         };
         let scenario = Arc::clone(&self.scenario);
-        let beat = find_beat(&scenario, &view.beat_id);
+        let (scene, beat) = find_scene_beat(&scenario, &view.beat_id);
         let moved = step(
             &scenario,
             &self.persona,
+            scene,
             beat,
             Position {
                 mood: self.mood,
@@ -356,7 +357,7 @@ impl Visit {
             .iter()
             .find_map(|s| s.beats.iter().find(|b| b.id == id).map(|b| (s, b)))
             .expect("beat ids are checked when the library is assembled");
-        let hold_cues = scene.hold_cues;
+        let hold_cues = scene.holds_cues();
         let variants = beat
             .says_as
             .get(&self.persona.kind)
@@ -522,11 +523,18 @@ pub fn time_limit(scenario: &Scenario) -> u32 {
 }
 
 pub(crate) fn find_beat<'s>(scenario: &'s Scenario, id: &str) -> &'s crate::content::Beat {
+    find_scene_beat(scenario, id).1
+}
+
+/// The beat with this id and the scene it belongs to.
+pub(crate) fn find_scene_beat<'s>(
+    scenario: &'s Scenario,
+    id: &str,
+) -> (&'s Scene, &'s crate::content::Beat) {
     scenario
         .scenes
         .iter()
-        .flat_map(|s| &s.beats)
-        .find(|b| b.id == id)
+        .find_map(|s| s.beats.iter().find(|b| b.id == id).map(|b| (s, b)))
         .expect("beat ids are checked when the library is assembled")
 }
 
@@ -534,6 +542,7 @@ pub(crate) fn find_beat<'s>(scenario: &'s Scenario, id: &str) -> &'s crate::cont
 pub fn step<'s>(
     scenario: &Scenario,
     persona: &Persona,
+    scene: &Scene,
     beat: &'s crate::content::Beat,
     at: Position,
     index: usize,
@@ -546,13 +555,21 @@ pub fn step<'s>(
             beat: beat.id.clone(),
             count: beat.choices.len(),
         })?;
-    let (delta, reactions) = reply_effect(persona, choice);
+    let (delta, reactions) = reply_effect(persona, scene, choice);
     Ok(advance(scenario, choice, at, delta, reactions))
 }
 
 /// What a reply does to the mood and the clock: its own effects plus the persona's reactions
-/// to its tags (and which reactions those were).
-pub fn reply_effect(persona: &Persona, choice: &crate::content::Choice) -> (Effects, Vec<usize>) {
+/// to its tags (and which reactions those were). A customer who is not in the room (a
+/// preparation scene) does not react.
+pub fn reply_effect(
+    persona: &Persona,
+    scene: &Scene,
+    choice: &crate::content::Choice,
+) -> (Effects, Vec<usize>) {
+    if !scene.customer_present() {
+        return (choice.effects, Vec::new());
+    }
     let reactions: Vec<usize> = persona
         .reactions
         .iter()

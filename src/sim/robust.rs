@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{MoodRange, Target, advance_range, reply_effect, starting_mood};
-use crate::content::{Beat, Effects, Persona, Scenario};
+use crate::content::{Beat, Effects, Persona, Scenario, Scene};
 
 /// A fast hash: the states are small and none of them comes from outside.
 type FastSet<T> = HashSet<T, foldhash::fast::FixedState>;
@@ -47,11 +47,15 @@ pub fn robust_paths(
     seeds: impl IntoIterator<Item = u64>,
     wanted: &BTreeSet<&str>,
 ) -> RobustPaths {
-    let beats: Vec<&Beat> = scenario.scenes.iter().flat_map(|s| &s.beats).collect();
+    let beats: Vec<(&Scene, &Beat)> = scenario
+        .scenes
+        .iter()
+        .flat_map(|s| s.beats.iter().map(move |b| (s, b)))
+        .collect();
     let place: HashMap<&str, usize> = beats
         .iter()
         .enumerate()
-        .map(|(i, beat)| (beat.id.as_str(), i))
+        .map(|(i, (_, beat))| (beat.id.as_str(), i))
         .collect();
     let range = seeds
         .into_iter()
@@ -69,9 +73,9 @@ pub fn robust_paths(
     // What each reply does to the mood depends only on the reply and the persona.
     let deltas: Vec<Vec<Effects>> = beats
         .iter()
-        .map(|beat| {
+        .map(|(scene, beat)| {
             let replies = beat.choices.iter();
-            replies.map(|c| reply_effect(persona, c).0).collect()
+            replies.map(|c| reply_effect(persona, scene, c).0).collect()
         })
         .collect();
     let mut found = BTreeMap::new();
@@ -80,7 +84,7 @@ pub fn robust_paths(
     let mut stack = vec![(start, 0usize)];
     while let Some((joint, reply)) = stack.last_mut() {
         let joint = *joint;
-        let Some(choice) = beats[joint.beat].choices.get(*reply) else {
+        let Some(choice) = beats[joint.beat].1.choices.get(*reply) else {
             stack.pop();
             continue;
         };

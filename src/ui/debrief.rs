@@ -9,7 +9,7 @@ use crate::content::{Library, Outcome};
 use crate::engine::{
     ActiveSession, ActiveVisit, ClassroomStatus, JoinedClassroom, LastSave, RewindVisit, VisitSet,
 };
-use crate::i18n::{Lang, outcome_name, scene_name, tr};
+use crate::i18n::{Lang, outcome_name, scene_name, speaker_name, thought_name, tr};
 use crate::sim::{Exchange, Finish, Score, ScoreEvent, Visit};
 
 pub(super) fn plugin(app: &mut App) {
@@ -538,8 +538,9 @@ fn reply_card(
     );
     ui.label(
         egui::RichText::new(format!(
-            "{} {}",
-            tr(lang, "客户：", "Customer:"),
+            "{}{} {}",
+            speaker_name(exchange.view.scene_kind, lang),
+            tr(lang, "：", ":"),
             exchange.view.says.get(lang)
         ))
         .color(palette::MUTED),
@@ -579,8 +580,9 @@ fn reply_card(
     if let Some(thinking) = &exchange.thinking {
         ui.label(
             egui::RichText::new(format!(
-                "{} {}",
-                tr(lang, "客户心想：", "The customer thought:"),
+                "{}{} {}",
+                thought_name(exchange.view.scene_kind, lang),
+                tr(lang, "：", ":"),
                 thinking.get(lang)
             ))
             .color(palette::CUE),

@@ -5,12 +5,12 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, number_key, palette, window_ui};
-use crate::content::{PersonaKind, PersonaSpec};
+use crate::content::{PersonaKind, PersonaSpec, SceneKind};
 use crate::engine::{
     ActiveSession, ActiveVisit, ChooseReply, JoinedClassroom, NotePersona, RewindVisit, VisitEnded,
     VisitProblem, VisitSet,
 };
-use crate::i18n::{Lang, persona_name, scene_name, tr};
+use crate::i18n::{Lang, persona_name, scene_name, speaker_name, tr};
 use crate::sim::{Expression, Visit};
 
 /// Keys for the notebook's four types, in `PersonaKind::ALL` order.
@@ -171,15 +171,20 @@ fn draw(
                         .color(palette::MUTED),
                 );
             }
+            // Before the door the customer is not there yet: no face, and the words are the
+            // trainee's own preparation.
+            let preparing = view.scene_kind == SceneKind::Preparation;
             ui.horizontal_top(|ui| {
-                // The face to read beside the words; a mystery customer's look is plain.
-                let kind = match visit.scenario().persona {
-                    PersonaSpec::Fixed(kind) => Some(kind),
-                    PersonaSpec::OneOf(_) => None,
-                };
-                let expression = Expression::of(visit.mood());
-                super::portrait::portrait(ui, kind, expression, 150.0)
-                    .on_hover_text(super::portrait::expression_name(expression, lang));
+                if !preparing {
+                    // The face to read beside the words; a mystery customer's look is plain.
+                    let kind = match visit.scenario().persona {
+                        PersonaSpec::Fixed(kind) => Some(kind),
+                        PersonaSpec::OneOf(_) => None,
+                    };
+                    let expression = Expression::of(visit.mood());
+                    super::portrait::portrait(ui, kind, expression, 150.0)
+                        .on_hover_text(super::portrait::expression_name(expression, lang));
+                }
                 // Beside the portrait, the words wrap in the width left.
                 let width = ui.available_width();
                 ui.vertical(|ui| {
@@ -188,10 +193,12 @@ fn draw(
                         .inner_margin(16.0)
                         .show(ui, |ui| {
                             ui.set_width(ui.available_width());
-                            ui.label(
-                                egui::RichText::new(tr(lang, "客户：", "Customer:"))
-                                    .color(palette::MUTED),
+                            let speaker = format!(
+                                "{}{}",
+                                speaker_name(view.scene_kind, lang),
+                                tr(lang, "：", ":")
                             );
+                            ui.label(egui::RichText::new(speaker).color(palette::MUTED));
                             ui.label(egui::RichText::new(view.says.get(lang)).size(24.0));
                         });
                 });
@@ -204,7 +211,12 @@ fn draw(
                 );
             }
             ui.add_space(12.0);
-            ui.label(egui::RichText::new(tr(lang, "你的回应：", "Your reply:")).strong());
+            let prompt = if preparing {
+                tr(lang, "你的准备：", "Your preparation:")
+            } else {
+                tr(lang, "你的回应：", "Your reply:")
+            };
+            ui.label(egui::RichText::new(prompt).strong());
             if let Some(problem) = &problem.0 {
                 ui.label(egui::RichText::new(problem.to_string()).color(palette::BAD));
             }
