@@ -93,6 +93,20 @@ const CORPUS: &[Case] = &[
         None,
     ),
     case(
+        "preparation_effects.scenario.ron",
+        "error",
+        (68, 38),
+        "a reply in preparation scene \"homework\" has effects, but the customer is not there yet",
+        Some("remove `effects`"),
+    ),
+    case(
+        "back_to_preparation.scenario.ron",
+        "error",
+        (202, 35),
+        "leads back to preparation beat \"plan\", but preparation comes before the door",
+        Some("preparation beats lead into the visit, never back from it"),
+    ),
+    case(
         "no_way_out.scenario.ron",
         "error",
         (224, 25),

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use bevy::prelude::*;
-use salesdojo::content::{Library, Outcome, PersonaKind};
+use salesdojo::content::{Library, Outcome, PersonaKind, SceneKind};
 use salesdojo::engine::{
     ActiveVisit, ChooseReply, ContentLibrary, StartVisit, VisitEnded, headless_app,
 };
@@ -40,9 +40,14 @@ fn loaded_app() -> App {
 }
 
 /// Plays a visit through the plugins' messages and returns the finished visit.
-fn play_through_plugins(app: &mut App, seed: u64, choices: &[usize]) -> ActiveVisit {
+fn play_through_plugins(
+    app: &mut App,
+    scenario: &str,
+    seed: u64,
+    choices: &[usize],
+) -> ActiveVisit {
     app.world_mut().write_message(StartVisit {
-        scenario: SCENARIO.into(),
+        scenario: scenario.into(),
         seed,
         persona: None,
     });
@@ -85,7 +90,7 @@ fn each_of_the_four_outcomes_is_reached_by_playing() {
         (CONTINUATION, Outcome::Continuation),
         (XIAO_ZHANG, Outcome::NoSale),
     ] {
-        let active = play_through_plugins(&mut app, 7, choices);
+        let active = play_through_plugins(&mut app, SCENARIO, 7, choices);
         let finish = active.visit().finish().expect("finished");
         assert_eq!(
             finish.outcome, outcome,
@@ -101,11 +106,11 @@ fn each_of_the_four_outcomes_is_reached_by_playing() {
 #[test]
 fn good_selling_outscores_the_xiao_zhang_mistakes() {
     let mut app = loaded_app();
-    let best = play_through_plugins(&mut app, 3, BEST)
+    let best = play_through_plugins(&mut app, SCENARIO, 3, BEST)
         .score()
         .unwrap()
         .clone();
-    let poor = play_through_plugins(&mut app, 3, XIAO_ZHANG)
+    let poor = play_through_plugins(&mut app, SCENARIO, 3, XIAO_ZHANG)
         .score()
         .unwrap()
         .clone();
@@ -235,5 +240,98 @@ fn the_same_choices_score_differently_against_another_persona_and_the_debrief_sa
             .iter()
             .any(|e| e.step == Some(step) && e.rule == "persona_fit" && e.points < 0),
         "the analytical customer took the same reply well"
+    );
+}
+
+/// The preparation drill: screening, the risk check and the visit plan come before the door.
+const PREPARATION: &str = "drill_account_preparation";
+const PREPARED: &[usize] = &[1, 1, 1, 1, 1, 1, 1];
+const UNPREPARED: &[usize] = &[2, 2, 3, 2, 2, 3, 2];
+
+#[test]
+fn a_prepared_visit_opens_with_what_was_prepared_and_scores_for_it() {
+    let mut app = loaded_app();
+    let prepared = play_through_plugins(&mut app, PREPARATION, 5, PREPARED);
+    let (finish, score) = prepared.result().expect("finished and scored");
+    assert_eq!(finish.ending_id, "survey");
+    assert_eq!(score.total, 100);
+    let transcript = prepared.visit().transcript();
+    // Three decisions before the door: the customer is not there, so nothing moves.
+    let start = prepared.visit().restarted().mood();
+    for exchange in &transcript[..3] {
+        assert_eq!(exchange.view.scene_kind, SceneKind::Preparation);
+        assert_eq!((exchange.mood_after, exchange.minute_after), (start, 0));
+        assert!(exchange.view.cue.is_none() && exchange.reactions.is_empty());
+    }
+    for technique in ["eval.five_questions", "eval.risk", "visit.prepare"] {
+        assert!(
+            score
+                .events
+                .iter()
+                .any(|e| e.technique == technique && e.points > 0),
+            "{technique} not scored: {:?}",
+            score.events
+        );
+    }
+    // The plan decides the door: only the prepared trainee can open with the customer's figures.
+    let opening = |visit: &Visit| -> Vec<String> {
+        let door = &visit.transcript()[3].view;
+        assert_eq!(door.scene_kind, SceneKind::Visit);
+        let beat = visit.scenario().scenes[1]
+            .beats
+            .iter()
+            .find(|b| b.id == door.beat_id)
+            .unwrap();
+        beat.choices.iter().map(|c| c.text.en.to_string()).collect()
+    };
+    let unprepared = play_through_plugins(&mut app, PREPARATION, 5, UNPREPARED);
+    let figures = "loses twenty minutes to battery swaps";
+    assert!(
+        opening(prepared.visit())
+            .iter()
+            .any(|t| t.contains(figures))
+    );
+    assert!(
+        !opening(unprepared.visit())
+            .iter()
+            .any(|t| t.contains(figures))
+    );
+    let (finish, score) = unprepared.result().unwrap();
+    assert_eq!(finish.ending_id, "no_time");
+    assert_eq!(score.total, 3);
+    let unprepared_count = score
+        .events
+        .iter()
+        .filter(|e| e.technique == "mistake.unprepared")
+        .count();
+    assert_eq!(unprepared_count, 3, "{:?}", score.events);
+}
+
+#[test]
+fn a_persona_never_reacts_to_what_is_prepared_before_the_door() {
+    let library = library();
+    let scenario = library.scenario(PREPARATION).unwrap().clone();
+    // A Driver who would love a screened account — if he could see it.
+    let mut driver = library.personas[&PersonaKind::Driver].clone();
+    let mut reaction = driver.reactions[0].clone();
+    reaction.tag = "eval.five_questions".into();
+    (reaction.trust, reaction.points) = (20, 4);
+    driver.reactions.push(reaction);
+    let mut visit = Visit::start(scenario, driver, 5);
+    let before = visit.mood();
+    visit.choose(0).unwrap();
+    assert_eq!(visit.mood(), before);
+    assert!(visit.transcript()[0].reactions.is_empty());
+    for &number in &PREPARED[1..] {
+        visit.choose(number - 1).unwrap();
+    }
+    let score = scoring::score(&visit, &library.catalogue, &library.rubric).unwrap();
+    assert!(
+        !score
+            .events
+            .iter()
+            .any(|e| e.step == Some(0) && e.technique == "persona.driver"),
+        "{:?}",
+        score.events
     );
 }

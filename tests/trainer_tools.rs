@@ -6,7 +6,7 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use support::root_with;
+use support::{repo, root_with};
 
 fn salesdojo(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_salesdojo"))
@@ -259,4 +259,62 @@ fn the_seed_robust_paths_of_analyze_play_to_their_endings_on_seeds_1_to_50() {
             "{id}: {played} endings with a path for every seed"
         );
     }
+}
+
+#[test]
+fn every_scoreable_technique_is_tested_by_at_least_two_shipped_scenarios() {
+    let output = salesdojo(repo(), &["analyze", "--coverage", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let scenarios = |technique: &str| -> Vec<String> {
+        let row = table
+            .iter()
+            .find(|row| row["technique"] == technique)
+            .unwrap_or_else(|| panic!("{technique} is not in the table"));
+        serde_json::from_value(row["scenarios"].clone()).unwrap()
+    };
+    // Stage one, taught before the door, is played in preparation scenes.
+    for technique in ["eval.five_questions", "eval.risk", "visit.prepare"] {
+        assert!(
+            scenarios(technique).contains(&"drill_account_preparation".to_string()),
+            "{technique}: {:?}",
+            scenarios(technique)
+        );
+    }
+    // Persona fit counts for the scenarios that meet that type.
+    assert!(scenarios("persona.driver").contains(&"driver_gm_first_visit".to_string()));
+    let short: Vec<String> = table
+        .iter()
+        .filter(|row| row["scenarios"].as_array().unwrap().len() < 2)
+        .map(|row| format!("{} {}", row["technique"], row["scenarios"]))
+        .collect();
+    assert!(
+        short.is_empty(),
+        "tested by fewer than two scenarios: {short:#?}"
+    );
+}
+
+#[test]
+fn the_coverage_table_marks_techniques_a_scenario_cannot_test() {
+    let root = root_with(&[]);
+    salesdojo(
+        root.path(),
+        &["new", "scenario", "small", "--persona", "amiable"],
+    );
+    let output = salesdojo(root.path(), &["--lang", "en", "analyze", "--coverage"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = |technique: &str| {
+        text.lines()
+            .find(|l| l.contains(&format!(" {technique} ")))
+            .unwrap_or_else(|| panic!("no line for {technique}:\n{text}"))
+            .to_string()
+    };
+    // The starting file asks a problem question and never prepares.
+    assert!(line("spin.problem").starts_with("✗  1"), "{text}");
+    assert!(line("eval.risk").starts_with("✗  0"), "{text}");
+    assert!(
+        text.contains("scoreable techniques are tested by fewer than 2 scenarios (marked ✗)"),
+        "{text}"
+    );
 }

@@ -196,6 +196,10 @@ pub enum Command {
         /// Print JSON instead of a report.
         #[arg(long)]
         json: bool,
+        /// Print only the coverage table: for each scoreable technique of the catalogue, the
+        /// scenarios that can test it (fewer than two are marked).
+        #[arg(long)]
+        coverage: bool,
     },
     /// Write a map of a scenario (by id, or a file) as one HTML page that opens in any browser,
     /// offline: scenes, beats, replies with their points, endings, best and worst paths.
@@ -374,7 +378,8 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             targets,
             seed,
             json,
-        } => analyze(&root, cli.lang, targets, *seed, *json),
+            coverage,
+        } => analyze(&root, cli.lang, targets, *seed, *json, *coverage),
     });
     match result {
         Ok(code) => code,
@@ -840,6 +845,7 @@ fn analyze(
     targets: &[String],
     seed: u64,
     json: bool,
+    coverage: bool,
 ) -> Result<ExitCode, String> {
     // Files are analysed with the seeds; ids come from the content folder.
     let (files, ids): (Vec<&String>, Vec<&String>) = targets
@@ -875,6 +881,15 @@ fn analyze(
         .par_iter()
         .map(|scenario| sim::analysis::analyze(&library, scenario, seed))
         .collect();
+    if coverage {
+        let table = sim::analysis::coverage_table(&library, &reports);
+        if json {
+            say!("{}", to_json(&table));
+        } else {
+            print_coverage(&table, lang);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if json {
         say!("{}", to_json(&reports));
     } else {
@@ -1022,6 +1037,47 @@ fn print_analysis(report: &sim::analysis::Analysis, lang: Lang) {
         say!("  {}: {}", tr(lang, "警告", "warning"), warning.get(lang));
     }
     say!();
+}
+
+/// One line per scoreable technique: how many scenarios test it, which, and a mark where that
+/// is fewer than the library should have.
+fn print_coverage(table: &[sim::analysis::Coverage], lang: Lang) {
+    let short = sim::analysis::MIN_COVERAGE;
+    let width = table.iter().map(|c| c.technique.len()).max().unwrap_or(0);
+    // A few names say where to look; `--json` lists them all.
+    const NAMED: usize = 3;
+    for row in table {
+        let mark = if row.scenarios.len() < short {
+            "✗"
+        } else {
+            " "
+        };
+        let mut names = row.scenarios[..row.scenarios.len().min(NAMED)].join(", ");
+        if row.scenarios.len() > NAMED {
+            let more = row.scenarios.len() - NAMED;
+            names.push_str(&match lang {
+                Lang::Zh => format!(" 等另外 {more} 个"),
+                Lang::En => format!(" and {more} more"),
+            });
+        }
+        say!(
+            "{mark} {:>2}  {:width$}  {names}",
+            row.scenarios.len(),
+            row.technique,
+        );
+    }
+    let under = table.iter().filter(|c| c.scenarios.len() < short).count();
+    say!();
+    match lang {
+        Lang::Zh => say!(
+            "{} 个可计分的技巧中，{under} 个少于 {short} 个场景能考查（标 ✗）。",
+            table.len()
+        ),
+        Lang::En => say!(
+            "{under} of {} scoreable techniques are tested by fewer than {short} scenarios (marked ✗).",
+            table.len()
+        ),
+    }
 }
 
 /// What to say when no scenario has the id asked for.

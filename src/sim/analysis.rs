@@ -724,6 +724,22 @@ fn coverage(
         }
     }
     can.insert(EngineTechnique::Outcome.id().into());
+    // Persona fit is scored when the customer met reacts, with points, to a reply's tag.
+    let pool: &[PersonaKind] = match &scenario.persona {
+        PersonaSpec::Fixed(kind) => std::slice::from_ref(kind),
+        PersonaSpec::OneOf(kinds) => kinds,
+    };
+    for kind in pool {
+        let reacts = library.personas.get(kind).is_some_and(|persona| {
+            persona
+                .reactions
+                .iter()
+                .any(|r| r.points != 0 && tags.contains(r.tag.as_str()))
+        });
+        if reacts {
+            can.insert(EngineTechnique::PersonaFit(*kind).id().into());
+        }
+    }
     can.retain(|id| library.technique(id).is_some() && !is_marker(library, id));
     let cannot = library
         .catalogue
@@ -733,6 +749,36 @@ fn coverage(
         .filter(|id| !can.contains(id) && !is_marker(library, id))
         .collect();
     (can.into_iter().collect(), cannot)
+}
+
+/// Which of the analysed scenarios can test one scoreable technique of the catalogue.
+#[derive(Clone, Debug, Serialize)]
+pub struct Coverage {
+    pub technique: String,
+    pub scenarios: Vec<String>,
+}
+
+/// The smallest number of scenarios that should exercise each scoreable technique, so a
+/// trainee meets it more than once and a trainer can pick between them.
+pub const MIN_COVERAGE: usize = 2;
+
+/// For every scoreable technique of the catalogue, in its order, the analysed scenarios that
+/// can test it (from each report's `can_test`).
+pub fn coverage_table(library: &Library, reports: &[Analysis]) -> Vec<Coverage> {
+    library
+        .catalogue
+        .techniques
+        .iter()
+        .filter(|t| !is_marker(library, &t.id))
+        .map(|t| Coverage {
+            technique: t.id.clone(),
+            scenarios: reports
+                .iter()
+                .filter(|r| r.can_test.contains(&t.id))
+                .map(|r| r.scenario.clone())
+                .collect(),
+        })
+        .collect()
 }
 
 /// A neutral tag the rules read (no points of its own, not awarded by any rule).
