@@ -85,7 +85,7 @@ pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-use crate::content::{Outcome, PersonaKind, SceneKind};
+use crate::content::{AccountStage, ContactRole, Outcome, PersonaKind, SceneKind};
 
 pub fn outcome_name(outcome: Outcome, lang: Lang) -> &'static str {
     match outcome {
@@ -131,5 +131,25 @@ pub fn scene_name(kind: SceneKind, lang: Lang) -> &'static str {
         SceneKind::NeedsDiscovery => tr(lang, "需求挖掘", "Needs discovery"),
         SceneKind::Quote => tr(lang, "报价", "Quote"),
         SceneKind::Objection => tr(lang, "异议处理", "Objection"),
+    }
+}
+
+/// The four stages of a key-account relationship (§4a).
+pub fn stage_name(stage: AccountStage, lang: Lang) -> &'static str {
+    match stage {
+        AccountStage::Development => tr(lang, "开发阶段", "Development"),
+        AccountStage::InitialCooperation => tr(lang, "初期合作", "Initial cooperation"),
+        AccountStage::StableCooperation => tr(lang, "稳定合作", "Stable cooperation"),
+        AccountStage::StrategicCooperation => tr(lang, "战略合作", "Strategic cooperation"),
+    }
+}
+
+/// The part a contact plays in the sale (§2a).
+pub fn role_name(role: ContactRole, lang: Lang) -> &'static str {
+    match role {
+        ContactRole::Coach => tr(lang, "线人", "Coach"),
+        ContactRole::KeyPerson => tr(lang, "关键人", "Key person"),
+        ContactRole::DecisionMaker => tr(lang, "决策人", "Decision maker"),
+        ContactRole::TopManagement => tr(lang, "高层", "Top management"),
     }
 }

@@ -12,6 +12,7 @@ macro_rules! say {
     };
 }
 
+mod campaign;
 mod classroom;
 mod records;
 
@@ -94,6 +95,10 @@ pub struct Cli {
     /// With --tour: the customer variant (seed) to meet, instead of a new one.
     #[arg(long, hide = true, requires = "tour")]
     pub tour_seed: Option<u64>,
+
+    /// With --tour: play this account campaign (with --tour-choices) instead of a single visit.
+    #[arg(long, value_name = "ID", hide = true, requires = "tour", conflicts_with_all = ["tour_scenario", "tour_classroom"])]
+    pub tour_campaign: Option<String>,
 
     /// With --tour: join this classroom (`ADDRESS/CODE`, as typed on the title screen) first.
     #[arg(long, value_name = "ADDRESS/CODE", hide = true, requires = "tour")]
@@ -201,6 +206,11 @@ pub enum Command {
         #[arg(long)]
         coverage: bool,
     },
+    /// Account campaigns: list them, or play one without a window.
+    Campaign {
+        #[command(subcommand)]
+        action: campaign::CampaignAction,
+    },
     /// Write a map of a scenario (by id, or a file) as one HTML page that opens in any browser,
     /// offline: scenes, beats, replies with their points, endings, best and worst paths.
     Map {
@@ -290,6 +300,7 @@ impl Cli {
         Some(crate::ui::tour::TourPlan {
             dir: self.tour.clone()?,
             scenario: self.tour_scenario.clone(),
+            campaign: self.tour_campaign.clone(),
             choices: self.tour_choices.clone(),
             guess: self.tour_guess,
             trainee: self.tour_trainee.clone(),
@@ -366,6 +377,7 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             records::board(&root, cli.results(), cli.lang, scenario, *json)
         }
         Command::Check { paths, json } => check(&root, paths, *json),
+        Command::Campaign { action } => campaign::run(&root, cli.lang, action),
         Command::Map {
             scenario,
             output,

@@ -21,14 +21,16 @@ pub use schema::*;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Scenario,
+    Campaign,
     Persona,
     Catalogue,
     Rubric,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 4] = [
+    pub const ALL: [FileKind; 5] = [
         FileKind::Scenario,
+        FileKind::Campaign,
         FileKind::Persona,
         FileKind::Catalogue,
         FileKind::Rubric,
@@ -37,6 +39,7 @@ impl FileKind {
     pub fn suffix(self) -> &'static str {
         match self {
             FileKind::Scenario => ".scenario.ron",
+            FileKind::Campaign => ".campaign.ron",
             FileKind::Persona => ".persona.ron",
             FileKind::Catalogue => ".catalogue.ron",
             FileKind::Rubric => ".rubric.ron",
@@ -55,6 +58,7 @@ impl FileKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Content {
     Scenario(Arc<Scenario>),
+    Campaign(Arc<Campaign>),
     Persona(Persona),
     Catalogue(Catalogue),
     Rubric(Rubric),
@@ -74,8 +78,9 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<ParsedFile, Vec<Diagnosti
     let Some(kind) = FileKind::of(path) else {
         return Err(vec![
             Diagnostic::warning(path, start, "not a content file, so it is ignored").with_hint(
-                "name scenario files *.scenario.ron, personas *.persona.ron, the technique \
-                 catalogue *.catalogue.ron and the rubric *.rubric.ron",
+                "name scenario files *.scenario.ron, campaigns *.campaign.ron, personas \
+                 *.persona.ron, the technique catalogue *.catalogue.ron and the rubric \
+                 *.rubric.ron",
             ),
         ]);
     };
@@ -102,6 +107,9 @@ pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<ParsedFile, Vec<Diagnosti
     let content = match kind {
         FileKind::Scenario => {
             parse_ron::<Scenario>(path, text).map(|s| Content::Scenario(Arc::new(s)))
+        }
+        FileKind::Campaign => {
+            parse_ron::<Campaign>(path, text).map(|c| Content::Campaign(Arc::new(c)))
         }
         FileKind::Persona => parse_ron(path, text).map(Content::Persona),
         FileKind::Catalogue => parse_ron(path, text).map(Content::Catalogue),
@@ -326,6 +334,10 @@ pub struct Library {
     pub rubric: Rubric,
     /// Where each playable scenario came from.
     pub sources: BTreeMap<String, PathBuf>,
+    /// Playable campaigns, by id; one with errors is left out (and its errors reported).
+    pub campaigns: BTreeMap<String, Arc<Campaign>>,
+    /// Where each playable campaign came from.
+    pub campaign_sources: BTreeMap<String, PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
     /// The files kept, with their texts, so a played version can be stored and replayed.
     pub used_files: Vec<Arc<ParsedFile>>,
@@ -385,6 +397,10 @@ impl Library {
 
     pub fn scenario(&self, id: &str) -> Option<&Arc<Scenario>> {
         self.scenarios.get(id)
+    }
+
+    pub fn campaign(&self, id: &str) -> Option<&Arc<Campaign>> {
+        self.campaigns.get(id)
     }
 
     pub fn technique(&self, id: &str) -> Option<&Technique> {

@@ -453,6 +453,9 @@ pub struct Rubric {
     /// The course's rules about order, timing and balance, each scored as its technique.
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
+    /// How campaigns are scored; needed once the library has a campaign.
+    #[serde(default)]
+    pub campaign: Option<CampaignRubric>,
 }
 
 /// One rule of the course: what it checks, and what keeping or breaking it is worth.
@@ -578,4 +581,189 @@ pub struct Category {
     pub id: String,
     pub name: Text,
     pub weight: u32,
+}
+
+/// A campaign: one key account over months — visits and account decisions in order, with the
+/// relationship carried from each step to the next (§4). Written as `*.campaign.ron`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub id: String,
+    pub title: Text,
+    /// 1 (easy) to 3 (hard).
+    pub difficulty: u8,
+    /// The account: company, industry, the competition, why it matters.
+    pub account: Text,
+    /// What the campaign asks of the trainee.
+    pub goal: Text,
+    /// The people at the customer the campaign's visits and decisions name.
+    pub contacts: Vec<Contact>,
+    /// The relationship when the campaign begins.
+    pub start: AccountStart,
+    pub steps: Vec<CampaignStep>,
+}
+
+/// A person at the customer; the trust the trainee earns with them is carried between steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub id: String,
+    pub name: Text,
+    pub role: ContactRole,
+    /// Trust at the start, for someone the trainee already knows (0–100); someone new is met
+    /// with their type's usual trust.
+    #[serde(default)]
+    pub trust: Option<i32>,
+}
+
+/// The three people who decide a key-account sale (§2a), and the levels above them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ContactRole {
+    /// 线人: guides the trainee inside the account.
+    Coach,
+    /// 关键人: carries the decision's weight in practice.
+    KeyPerson,
+    /// 决策人: signs.
+    DecisionMaker,
+    /// Top management, met when the level of contact is raised.
+    TopManagement,
+}
+
+/// Where the relationship stands: our share of the customer's purchases, the level of the
+/// relationship, and the time and money left for the account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountStart {
+    /// Percent of the customer's purchases in this line that come from us (0–100).
+    pub share: i32,
+    /// The three levels of relationship (§4b): 1 price, 2 personal service, 3 mutual benefit.
+    pub level: i32,
+    /// Days of time and money the trainee can put into the account over the campaign.
+    pub budget: i32,
+}
+
+/// One step of a campaign.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CampaignStep {
+    /// A visit: a scenario played with one contact; how it ends moves the account.
+    Visit(CampaignVisit),
+    /// An account decision between visits: the account plan, or an event to answer.
+    Decision(AccountDecision),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignVisit {
+    /// The scenario played.
+    pub scenario: String,
+    /// The contact met: their trust from earlier steps is where this visit's trust starts, and
+    /// where it ends is carried on.
+    pub contact: String,
+    /// Months since the campaign began.
+    pub month: u32,
+    /// How each outcome of the visit moves the account; an outcome not listed moves nothing.
+    #[serde(default)]
+    pub outcomes: BTreeMap<Outcome, AccountEffects>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountDecision {
+    pub id: String,
+    /// Months since the campaign began.
+    pub month: u32,
+    pub title: Text,
+    /// What has happened and where the account stands.
+    pub situation: Text,
+    /// Two to four options, picked with keys 1–4.
+    pub options: Vec<AccountOption>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountOption {
+    pub text: Text,
+    /// Technique and mistake ids from the catalogue that this decision shows.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Days of the account's budget it takes; an option the budget left cannot pay for is not
+    /// on offer.
+    #[serde(default)]
+    pub cost: i32,
+    #[serde(default)]
+    pub effects: AccountEffects,
+    /// What came of it, shown once chosen and in the debrief.
+    #[serde(default)]
+    pub result: Option<Text>,
+}
+
+/// How a decision or a visit's outcome moves the account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccountEffects {
+    /// Points of share of the customer's purchases (the result stays within 0–100).
+    pub share: i32,
+    /// Steps of relationship level (the result stays within 1–3).
+    pub level: i32,
+    /// Trust with named contacts (each result stays within 0–100).
+    pub trust: BTreeMap<String, i32>,
+}
+
+/// The four stages of a key-account relationship (§4a), read from where the account stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AccountStage {
+    /// 开发: not yet buying from us.
+    Development,
+    /// 初期合作: buying from us as a secondary supplier.
+    InitialCooperation,
+    /// 稳定合作: we are the main supplier.
+    StableCooperation,
+    /// 战略合作: the main supplier, bound by mutual benefit (relationship level 3).
+    StrategicCooperation,
+}
+
+impl AccountStage {
+    pub const ALL: [AccountStage; 4] = [
+        AccountStage::Development,
+        AccountStage::InitialCooperation,
+        AccountStage::StableCooperation,
+        AccountStage::StrategicCooperation,
+    ];
+
+    /// The share at which we are the main supplier.
+    pub const MAIN_SUPPLIER_SHARE: i32 = 50;
+
+    /// The stage an account with this share and relationship level is in.
+    pub fn of(share: i32, level: i32) -> AccountStage {
+        match (share, level) {
+            (..=0, _) => AccountStage::Development,
+            (s, _) if s < Self::MAIN_SUPPLIER_SHARE => AccountStage::InitialCooperation,
+            (_, ..=2) => AccountStage::StableCooperation,
+            _ => AccountStage::StrategicCooperation,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            AccountStage::Development => "development",
+            AccountStage::InitialCooperation => "initial_cooperation",
+            AccountStage::StableCooperation => "stable_cooperation",
+            AccountStage::StrategicCooperation => "strategic_cooperation",
+        }
+    }
+}
+
+/// How a campaign is scored: the share of its visits, its account decisions and where the
+/// account ends, and the points each end stage is worth.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignRubric {
+    /// Weight of the visits' mean score.
+    pub visits: u32,
+    /// Weight of the account decisions.
+    pub decisions: u32,
+    /// Weight of the stage the account ends in.
+    pub stage: u32,
+    /// Points out of 100 for each end stage.
+    pub stage_points: BTreeMap<AccountStage, i32>,
 }

@@ -130,11 +130,318 @@ pub(super) fn assemble(files: &[ParsedFile]) -> Library {
         }
     }
 
+    // Campaigns last: they name scenarios, which must be known (and sound) by now.
+    for file in files {
+        let Content::Campaign(campaign) = &file.content else {
+            continue;
+        };
+        let before = diagnostics.len();
+        check_campaign(file, campaign, &library, &mut diagnostics);
+        let named = file
+            .path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| name.strip_suffix(FileKind::Campaign.suffix()));
+        if let Some(named) = named.filter(|named| *named != campaign.id) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    &file.path,
+                    file.locate(&[Step::Field("id")]),
+                    format!(
+                        "the campaign id \"{}\" differs from the file's name \"{named}\"",
+                        campaign.id
+                    ),
+                )
+                .with_hint(format!(
+                    "rename the file to {}{} or change the id",
+                    campaign.id,
+                    FileKind::Campaign.suffix()
+                )),
+            );
+        }
+        let taken = library
+            .campaign_sources
+            .get(&campaign.id)
+            .or_else(|| library.sources.get(&campaign.id));
+        if let Some(first) = taken {
+            diagnostics.push(
+                Diagnostic::error(
+                    &file.path,
+                    file.locate(&[Step::Field("id")]),
+                    format!("id \"{}\" is already used", campaign.id),
+                )
+                .with_hint(format!(
+                    "{} uses it too; scenario and campaign ids must all be unique",
+                    first.display()
+                )),
+            );
+        } else if !diagnostics[before..].iter().any(Diagnostic::is_error) {
+            library
+                .campaign_sources
+                .insert(campaign.id.clone(), file.path.clone());
+            library
+                .campaigns
+                .insert(campaign.id.clone(), Arc::clone(campaign));
+        }
+    }
+
     library.diagnostics = diagnostics;
     library
 }
 
 const START: Pos = Pos { line: 1, col: 1 };
+
+/// The most days of time and money a campaign can plan with.
+const LONGEST_BUDGET: i64 = 1000;
+
+/// A campaign: its texts, contacts and starting account, every visit naming a playable
+/// scenario and a known contact, every decision offering two to four options of which one
+/// costs nothing (so a spent budget never leaves the trainee stuck), and effects in bounds.
+fn check_campaign(
+    file: &ParsedFile,
+    campaign: &Campaign,
+    library: &Library,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut check = Checker::new(file, out);
+    check.text(&[Step::Field("title")], &campaign.title);
+    check.within(
+        &[Step::Field("difficulty")],
+        "difficulty",
+        campaign.difficulty,
+        1..=3,
+    );
+    check.text(&[Step::Field("account")], &campaign.account);
+    check.text(&[Step::Field("goal")], &campaign.goal);
+    if library.rubric.campaign.is_none() {
+        check
+            .error(
+                &[Step::Field("id")],
+                "the rubric has no `campaign` weights, so this campaign cannot be scored".into(),
+            )
+            .hint = Some("add `campaign: Some(CampaignRubric(…))` to the rubric".into());
+    }
+    let mut contacts = BTreeMap::new();
+    for (c, contact) in campaign.contacts.iter().enumerate() {
+        let at = [Step::Field("contacts"), Step::Index(c)];
+        if contacts.insert(contact.id.as_str(), c).is_some() {
+            check.error(
+                &with(&at, Step::Field("id")),
+                format!("contact id \"{}\" is used twice", contact.id),
+            );
+        }
+        check.text(&with(&at, Step::Field("name")), &contact.name);
+        if let Some(trust) = contact.trust {
+            check.within(&with(&at, Step::Field("trust")), "trust", trust, 0..=100);
+        }
+    }
+    let start = [Step::Field("start")];
+    check.within(
+        &with(&start, Step::Field("share")),
+        "share",
+        campaign.start.share,
+        0..=100,
+    );
+    check.within(
+        &with(&start, Step::Field("level")),
+        "level",
+        campaign.start.level,
+        1..=3,
+    );
+    check.within(
+        &with(&start, Step::Field("budget")),
+        "budget",
+        campaign.start.budget,
+        0..=LONGEST_BUDGET,
+    );
+    if !campaign
+        .steps
+        .iter()
+        .any(|step| matches!(step, CampaignStep::Visit(_)))
+    {
+        check
+            .error(
+                &[Step::Field("steps")],
+                "a campaign needs at least one visit".into(),
+            )
+            .hint = Some("add a step `Visit((scenario: \"…\", contact: \"…\", month: 1))`".into());
+    }
+    let mut decisions = BTreeMap::new();
+    let mut month = 0;
+    for (i, step) in campaign.steps.iter().enumerate() {
+        let at = [Step::Field("steps"), Step::Index(i)];
+        let step_month = match step {
+            CampaignStep::Visit(visit) => {
+                check_campaign_visit(&mut check, &at, visit, &contacts, library);
+                visit.month
+            }
+            CampaignStep::Decision(decision) => {
+                if decisions.insert(decision.id.as_str(), i).is_some() {
+                    check.error(
+                        &with(&at, Step::Field("id")),
+                        format!("decision id \"{}\" is used twice", decision.id),
+                    );
+                }
+                check_decision(&mut check, &at, decision, campaign, &contacts, library);
+                decision.month
+            }
+        };
+        if step_month < month {
+            check
+                .warning(
+                    &with(&at, Step::Field("month")),
+                    format!("month {step_month} comes after month {month}"),
+                )
+                .hint =
+                Some("steps are played in the order written; keep the months in order".into());
+        }
+        month = month.max(step_month);
+    }
+}
+
+fn check_campaign_visit(
+    check: &mut Checker,
+    at: &[Step],
+    visit: &CampaignVisit,
+    contacts: &BTreeMap<&str, usize>,
+    library: &Library,
+) {
+    if library.scenario(&visit.scenario).is_none() {
+        let near = closest(
+            &visit.scenario,
+            library.scenarios.keys().map(String::as_str),
+        );
+        check
+            .error(
+                &with(at, Step::Field("scenario")),
+                format!(
+                    "no playable scenario \"{}\" (it does not exist, or its file has errors)",
+                    visit.scenario
+                ),
+            )
+            .hint = near.map(|n| format!("did you mean \"{n}\"?"));
+    }
+    contact_ref(
+        check,
+        &with(at, Step::Field("contact")),
+        &visit.contact,
+        contacts,
+    );
+    for (outcome, effects) in &visit.outcomes {
+        let path = [
+            at,
+            &[Step::Field("outcomes"), Step::Key(outcome_key(*outcome))],
+        ]
+        .concat();
+        check_account_effects(check, &path, effects, contacts);
+    }
+}
+
+fn check_decision(
+    check: &mut Checker,
+    at: &[Step],
+    decision: &AccountDecision,
+    campaign: &Campaign,
+    contacts: &BTreeMap<&str, usize>,
+    library: &Library,
+) {
+    check.text(&with(at, Step::Field("title")), &decision.title);
+    check.text(&with(at, Step::Field("situation")), &decision.situation);
+    let count = decision.options.len();
+    if !(2..=4).contains(&count) {
+        check
+            .error(
+                &with(at, Step::Field("options")),
+                format!(
+                    "decision \"{}\" has {count} options; a decision needs 2 to 4",
+                    decision.id
+                ),
+            )
+            .hint = Some("keys 1–4 pick an option".into());
+    }
+    if count > 0 && decision.options.iter().all(|o| o.cost > 0) {
+        check
+            .error(
+                &with(at, Step::Field("options")),
+                format!("every option of decision \"{}\" costs budget", decision.id),
+            )
+            .hint = Some(
+            "give one option `cost: 0`, or a trainee who has spent the budget cannot go on".into(),
+        );
+    }
+    for (o, option) in decision.options.iter().enumerate() {
+        let option_at = [at, &[Step::Field("options"), Step::Index(o)]].concat();
+        check.text(&with(&option_at, Step::Field("text")), &option.text);
+        if let Some(result) = &option.result {
+            check.text(&with(&option_at, Step::Field("result")), result);
+        }
+        for (t, tag) in option.tags.iter().enumerate() {
+            let tag_at = [&option_at[..], &[Step::Field("tags"), Step::Index(t)]].concat();
+            check.tag(&tag_at, tag, &library.catalogue);
+        }
+        let cost_at = with(&option_at, Step::Field("cost"));
+        check.within(&cost_at, "cost", option.cost, 0..=LONGEST_BUDGET);
+        if option.cost > campaign.start.budget {
+            check.warning(
+                &cost_at,
+                format!(
+                    "this option costs {} days, more than the campaign's whole budget of {}, so it is never on offer",
+                    option.cost, campaign.start.budget
+                ),
+            );
+        }
+        check_account_effects(
+            check,
+            &with(&option_at, Step::Field("effects")),
+            &option.effects,
+            contacts,
+        );
+    }
+}
+
+fn check_account_effects(
+    check: &mut Checker,
+    at: &[Step],
+    effects: &AccountEffects,
+    contacts: &BTreeMap<&str, usize>,
+) {
+    check.within(
+        &with(at, Step::Field("share")),
+        "a change of share of",
+        effects.share,
+        -100..=100,
+    );
+    check.within(
+        &with(at, Step::Field("level")),
+        "a change of level of",
+        effects.level,
+        -2..=2,
+    );
+    for (contact, change) in &effects.trust {
+        let path = [at, &[Step::Field("trust"), Step::Key(contact)]].concat();
+        contact_ref(check, &path, contact, contacts);
+        check.within(&path, "a change of trust of", *change, -50..=50);
+    }
+}
+
+fn contact_ref(check: &mut Checker, at: &[Step], id: &str, contacts: &BTreeMap<&str, usize>) {
+    if !contacts.contains_key(id) {
+        let near = closest(id, contacts.keys().copied());
+        check.error(at, format!("no contact with id \"{id}\"")).hint = Some(match near {
+            Some(n) => format!("did you mean \"{n}\"?"),
+            None => "name one of the campaign's `contacts`".into(),
+        });
+    }
+}
+
+fn outcome_key(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Order => "Order",
+        Outcome::Advance => "Advance",
+        Outcome::Continuation => "Continuation",
+        Outcome::NoSale => "NoSale",
+    }
+}
 
 fn missing(what: &str, kind: FileKind) -> Diagnostic {
     Diagnostic::error(Path::new("seeds"), START, format!("no {what} found")).with_hint(format!(

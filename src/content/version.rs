@@ -60,6 +60,7 @@ impl Library {
             .iter()
             .filter(|file| match &file.content {
                 Content::Scenario(_) => &file.path == source,
+                Content::Campaign(_) => false,
                 _ => true,
             })
             .map(|file| VersionFile {
@@ -80,6 +81,7 @@ pub(super) fn used_files(files: &[ParsedFile], library: &Library) -> Vec<Arc<Par
     for file in files {
         let keep = match &file.content {
             Content::Scenario(s) => library.sources.get(&s.id) == Some(&file.path),
+            Content::Campaign(c) => library.campaign_sources.get(&c.id) == Some(&file.path),
             Content::Catalogue(_) => !std::mem::replace(&mut catalogue, true),
             Content::Rubric(_) => !std::mem::replace(&mut rubric, true),
             Content::Persona(p) => {

@@ -3,6 +3,7 @@
 //! Everything here runs headless under `MinimalPlugins` as well as in the game window.
 
 pub mod assets;
+pub mod campaign;
 pub mod classroom;
 pub mod records;
 pub mod visit;
@@ -11,6 +12,10 @@ use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 
 pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, ContentWake};
+pub use campaign::{
+    ActiveCampaign, CampaignChoice, CampaignEnded, CampaignPlugin, CampaignProblem, CampaignSet,
+    StartCampaign,
+};
 pub use classroom::{
     ClassroomBoard, ClassroomPlugin, ClassroomStatus, CreateClassroomSession, EndClassroomSession,
     FetchClassroomBoard, JoinClassroom, JoinedClassroom, Retry,
@@ -26,12 +31,12 @@ pub use visit::{
 
 use crate::paths::ContentRoot;
 
-/// Content and visits: what the game and the headless runs share.
+/// Content, visits and campaigns: what the game and the headless runs share.
 pub struct EnginePlugin;
 
 impl Plugin for EnginePlugin {
     fn build(&self, app: &mut App) {
-        app.add_plugins((ContentPlugin, VisitPlugin));
+        app.add_plugins((ContentPlugin, VisitPlugin, CampaignPlugin));
     }
 }
 

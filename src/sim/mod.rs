@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod attempt;
+pub mod campaign;
 pub mod explore;
 pub mod robust;
 pub mod scoring;
@@ -49,6 +50,18 @@ pub enum SimError {
     },
     #[error("the visit is already over")]
     Finished,
+    #[error("no campaign with id \"{0}\"")]
+    UnknownCampaign(String),
+    #[error(
+        "option {number} does not exist at decision \"{decision}\": it offers options 1 to {count}"
+    )]
+    NoSuchOption {
+        number: usize,
+        decision: String,
+        count: usize,
+    },
+    #[error("option {number} costs {cost} days, and only {left} are left in the account's budget")]
+    OverBudget { number: usize, cost: i32, left: i32 },
     #[error("the scenarios are still loading")]
     ContentLoading,
     #[error("no visit is in progress")]
@@ -132,6 +145,8 @@ pub struct Visit {
     // Shared: pricing replies clones the visit once per alternative.
     persona: Arc<Persona>,
     seed: u64,
+    /// Trust carried in from earlier steps of a campaign, instead of the persona's own.
+    known_trust: Option<i32>,
     rng: ChaCha8Rng,
     mood: Mood,
     minute: u32,
@@ -177,16 +192,36 @@ impl Visit {
     }
 
     pub fn start(scenario: Arc<Scenario>, persona: Persona, seed: u64) -> Visit {
-        Visit::start_shared(scenario, Arc::new(persona), seed)
+        Visit::start_shared(scenario, Arc::new(persona), seed, None)
     }
 
-    fn start_shared(scenario: Arc<Scenario>, persona: Arc<Persona>, seed: u64) -> Visit {
-        let mood = starting_mood(&persona, seed);
+    /// Starts a visit to someone the trainee already knows: trust begins where earlier steps
+    /// of a campaign left it; interest and patience are the persona's, drawn by the seed.
+    pub fn start_known(
+        scenario: Arc<Scenario>,
+        persona: Persona,
+        seed: u64,
+        trust: Option<i32>,
+    ) -> Visit {
+        Visit::start_shared(scenario, Arc::new(persona), seed, trust)
+    }
+
+    fn start_shared(
+        scenario: Arc<Scenario>,
+        persona: Arc<Persona>,
+        seed: u64,
+        known_trust: Option<i32>,
+    ) -> Visit {
+        let mut mood = starting_mood(&persona, seed);
+        if let Some(trust) = known_trust {
+            mood.trust = trust.clamp(0, 100);
+        }
         let mut visit = Visit {
             rng: ChaCha8Rng::seed_from_u64(seed),
             scenario,
             persona,
             seed,
+            known_trust,
             mood,
             minute: 0,
             stage: Stage::Moving,
@@ -244,6 +279,7 @@ impl Visit {
             Arc::clone(&self.scenario),
             Arc::clone(&self.persona),
             self.seed,
+            self.known_trust,
         )
     }
 

@@ -2,6 +2,7 @@
 //! they share: the screen state, the language, the font and the look.
 
 mod briefing;
+mod campaign;
 mod debrief;
 mod leaderboard;
 mod portrait;
@@ -51,6 +52,7 @@ impl Plugin for UiPlugin {
                 briefing::plugin,
                 visit::plugin,
                 debrief::plugin,
+                campaign::plugin,
                 problems::plugin,
                 session::plugin,
                 leaderboard::plugin,
@@ -72,6 +74,8 @@ pub enum Screen {
     Session,
     /// Rankings, large enough for a projector.
     Leaderboard,
+    /// An account campaign: the account plan, its visits and its debrief.
+    Campaign,
     /// A trainee's mastery per category over time.
     Progress,
 }

@@ -7,8 +7,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::{
     Screen, ScreenUiSet, Selection, Settings, enter_pressed, number_key, palette, window_ui,
 };
-use crate::content::{Library, PersonaSpec, Scenario};
-use crate::engine::{ActiveSession, ContentLibrary, JoinedClassroom};
+use crate::content::{Campaign, CampaignStep, Library, PersonaSpec, Scenario};
+use crate::engine::{ActiveSession, ContentLibrary, JoinedClassroom, StartCampaign};
 use crate::i18n::{Lang, persona_name, scene_name, tr};
 
 pub(super) fn plugin(app: &mut App) {
@@ -60,6 +60,17 @@ impl PlayContent<'_> {
         .map(|s| &**s)
     }
 
+    /// The campaigns on offer: the local ones, outside a team session or a classroom.
+    pub fn campaigns(&self, session: &ActiveSession) -> Vec<&Campaign> {
+        if self.classroom.0.is_some() || session.0.is_some() {
+            return Vec::new();
+        }
+        self.library
+            .get()
+            .map(|library| library.campaigns.values().map(|c| &**c).collect())
+            .unwrap_or_default()
+    }
+
     pub fn playable(&self, session: &ActiveSession) -> Vec<&Scenario> {
         match &self.classroom.0 {
             Some(joined) => joined
@@ -108,6 +119,7 @@ fn draw(
     mut selection: ResMut<Selection>,
     highlighted: Res<Highlighted>,
     session: Res<ActiveSession>,
+    mut starts: MessageWriter<StartCampaign>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -192,9 +204,88 @@ fn draw(
                     pick(&mut selection, &mut next, scenario, &session);
                 }
             }
+            if let Some(campaign) = campaign_list(ui, &content, &session, lang) {
+                start_campaign(&mut starts, &mut next, campaign);
+            }
         });
     });
     Ok(())
+}
+
+/// The account campaigns, after the single visits; not offered in a team session or a
+/// classroom, which play single visits. Returns the id of a campaign clicked.
+fn campaign_list(
+    ui: &mut egui::Ui,
+    content: &PlayContent,
+    session: &ActiveSession,
+    lang: Lang,
+) -> Option<String> {
+    let campaigns = content.campaigns(session);
+    if campaigns.is_empty() {
+        return None;
+    }
+    ui.add_space(12.0);
+    ui.heading(tr(lang, "客户战役", "Account campaigns"));
+    ui.label(
+        egui::RichText::new(tr(
+            lang,
+            "同一个客户的几个月：几次拜访，中间做客户决策，信任和份额一步步带下去。",
+            "One account over months: several visits with account decisions between them; trust and share carry from step to step.",
+        ))
+        .color(palette::MUTED),
+    );
+    let mut clicked = None;
+    for campaign in campaigns {
+        let visits = campaign
+            .steps
+            .iter()
+            .filter(|s| matches!(s, CampaignStep::Visit(_)))
+            .count();
+        let response = egui::Frame::group(ui.style())
+            .inner_margin(14.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    egui::RichText::new(campaign.title.get(lang))
+                        .size(23.0)
+                        .strong(),
+                );
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{}: {}   ·   {}: {}   ·   {}: {}",
+                        tr(lang, "拜访", "Visits"),
+                        visits,
+                        tr(lang, "客户决策", "Account decisions"),
+                        campaign.steps.len() - visits,
+                        tr(lang, "难度", "Difficulty"),
+                        "★".repeat(campaign.difficulty as usize),
+                    ))
+                    .color(palette::MUTED),
+                );
+            })
+            .response
+            .interact(egui::Sense::click());
+        if response
+            .on_hover_cursor(egui::CursorIcon::PointingHand)
+            .clicked()
+        {
+            clicked = Some(campaign.id.clone());
+        }
+    }
+    clicked
+}
+
+/// Starts a campaign with a fresh seed and opens its screen.
+pub(crate) fn start_campaign(
+    starts: &mut MessageWriter<StartCampaign>,
+    next: &mut NextState<Screen>,
+    campaign: String,
+) {
+    starts.write(StartCampaign {
+        campaign,
+        seed: rand::random::<u32>() as u64,
+    });
+    next.set(Screen::Campaign);
 }
 
 fn keys(

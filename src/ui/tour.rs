@@ -15,9 +15,11 @@ use super::title::ClassroomDraft;
 use super::{Screen, Selection};
 use crate::content::PersonaKind;
 use crate::engine::{
-    ActiveVisit, ClassroomStatus, ContentLibrary, JoinClassroom, JoinedClassroom, LastSave,
+    ActiveCampaign, ActiveVisit, ClassroomStatus, ContentLibrary, JoinClassroom, JoinedClassroom,
+    LastSave, StartCampaign,
 };
 use crate::sim::Expression;
+use crate::sim::campaign::Now;
 
 /// What the tour plays: by default the first scenario, always the first reply shown.
 #[derive(Clone, Debug, Default)]
@@ -25,6 +27,9 @@ pub struct TourPlan {
     pub dir: PathBuf,
     /// The scenario to pick from the list (with the arrow keys), by id.
     pub scenario: Option<String>,
+    /// An account campaign to play instead of a single visit, by id: the tour shoots its first
+    /// screen, the account plan, and its debrief.
+    pub campaign: Option<String>,
     /// Replies by their number in the file (from 1), pressed as the keys they are shown under.
     pub choices: Vec<usize>,
     /// A type to note in the notebook (F1–F4) before the first reply.
@@ -67,6 +72,22 @@ impl Plugin for TourPlugin {
             Step::Press(KeyCode::Enter),
             Step::Shoot("scenarios", Screen::Scenarios),
         ]);
+        if let Some(campaign) = &plan.campaign {
+            steps.extend([
+                Step::StartCampaign(campaign.clone(), plan.seed.unwrap_or(1)),
+                Step::Shoot("campaign", Screen::Campaign),
+                Step::PlayCampaign {
+                    presses: 0,
+                    choices: plan.choices.iter().map(|n| n.saturating_sub(1)).collect(),
+                    plan_shot: false,
+                },
+                Step::Shoot("campaign-debrief", Screen::Campaign),
+                Step::Exit,
+            ]);
+            return app
+                .insert_resource(Tour::new(plan.dir.clone(), steps))
+                .add_tour_systems();
+        }
         match &plan.scenario {
             Some(id) => steps.push_back(Step::Highlight(id.clone())),
             None => steps.push_back(Step::Press(KeyCode::Digit1)),
@@ -122,21 +143,36 @@ impl Plugin for TourPlugin {
             Step::Shoot("session", Screen::Session),
             Step::Exit,
         ]);
-        app.insert_resource(Tour {
-            dir: plan.dir.clone(),
-            steps,
-            wait: 0,
-            release: None,
-            capture: None,
-            portraits: Vec::new(),
-        })
-        .add_systems(Update, run_tour)
-        .add_systems(
+        app.insert_resource(Tour::new(plan.dir.clone(), steps))
+            .add_tour_systems();
+    }
+}
+
+trait AddTourSystems {
+    fn add_tour_systems(&mut self);
+}
+
+impl AddTourSystems for App {
+    fn add_tour_systems(&mut self) {
+        self.add_systems(Update, run_tour).add_systems(
             PostUpdate,
             capture_text
                 .after(EguiPostUpdateSet::EndPass)
                 .before(EguiPostUpdateSet::ProcessOutput),
         );
+    }
+}
+
+impl Tour {
+    fn new(dir: PathBuf, steps: VecDeque<Step>) -> Tour {
+        Tour {
+            dir,
+            steps,
+            wait: 0,
+            release: None,
+            capture: None,
+            portraits: Vec::new(),
+        }
     }
 }
 
@@ -167,6 +203,15 @@ enum Step {
     PlayToEnd {
         presses: u32,
         choices: VecDeque<usize>,
+    },
+    /// Start this account campaign with this seed, as its entry in the list does.
+    StartCampaign(String, u64),
+    /// Press the key each planned choice of the campaign is shown under (then 1) until it is
+    /// over; shoot `campaign-plan` at the first account decision.
+    PlayCampaign {
+        presses: u32,
+        choices: VecDeque<usize>,
+        plan_shot: bool,
     },
     Exit,
 }
@@ -200,6 +245,7 @@ fn run_tour(
     mut exit: MessageWriter<AppExit>,
     mut classroom: Classroom,
     mut selection: ResMut<Selection>,
+    mut campaign: CampaignDriver,
 ) {
     let window = *window;
     let key = |code: KeyCode, state: ButtonState| KeyboardInput {
@@ -392,6 +438,66 @@ fn run_tour(
                 tour.wait = 4;
             }
         }
+        Step::StartCampaign(id, seed) => {
+            campaign.starts.write(StartCampaign {
+                campaign: id.clone(),
+                seed: *seed,
+            });
+            campaign.next.set(Screen::Campaign);
+            tour.steps.pop_front();
+            tour.wait = 30;
+        }
+        Step::PlayCampaign {
+            presses,
+            choices,
+            plan_shot,
+        } => {
+            let Some(run) = &campaign.active.0 else {
+                error!("tour: the campaign did not start");
+                exit.write(AppExit::from_code(8));
+                tour.steps.clear();
+                return;
+            };
+            match run.now() {
+                Now::Finished => {
+                    tour.steps.pop_front();
+                    tour.wait = 30;
+                    return;
+                }
+                Now::Decision { .. } if !*plan_shot => {
+                    *plan_shot = true;
+                    shoot(&mut commands, &mut tour, "campaign-plan");
+                    return;
+                }
+                _ if *presses >= MAX_PRESSES * 4 => {
+                    error!("tour: the campaign did not end");
+                    exit.write(AppExit::from_code(4));
+                    tour.steps.clear();
+                    return;
+                }
+                _ => {}
+            }
+            // A visit's planned reply is pressed under the number it is shown at; a
+            // decision's options are shown in the file's order.
+            let listed = choices.pop_front().unwrap_or(0);
+            let shown = match run.now() {
+                Now::Visit(visit) => visit
+                    .current()
+                    .and_then(|view| view.order.iter().position(|&i| i == listed))
+                    .unwrap_or(0),
+                _ => listed,
+            };
+            let code = [
+                KeyCode::Digit1,
+                KeyCode::Digit2,
+                KeyCode::Digit3,
+                KeyCode::Digit4,
+            ][shown.min(3)];
+            *presses += 1;
+            keyboard.write(key(code, ButtonState::Pressed));
+            tour.release = Some(code);
+            tour.wait = 4;
+        }
         Step::Exit => {
             println!("tour: done");
             exit.write(AppExit::Success);
@@ -409,6 +515,14 @@ fn shoot(commands: &mut Commands, tour: &mut Tour, name: &str) {
         .observe(save_to_disk(path));
     tour.capture = Some(name.to_string());
     tour.wait = 20;
+}
+
+/// What the tour needs to play a campaign.
+#[derive(bevy::ecs::system::SystemParam)]
+struct CampaignDriver<'w> {
+    starts: MessageWriter<'w, StartCampaign>,
+    active: Res<'w, ActiveCampaign>,
+    next: ResMut<'w, NextState<Screen>>,
 }
 
 /// What the tour needs of the classroom: the title screen's form, and what came of it.

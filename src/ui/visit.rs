@@ -163,75 +163,93 @@ fn draw(
                 });
         });
     egui::CentralPanel::default().show(&mut ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            if let Some(narration) = &view.narration {
-                ui.label(
-                    egui::RichText::new(narration.get(lang))
-                        .italics()
-                        .color(palette::MUTED),
-                );
-            }
-            // Before the door the customer is not there yet: no face, and the words are the
-            // trainee's own preparation.
-            let preparing = view.scene_kind == SceneKind::Preparation;
-            ui.horizontal_top(|ui| {
-                if !preparing {
-                    // The face to read beside the words; a mystery customer's look is plain.
-                    let kind = match visit.scenario().persona {
-                        PersonaSpec::Fixed(kind) => Some(kind),
-                        PersonaSpec::OneOf(_) => None,
-                    };
-                    let expression = Expression::of(visit.mood());
-                    super::portrait::portrait(ui, kind, expression, 150.0)
-                        .on_hover_text(super::portrait::expression_name(expression, lang));
-                }
-                // Beside the portrait, the words wrap in the width left.
-                let width = ui.available_width();
-                ui.vertical(|ui| {
-                    ui.set_width(width);
-                    egui::Frame::group(ui.style())
-                        .inner_margin(16.0)
-                        .show(ui, |ui| {
-                            ui.set_width(ui.available_width());
-                            let speaker = format!(
-                                "{}{}",
-                                speaker_name(view.scene_kind, lang),
-                                tr(lang, "：", ":")
-                            );
-                            ui.label(egui::RichText::new(speaker).color(palette::MUTED));
-                            ui.label(egui::RichText::new(view.says.get(lang)).size(24.0));
-                        });
-                });
-            });
-            if let Some(cue) = &view.cue {
-                ui.label(
-                    egui::RichText::new(format!("👀 {}", cue.get(lang)))
-                        .italics()
-                        .color(palette::CUE),
-                );
-            }
-            ui.add_space(12.0);
-            let prompt = if preparing {
-                tr(lang, "你的准备：", "Your preparation:")
-            } else {
-                tr(lang, "你的回应：", "Your reply:")
-            };
-            ui.label(egui::RichText::new(prompt).strong());
-            if let Some(problem) = &problem.0 {
-                ui.label(egui::RichText::new(problem.to_string()).color(palette::BAD));
-            }
-            for (position, (_, text)) in visit.shown_choices().into_iter().enumerate() {
-                let label = format!("{}.  {}", position + 1, text.get(lang));
-                let button = egui::Button::new(egui::RichText::new(label).size(20.0))
-                    .wrap()
-                    .min_size(egui::vec2(ui.available_width(), 48.0));
-                if ui.add(button).clicked() {
-                    choose.write(ChooseReply::Shown(position));
-                }
-            }
-        });
+        let problem = problem.0.as_ref().map(ToString::to_string);
+        if let Some(position) = conversation(ui, visit, lang, problem.as_deref()) {
+            choose.write(ChooseReply::Shown(position));
+        }
     });
     Ok(())
+}
+
+/// The conversation at the current beat: the narration, the customer (or, before the door, the
+/// preparation) and their words, the cue, and the replies as buttons. Returns the position of a
+/// reply clicked. Campaign visits are drawn with it too.
+pub(super) fn conversation(
+    ui: &mut egui::Ui,
+    visit: &Visit,
+    lang: Lang,
+    problem: Option<&str>,
+) -> Option<usize> {
+    let view = visit.current()?;
+    let mut clicked = None;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        if let Some(narration) = &view.narration {
+            ui.label(
+                egui::RichText::new(narration.get(lang))
+                    .italics()
+                    .color(palette::MUTED),
+            );
+        }
+        // Before the door the customer is not there yet: no face, and the words are the
+        // trainee's own preparation.
+        let preparing = view.scene_kind == SceneKind::Preparation;
+        ui.horizontal_top(|ui| {
+            if !preparing {
+                // The face to read beside the words; a mystery customer's look is plain.
+                let kind = match visit.scenario().persona {
+                    PersonaSpec::Fixed(kind) => Some(kind),
+                    PersonaSpec::OneOf(_) => None,
+                };
+                let expression = Expression::of(visit.mood());
+                super::portrait::portrait(ui, kind, expression, 150.0)
+                    .on_hover_text(super::portrait::expression_name(expression, lang));
+            }
+            // Beside the portrait, the words wrap in the width left.
+            let width = ui.available_width();
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                egui::Frame::group(ui.style())
+                    .inner_margin(16.0)
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        let speaker = format!(
+                            "{}{}",
+                            speaker_name(view.scene_kind, lang),
+                            tr(lang, "：", ":")
+                        );
+                        ui.label(egui::RichText::new(speaker).color(palette::MUTED));
+                        ui.label(egui::RichText::new(view.says.get(lang)).size(24.0));
+                    });
+            });
+        });
+        if let Some(cue) = &view.cue {
+            ui.label(
+                egui::RichText::new(format!("👀 {}", cue.get(lang)))
+                    .italics()
+                    .color(palette::CUE),
+            );
+        }
+        ui.add_space(12.0);
+        let prompt = if preparing {
+            tr(lang, "你的准备：", "Your preparation:")
+        } else {
+            tr(lang, "你的回应：", "Your reply:")
+        };
+        ui.label(egui::RichText::new(prompt).strong());
+        if let Some(problem) = problem {
+            ui.label(egui::RichText::new(problem).color(palette::BAD));
+        }
+        for (position, (_, text)) in visit.shown_choices().into_iter().enumerate() {
+            let label = format!("{}.  {}", position + 1, text.get(lang));
+            let button = egui::Button::new(egui::RichText::new(label).size(20.0))
+                .wrap()
+                .min_size(egui::vec2(ui.available_width(), 48.0));
+            if ui.add(button).clicked() {
+                clicked = Some(position);
+            }
+        }
+    });
+    clicked
 }
 
 /// For a mystery customer, the notebook where the trainee notes the type they read from the

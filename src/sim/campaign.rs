@@ -1,0 +1,431 @@
+//! A campaign in play: account decisions and visits in order, the relationship carried from each
+//! step to the next, and the score of the whole. Like a visit, a campaign is fully determined by
+//! (its content, the seed, the list of choices): each decision's option and each visit's replies,
+//! in the order they were made.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{Score, ScoreEvent, SimError, Visit, resolve_persona, scoring};
+use crate::content::{
+    AccountDecision, AccountEffects, AccountStage, AccountStart, Campaign, CampaignStep, Library,
+};
+
+/// Where the relationship stands between steps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// Percent of the customer's purchases that come from us.
+    pub share: i32,
+    /// The level of the relationship, 1–3.
+    pub level: i32,
+    /// Days of time and money left for the account.
+    pub budget: i32,
+    /// Trust with each person known so far, by contact id.
+    pub trust: BTreeMap<String, i32>,
+}
+
+impl Account {
+    fn start(campaign: &Campaign) -> Account {
+        let AccountStart {
+            share,
+            level,
+            budget,
+        } = campaign.start;
+        Account {
+            share,
+            level,
+            budget,
+            trust: campaign
+                .contacts
+                .iter()
+                .filter_map(|c| Some((c.id.clone(), c.trust?)))
+                .collect(),
+        }
+    }
+
+    pub fn stage(&self) -> AccountStage {
+        AccountStage::of(self.share, self.level)
+    }
+
+    /// Moves the account; a contact not known yet starts from trust 50 for a decision's change.
+    fn apply(&mut self, effects: &AccountEffects) {
+        self.share = (self.share + effects.share).clamp(0, 100);
+        self.level = (self.level + effects.level).clamp(1, 3);
+        for (contact, change) in &effects.trust {
+            let trust = self.trust.entry(contact.clone()).or_insert(UNMET_TRUST);
+            *trust = (*trust + change).clamp(0, 100);
+        }
+    }
+}
+
+/// The trust a decision's change starts from for someone not yet met.
+const UNMET_TRUST: i32 = 50;
+
+/// One step the trainee has finished.
+#[derive(Clone, Debug, Serialize)]
+pub enum Done {
+    /// An account decision: the step's index, the option chosen (0-based) and the account after.
+    Decision {
+        step: usize,
+        option: usize,
+        account: Account,
+    },
+    /// A visit: the step's index, the finished visit, its score and the account after.
+    Visit {
+        step: usize,
+        #[serde(skip)]
+        visit: Box<Visit>,
+        score: Box<Score>,
+        /// The trust the visit started from, carried in (none: met for the first time).
+        known_trust: Option<i32>,
+        account: Account,
+    },
+}
+
+impl Done {
+    pub fn account(&self) -> &Account {
+        match self {
+            Done::Decision { account, .. } | Done::Visit { account, .. } => account,
+        }
+    }
+}
+
+/// What the trainee faces now.
+#[derive(Debug)]
+pub enum Now<'a> {
+    /// An account decision, with whether the budget left can pay for each option.
+    Decision {
+        decision: &'a AccountDecision,
+        affordable: Vec<bool>,
+    },
+    /// A visit in progress.
+    Visit(&'a Visit),
+    /// The campaign is over.
+    Finished,
+}
+
+/// A campaign being played, on the library it began on.
+#[derive(Clone, Debug)]
+pub struct CampaignRun {
+    library: Arc<Library>,
+    campaign: Arc<Campaign>,
+    seed: u64,
+    account: Account,
+    done: Vec<Done>,
+    /// The visit of the current step, when it is a visit.
+    visit: Option<Visit>,
+}
+
+impl CampaignRun {
+    /// Starts the campaign `id` of `library` with this seed (each visit uses it too).
+    pub fn begin(library: Arc<Library>, id: &str, seed: u64) -> Result<CampaignRun, SimError> {
+        let campaign = Arc::clone(
+            library
+                .campaign(id)
+                .ok_or_else(|| SimError::UnknownCampaign(id.to_string()))?,
+        );
+        let mut run = CampaignRun {
+            account: Account::start(&campaign),
+            library,
+            campaign,
+            seed,
+            done: Vec::new(),
+            visit: None,
+        };
+        run.enter_step()?;
+        Ok(run)
+    }
+
+    /// Plays a recorded campaign again from its choices.
+    pub fn replay(
+        library: Arc<Library>,
+        id: &str,
+        seed: u64,
+        choices: &[usize],
+    ) -> Result<CampaignRun, SimError> {
+        let mut run = CampaignRun::begin(library, id, seed)?;
+        for &choice in choices {
+            run.choose(choice)?;
+        }
+        Ok(run)
+    }
+
+    pub fn campaign(&self) -> &Arc<Campaign> {
+        &self.campaign
+    }
+
+    pub fn library(&self) -> &Arc<Library> {
+        &self.library
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The account as it stands now.
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
+
+    /// The steps finished so far.
+    pub fn done(&self) -> &[Done] {
+        &self.done
+    }
+
+    /// The index of the current step in the campaign (the number of steps when it is over).
+    pub fn step_index(&self) -> usize {
+        self.done.len()
+    }
+
+    pub fn now(&self) -> Now<'_> {
+        match (self.campaign.steps.get(self.done.len()), &self.visit) {
+            (None, _) => Now::Finished,
+            (Some(CampaignStep::Visit(_)), Some(visit)) => Now::Visit(visit),
+            (Some(CampaignStep::Decision(decision)), _) => Now::Decision {
+                decision,
+                affordable: decision
+                    .options
+                    .iter()
+                    .map(|o| o.cost <= self.account.budget)
+                    .collect(),
+            },
+            (Some(CampaignStep::Visit(_)), None) => unreachable!("a visit step starts its visit"),
+        }
+    }
+
+    pub fn finished(&self) -> bool {
+        matches!(self.now(), Now::Finished)
+    }
+
+    /// Every choice made so far, in order: decision options and visit replies (file indices).
+    pub fn choices(&self) -> Vec<usize> {
+        let mut choices: Vec<usize> = self
+            .done
+            .iter()
+            .flat_map(|done| match done {
+                Done::Decision { option, .. } => vec![*option],
+                Done::Visit { visit, .. } => visit.choices(),
+            })
+            .collect();
+        if let Some(visit) = &self.visit {
+            choices.extend(visit.choices());
+        }
+        choices
+    }
+
+    /// Picks an option of the current decision, or a reply (its index in the file) in the
+    /// current visit.
+    pub fn choose(&mut self, index: usize) -> Result<(), SimError> {
+        let step = self.done.len();
+        match self.campaign.steps.get(step) {
+            None => Err(SimError::Finished),
+            Some(CampaignStep::Decision(decision)) => {
+                let option = decision
+                    .options
+                    .get(index)
+                    .ok_or_else(|| SimError::NoSuchOption {
+                        number: index + 1,
+                        decision: decision.id.clone(),
+                        count: decision.options.len(),
+                    })?;
+                if option.cost > self.account.budget {
+                    return Err(SimError::OverBudget {
+                        number: index + 1,
+                        cost: option.cost,
+                        left: self.account.budget,
+                    });
+                }
+                self.account.budget -= option.cost;
+                self.account.apply(&option.effects);
+                self.done.push(Done::Decision {
+                    step,
+                    option: index,
+                    account: self.account.clone(),
+                });
+                self.enter_step()
+            }
+            Some(CampaignStep::Visit(step_visit)) => {
+                let visit = self.visit.as_mut().ok_or(SimError::NoActiveVisit)?;
+                visit.choose(index)?;
+                let Some(finish) = visit.finish() else {
+                    return Ok(());
+                };
+                let outcome = super::counted_outcome(finish.outcome, finish.commitment.as_ref());
+                let visit = self.visit.take().expect("checked above");
+                let score = scoring::score(&visit, &self.library.catalogue, &self.library.rubric)
+                    .expect("a finished visit scores");
+                let known_trust = self.account.trust.get(&step_visit.contact).copied();
+                // The contact's trust is carried on from where the visit left it.
+                self.account
+                    .trust
+                    .insert(step_visit.contact.clone(), visit.mood().trust);
+                if let Some(effects) = step_visit.outcomes.get(&outcome) {
+                    self.account.apply(effects);
+                }
+                self.done.push(Done::Visit {
+                    step,
+                    visit: Box::new(visit),
+                    score: Box::new(score),
+                    known_trust,
+                    account: self.account.clone(),
+                });
+                self.enter_step()
+            }
+        }
+    }
+
+    /// Picks what the trainee sees at `position` (0-based) on screen: a decision's options are
+    /// shown in the file's order, a visit's replies in the visit's shuffled order.
+    pub fn choose_shown(&mut self, position: usize) -> Result<(), SimError> {
+        let index = match &self.visit {
+            Some(visit) => {
+                let view = visit.current().ok_or(SimError::Finished)?;
+                *view
+                    .order
+                    .get(position)
+                    .ok_or_else(|| SimError::NoSuchChoice {
+                        number: position + 1,
+                        beat: view.beat_id.clone(),
+                        count: view.order.len(),
+                    })?
+            }
+            None => position,
+        };
+        self.choose(index)
+    }
+
+    /// Starts the current step's visit, if it is one.
+    fn enter_step(&mut self) -> Result<(), SimError> {
+        let Some(CampaignStep::Visit(step)) = self.campaign.steps.get(self.done.len()) else {
+            return Ok(());
+        };
+        let scenario = self
+            .library
+            .scenario(&step.scenario)
+            .ok_or_else(|| SimError::UnknownScenario(step.scenario.clone()))?;
+        let kind = resolve_persona(scenario, self.seed, None);
+        let persona = self
+            .library
+            .personas
+            .get(&kind)
+            .ok_or(SimError::MissingPersona(kind))?;
+        let trust = self.account.trust.get(&step.contact).copied();
+        self.visit = Some(Visit::start_known(
+            Arc::clone(scenario),
+            persona.clone(),
+            self.seed,
+            trust,
+        ));
+        Ok(())
+    }
+
+    /// The campaign's score, once it is over.
+    pub fn score(&self) -> Option<CampaignScore> {
+        self.finished().then(|| score(self))
+    }
+}
+
+/// How a campaign scored: its visits, its account decisions and where the account ended.
+#[derive(Clone, Debug, Serialize)]
+pub struct CampaignScore {
+    pub total: u32,
+    /// The visits' mean score (0–100).
+    pub visits: u32,
+    /// The account decisions against the best on offer (0–100).
+    pub decisions: u32,
+    pub stage: AccountStage,
+    /// What the end stage is worth (0–100).
+    pub stage_points: i32,
+    pub share: i32,
+    pub level: i32,
+    /// Each technique or mistake the decisions showed, with its evidence.
+    pub events: Vec<ScoreEvent>,
+}
+
+fn score(run: &CampaignRun) -> CampaignScore {
+    let library = &run.library;
+    let weights = library
+        .rubric
+        .campaign
+        .as_ref()
+        .expect("a campaign is only playable when the rubric weighs campaigns");
+    let visit_totals: Vec<u32> = run
+        .done
+        .iter()
+        .filter_map(|d| match d {
+            Done::Visit { score, .. } => Some(score.total),
+            Done::Decision { .. } => None,
+        })
+        .collect();
+    let visits = mean(&visit_totals);
+    let mut events = Vec::new();
+    let (mut earned, mut best) = (0, 0);
+    for done in &run.done {
+        let Done::Decision { step, option, .. } = done else {
+            continue;
+        };
+        let Some(CampaignStep::Decision(decision)) = run.campaign.steps.get(*step) else {
+            continue;
+        };
+        let points = |tags: &[String]| -> i32 {
+            tags.iter()
+                .filter_map(|t| library.technique(t))
+                .map(|t| t.points)
+                .sum()
+        };
+        best += decision
+            .options
+            .iter()
+            .map(|o| points(&o.tags))
+            .max()
+            .unwrap_or(0);
+        let chosen = &decision.options[*option];
+        earned += points(&chosen.tags);
+        for technique in chosen.tags.iter().filter_map(|t| library.technique(t)) {
+            events.push(ScoreEvent {
+                rule: "technique",
+                technique: technique.id.clone(),
+                category: technique.category.clone(),
+                points: technique.points,
+                step: Some(*step),
+                beat: Some(decision.id.clone()),
+                minute: 0,
+                evidence: chosen.text.clone(),
+                why: technique.explain.clone(),
+                section: technique.section.clone(),
+                better: technique.better.clone(),
+            });
+        }
+    }
+    let decisions = if best > 0 {
+        (earned.max(0) * 100 / best).min(100) as u32
+    } else {
+        100
+    };
+    let stage = run.account.stage();
+    let stage_points = weights.stage_points.get(&stage).copied().unwrap_or(0);
+    let weight = (weights.visits + weights.decisions + weights.stage).max(1);
+    let weighted = visits * weights.visits
+        + decisions * weights.decisions
+        + stage_points.clamp(0, 100) as u32 * weights.stage;
+    CampaignScore {
+        total: (weighted + weight / 2) / weight,
+        visits,
+        decisions,
+        stage,
+        stage_points,
+        share: run.account.share,
+        level: run.account.level,
+        events,
+    }
+}
+
+fn mean(values: &[u32]) -> u32 {
+    if values.is_empty() {
+        return 0;
+    }
+    let sum: u32 = values.iter().sum();
+    (sum + values.len() as u32 / 2) / values.len() as u32
+}
