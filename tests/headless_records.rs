@@ -141,14 +141,14 @@ fn a_result_stays_valid_when_its_scenario_is_edited_mid_visit(db: &Backend) {
 
     // The edit marks the first reply the trainee already gave as a mistake too: on the new
     // version the same replies score less.
-    let tags = r#"tags: ["visit.objection", "objection.kinds", "objection.principles"],"#;
+    let tags = r#"tags: ["visit.objection", "objection.kinds", "objection.hear_out"],"#;
     assert!(shipped.contains(tags));
     std::thread::sleep(Duration::from_millis(500));
     std::fs::write(
         root.path().join(format!("scenarios/{DRILL}.scenario.ron")),
         shipped.replacen(
             tags,
-            r#"tags: ["visit.objection", "objection.kinds", "objection.principles", "mistake.feature_dump"],"#,
+            r#"tags: ["visit.objection", "objection.kinds", "objection.hear_out", "mistake.feature_dump"],"#,
             1,
         ),
     )
