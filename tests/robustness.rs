@@ -438,6 +438,7 @@ fn check_damaged(
     for f in files.iter() {
         let kept = match &f.content {
             Content::Scenario(_) => library.sources.values().any(|p| *p == f.path),
+            Content::Campaign(_) => library.campaign_sources.values().any(|p| *p == f.path),
             Content::Persona(p) => library.personas.get(&p.kind) == Some(p),
             Content::Catalogue(_) | Content::Rubric(_) => true,
         };

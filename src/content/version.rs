@@ -73,6 +73,38 @@ impl Library {
     }
 }
 
+impl Library {
+    /// The version of one playable campaign: its file, the scenarios its visits play, and the
+    /// shared files they are all scored with.
+    pub fn version_of_campaign(&self, campaign_id: &str) -> Option<ContentVersion> {
+        let campaign = self.campaign(campaign_id)?;
+        let source = self.campaign_sources.get(campaign_id)?;
+        let visits: Vec<&std::path::PathBuf> = campaign
+            .steps
+            .iter()
+            .filter_map(|step| match step {
+                super::CampaignStep::Visit(visit) => self.sources.get(&visit.scenario),
+                super::CampaignStep::Decision(_) => None,
+            })
+            .collect();
+        let mut files: Vec<VersionFile> = self
+            .used_files
+            .iter()
+            .filter(|file| match &file.content {
+                Content::Scenario(_) => visits.contains(&&file.path),
+                Content::Campaign(_) => &file.path == source,
+                _ => true,
+            })
+            .map(|file| VersionFile {
+                name: file_name(&file.path),
+                text: file.text.to_string(),
+            })
+            .collect();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        Some(ContentVersion { files })
+    }
+}
+
 /// The files the library was assembled from and kept: what `version_of` snapshots.
 pub(super) fn used_files(files: &[ParsedFile], library: &Library) -> Vec<Arc<ParsedFile>> {
     let mut used = Vec::new();

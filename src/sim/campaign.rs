@@ -321,6 +321,17 @@ impl CampaignRun {
         Ok(())
     }
 
+    /// The simulated minutes of the visits played so far.
+    pub fn minutes(&self) -> u32 {
+        self.done
+            .iter()
+            .filter_map(|done| match done {
+                Done::Visit { visit, .. } => visit.finish().map(|f| f.minute),
+                Done::Decision { .. } => None,
+            })
+            .sum()
+    }
+
     /// The campaign's score, once it is over.
     pub fn score(&self) -> Option<CampaignScore> {
         self.finished().then(|| score(self))

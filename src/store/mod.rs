@@ -20,12 +20,17 @@ use self::db::{Connection, DbError, Dialect, Exec, Location, Row, Value};
 use crate::content::version::ContentVersion;
 use crate::content::{Library, Outcome, PersonaKind};
 use crate::sim::Attempt;
+use crate::sim::campaign::CampaignRun;
 
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "salesdojo.db";
 
 /// The version of the engine that scored a result, stored with it.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What a campaign's result holds where a visit's holds the persona met: a campaign meets
+/// several people, each with their own type.
+pub const CAMPAIGN_PERSONA: &str = "campaign";
 
 /// The schema, one migration per version; `PRAGMA user_version` says how many have run.
 /// Never edit a shipped migration: add the next one.
@@ -684,6 +689,43 @@ impl Store {
             seal: String::new(),
         };
         self.insert(result, &version, client_id)
+    }
+
+    /// Stores a finished campaign under `trainee`, like a visit: what determines it (the
+    /// campaign's content version, the seed, every choice in order) and what it came to (the
+    /// total, the stage the account ended in, the minutes of its visits), sealed.
+    pub fn record_campaign(
+        &self,
+        run: &CampaignRun,
+        trainee: &Trainee,
+    ) -> Result<Recorded, StoreError> {
+        let score = run.score().ok_or(StoreError::Unfinished)?;
+        let id = &run.campaign().id;
+        let version = run
+            .library()
+            .version_of_campaign(id)
+            .ok_or_else(|| StoreError::UnknownScenario(id.clone()))?;
+        let result = StoredResult {
+            id: 0,
+            trainee_id: trainee.id,
+            trainee: trainee.name.clone(),
+            scenario: id.clone(),
+            content_hash: version.hash(),
+            persona: CAMPAIGN_PERSONA.to_string(),
+            seed: run.seed(),
+            choices: serde_json::to_string(&run.choices()).unwrap_or_default(),
+            guess: None,
+            engine_version: ENGINE_VERSION.to_string(),
+            played_at: now(),
+            played: String::new(),
+            score: i64::from(score.total),
+            outcome: score.stage.id().to_string(),
+            minutes: i64::from(run.minutes()),
+            session: None,
+            rewound_at: None,
+            seal: String::new(),
+        };
+        self.insert(result, &version, None)
     }
 
     /// Seals and stores a result with its content version. A client id already stored for the

@@ -10,9 +10,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ENGINE_VERSION, ResultFilter, Store, StoreError, StoredResult, parse_guess, parse_outcome,
+    CAMPAIGN_PERSONA, ENGINE_VERSION, ResultFilter, Store, StoreError, StoredResult, parse_guess,
+    parse_outcome,
 };
-use crate::content::{Library, Outcome, PersonaKind};
+use crate::content::{AccountStage, Library, Outcome, PersonaKind};
+use crate::sim::campaign::CampaignRun;
 use crate::i18n::{Lang, Text, tr};
 use crate::sim::{Attempt, Score};
 
@@ -49,6 +51,9 @@ pub struct Checked {
     /// Shared: boards copy results often, and a score carries every event of the visit.
     pub score: Option<Arc<Score>>,
     pub outcome: Option<Outcome>,
+    /// For a campaign: the stage the account ended in, as recomputed.
+    #[serde(default)]
+    pub stage: Option<AccountStage>,
     /// Simulated minutes, as recomputed.
     pub minutes: Option<u32>,
     /// The scenario's title in the version played.
@@ -156,11 +161,14 @@ impl Verifier {
     pub fn new(current: Option<&Library>) -> Verifier {
         let current = current
             .map(|library| {
-                library
+                let scenarios = library
                     .scenarios
                     .keys()
-                    .filter_map(|id| Some((id.clone(), library.version_of(id)?.hash())))
-                    .collect()
+                    .filter_map(|id| Some((id.clone(), library.version_of(id)?.hash())));
+                let campaigns = library.campaigns.keys().filter_map(|id| {
+                    Some((id.clone(), library.version_of_campaign(id)?.hash()))
+                });
+                scenarios.chain(campaigns).collect()
             })
             .unwrap_or_default();
         Verifier {
@@ -198,11 +206,14 @@ impl Verifier {
             rescored: None,
             score: None,
             outcome: None,
+            stage: None,
             minutes: None,
-            title: library
-                .as_ref()
-                .and_then(|l| l.scenario(&result.scenario))
-                .map(|s| s.title.clone()),
+            title: library.as_ref().and_then(|l| {
+                match l.scenario(&result.scenario) {
+                    Some(scenario) => Some(scenario.title.clone()),
+                    None => Some(l.campaign(&result.scenario)?.title.clone()),
+                }
+            }),
             result,
         };
         let sealed = checked.result.seal == store.seal(&checked.result);
@@ -213,22 +224,26 @@ impl Verifier {
             );
             return Ok(checked);
         };
-        let replayed = replay(library, &checked.result);
+        let replayed = if checked.result.persona == CAMPAIGN_PERSONA {
+            replay_campaign(library, &checked.result)
+        } else {
+            replay(library, &checked.result)
+        };
         let stored = &checked.result;
-        let differs = |&(ref score, outcome, minutes): &(Score, Outcome, u32)| {
-            i64::from(score.total) != stored.score
-                || outcome.id() != stored.outcome
-                || i64::from(minutes) != stored.minutes
+        let differs = |now: &Replayed| {
+            i64::from(now.score.total) != stored.score
+                || now.ended() != stored.outcome
+                || i64::from(now.minutes) != stored.minutes
         };
         checked.standing = match (&replayed, sealed) {
             (Ok(now), false) if differs(now) => Standing::Invalid(Text::new(
                 format!(
                     "记录被手工改动过：记录的得分为 {}，但这些回答重算得 {}（{} 分钟）",
-                    stored.score, now.0.total, now.2
+                    stored.score, now.score.total, now.minutes
                 ),
                 format!(
                     "edited by hand: stored score {} but its replies score {} ({} min)",
-                    stored.score, now.0.total, now.2
+                    stored.score, now.score.total, now.minutes
                 ),
             )),
             (_, false) => invalid(
@@ -246,10 +261,11 @@ impl Verifier {
                 Standing::Valid
             }
         };
-        if let Ok((score, outcome, minutes)) = replayed {
-            checked.score = Some(Arc::new(score));
-            checked.outcome = Some(outcome);
-            checked.minutes = Some(minutes);
+        if let Ok(now) = replayed {
+            checked.score = Some(Arc::new(now.score));
+            checked.outcome = now.outcome;
+            checked.stage = now.stage;
+            checked.minutes = Some(now.minutes);
         }
         Ok(checked)
     }
@@ -259,14 +275,70 @@ fn invalid(zh: &str, en: &str) -> Standing {
     Standing::Invalid(Text::new(zh, en))
 }
 
-/// Replays a stored result through the same attempt the game plays, and scores it so.
-fn replay(library: Arc<Library>, result: &StoredResult) -> Result<(Score, Outcome, u32), Text> {
-    let unreadable = |what_zh: &str, what_en: &str| {
+/// What replaying a stored result gives now.
+struct Replayed {
+    score: Score,
+    /// How a visit ended.
+    outcome: Option<Outcome>,
+    /// Where a campaign's account ended.
+    stage: Option<AccountStage>,
+    minutes: u32,
+}
+
+impl Replayed {
+    /// The id stored in the result's outcome column: a visit's outcome, a campaign's stage.
+    fn ended(&self) -> &'static str {
+        match (self.outcome, self.stage) {
+            (Some(outcome), _) => outcome.id(),
+            (None, Some(stage)) => stage.id(),
+            (None, None) => "",
+        }
+    }
+}
+
+fn unreadable(what_zh: &str, what_en: &str) -> Text {
+    Text::new(
+        format!("记录中的{what_zh}无法读取"),
+        format!("its {what_en} cannot be read"),
+    )
+}
+
+fn cannot_replay(err: crate::sim::SimError) -> Text {
+    Text::new(
+        format!("这一版（{ENGINE_VERSION}）无法重放这些回答：{err}"),
+        format!("this version ({ENGINE_VERSION}) cannot replay its replies: {err}"),
+    )
+}
+
+/// Replays a stored campaign through the same run the game plays, and scores it so. Its score
+/// is the campaign's total, with the evidence of its account decisions.
+fn replay_campaign(library: Arc<Library>, result: &StoredResult) -> Result<Replayed, Text> {
+    let choices: Vec<usize> =
+        serde_json::from_str(&result.choices).map_err(|_| unreadable("选择", "choices"))?;
+    let run = CampaignRun::replay(library, &result.scenario, result.seed, &choices)
+        .map_err(cannot_replay)?;
+    let score = run.score().ok_or_else(|| {
         Text::new(
-            format!("记录中的{what_zh}无法读取"),
-            format!("its {what_en} cannot be read"),
+            "这些选择没有走完客户战役",
+            "its choices do not finish the campaign",
         )
-    };
+    })?;
+    Ok(Replayed {
+        score: Score {
+            total: score.total,
+            categories: Vec::new(),
+            events: score.events,
+            decisions: Vec::new(),
+            missed: 0,
+        },
+        outcome: None,
+        stage: Some(score.stage),
+        minutes: run.minutes(),
+    })
+}
+
+/// Replays a stored result through the same attempt the game plays, and scores it so.
+fn replay(library: Arc<Library>, result: &StoredResult) -> Result<Replayed, Text> {
     let persona =
         PersonaKind::parse(&result.persona).ok_or_else(|| unreadable("客户类型", "persona"))?;
     let choices: Vec<usize> =
@@ -286,19 +358,19 @@ fn replay(library: Arc<Library>, result: &StoredResult) -> Result<(Score, Outcom
         &choices,
         guess,
     )
-    .map_err(|err| {
-        Text::new(
-            format!("这一版（{ENGINE_VERSION}）无法重放这些回答：{err}"),
-            format!("this version ({ENGINE_VERSION}) cannot replay its replies: {err}"),
-        )
-    })?;
+    .map_err(cannot_replay)?;
     let (finish, score) = attempt.result().ok_or_else(|| {
         Text::new(
             "这些回答没有走完拜访",
             "its replies do not finish the visit",
         )
     })?;
-    Ok((score.clone(), finish.outcome, finish.minute))
+    Ok(Replayed {
+        score: score.clone(),
+        outcome: Some(finish.outcome),
+        stage: None,
+        minutes: finish.minute,
+    })
 }
 
 /// A session's boards: each of its scenarios with its ranked rows.
@@ -611,6 +683,7 @@ mod tests {
                 missed: 0,
             })),
             outcome: Some(Outcome::Order),
+            stage: None,
             title: None,
         }
     }
