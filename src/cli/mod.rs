@@ -792,7 +792,14 @@ fn check(root: &ContentRoot, paths: &[PathBuf], json: bool) -> Result<ExitCode, 
         .filter_map(|input| crate::content::content_files(std::slice::from_ref(input)).ok())
         .map(|found| found.len())
         .sum();
+    // A campaign plays the game's scenarios: they come along for reference, and their own
+    // problems are left to a check of the folder.
+    let references = campaign_references(root, paths);
+    inputs.extend(references.iter().cloned());
     let mut library = Library::load(&inputs);
+    library
+        .diagnostics
+        .retain(|d| !references.contains(&d.file));
     if !paths.is_empty() {
         // Files checked on their own are still held to the ids the game's folder uses.
         let shipped = Library::load(&[root.seeds(), root.scenarios()]);
@@ -817,6 +824,33 @@ fn check(root: &ContentRoot, paths: &[PathBuf], json: bool) -> Result<ExitCode, 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The game's scenario files a check of these paths needs beside them: all of them when a
+/// campaign file is among the paths, leaving out any the paths already hold.
+fn campaign_references(root: &ContentRoot, paths: &[PathBuf]) -> Vec<PathBuf> {
+    use crate::content::{FileKind, content_files};
+    let named: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| content_files(std::slice::from_ref(p)).ok())
+        .flatten()
+        .collect();
+    if !named
+        .iter()
+        .any(|p| FileKind::of(p) == Some(FileKind::Campaign))
+    {
+        return Vec::new();
+    }
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    content_files(&[root.scenarios()])
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| FileKind::of(p) == Some(FileKind::Scenario))
+        .filter(|p| !named.iter().any(|n| same(n, p)))
+        .collect()
 }
 
 fn new_scenario(root: &ContentRoot, name: &str, persona: PersonaKind) -> Result<ExitCode, String> {

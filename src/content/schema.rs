@@ -661,6 +661,10 @@ pub struct CampaignVisit {
     pub contact: String,
     /// Months since the campaign began.
     pub month: u32,
+    /// The visit only happens when the account stands so; otherwise the campaign goes on
+    /// to the next step.
+    #[serde(default)]
+    pub when: Option<StepCondition>,
     /// How each outcome of the visit moves the account; an outcome not listed moves nothing.
     #[serde(default)]
     pub outcomes: BTreeMap<Outcome, AccountEffects>,
@@ -672,6 +676,10 @@ pub struct AccountDecision {
     pub id: String,
     /// Months since the campaign began.
     pub month: u32,
+    /// The decision only comes up when the account stands so (a price war only once there is
+    /// a share to defend); otherwise the campaign goes on to the next step.
+    #[serde(default)]
+    pub when: Option<StepCondition>,
     pub title: Text,
     /// What has happened and where the account stands.
     pub situation: Text,
@@ -695,6 +703,41 @@ pub struct AccountOption {
     /// What came of it, shown once chosen and in the debrief.
     #[serde(default)]
     pub result: Option<Text>,
+}
+
+/// When a campaign step comes up, read from the account as it stands then.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepCondition {
+    /// Our share of the customer's purchases is at least this (percent).
+    ShareAtLeast(i32),
+    /// Our share is below this (percent).
+    ShareBelow(i32),
+}
+
+impl StepCondition {
+    pub fn holds(self, share: i32) -> bool {
+        match self {
+            StepCondition::ShareAtLeast(least) => share >= least,
+            StepCondition::ShareBelow(limit) => share < limit,
+        }
+    }
+}
+
+impl CampaignStep {
+    /// When the step comes up (none: always).
+    pub fn when(&self) -> Option<StepCondition> {
+        match self {
+            CampaignStep::Visit(visit) => visit.when,
+            CampaignStep::Decision(decision) => decision.when,
+        }
+    }
+
+    pub fn month(&self) -> u32 {
+        match self {
+            CampaignStep::Visit(visit) => visit.month,
+            CampaignStep::Decision(decision) => decision.month,
+        }
+    }
 }
 
 /// How a decision or a visit's outcome moves the account.

@@ -286,6 +286,16 @@ fn check_campaign(
                 decision.month
             }
         };
+        if let Some(StepCondition::ShareAtLeast(share) | StepCondition::ShareBelow(share)) =
+            step.when()
+        {
+            check.within(
+                &with(&at, Step::Field("when")),
+                "a share of",
+                share,
+                0..=100,
+            );
+        }
         if step_month < month {
             check
                 .warning(

@@ -24,6 +24,9 @@ pub struct Account {
     pub budget: i32,
     /// Trust with each person known so far, by contact id.
     pub trust: BTreeMap<String, i32>,
+    /// For people not met yet: how much the steps so far have moved the trust they will meet
+    /// the trainee with (an introduction, a slight), on top of their type's usual trust.
+    pub before_meeting: BTreeMap<String, i32>,
 }
 
 impl Account {
@@ -42,6 +45,7 @@ impl Account {
                 .iter()
                 .filter_map(|c| Some((c.id.clone(), c.trust?)))
                 .collect(),
+            before_meeting: BTreeMap::new(),
         }
     }
 
@@ -49,19 +53,29 @@ impl Account {
         AccountStage::of(self.share, self.level)
     }
 
-    /// Moves the account; a contact not known yet starts from trust 50 for a decision's change.
+    /// Moves the account. A change of trust with someone not met yet waits for the meeting.
     fn apply(&mut self, effects: &AccountEffects) {
         self.share = (self.share + effects.share).clamp(0, 100);
         self.level = (self.level + effects.level).clamp(1, 3);
         for (contact, change) in &effects.trust {
-            let trust = self.trust.entry(contact.clone()).or_insert(UNMET_TRUST);
-            *trust = (*trust + change).clamp(0, 100);
+            match self.trust.get_mut(contact) {
+                Some(trust) => *trust = (*trust + change).clamp(0, 100),
+                None => *self.before_meeting.entry(contact.clone()).or_default() += change,
+            }
+        }
+    }
+
+    /// The trust `contact` meets the trainee with: where earlier steps left it, or for a first
+    /// meeting their type's own (`drawn`) moved by what happened before it; none when nothing
+    /// moves the type's own.
+    fn trust_at_door(&self, contact: &str, drawn: i32) -> Option<i32> {
+        match (self.trust.get(contact), self.before_meeting.get(contact)) {
+            (Some(&trust), _) => Some(trust),
+            (None, Some(&change)) => Some((drawn + change).clamp(0, 100)),
+            (None, None) => None,
         }
     }
 }
-
-/// The trust a decision's change starts from for someone not yet met.
-const UNMET_TRUST: i32 = 50;
 
 /// One step the trainee has finished.
 #[derive(Clone, Debug, Serialize)]
@@ -78,13 +92,20 @@ pub enum Done {
         #[serde(skip)]
         visit: Box<Visit>,
         score: Box<Score>,
-        /// The trust the visit started from, carried in (none: met for the first time).
+        /// The trust the visit started from when earlier steps set it (none: the type's own).
         known_trust: Option<i32>,
         account: Account,
     },
 }
 
 impl Done {
+    /// The index of the campaign step this was.
+    pub fn step(&self) -> usize {
+        match self {
+            Done::Decision { step, .. } | Done::Visit { step, .. } => *step,
+        }
+    }
+
     pub fn account(&self) -> &Account {
         match self {
             Done::Decision { account, .. } | Done::Visit { account, .. } => account,
@@ -114,6 +135,9 @@ pub struct CampaignRun {
     seed: u64,
     account: Account,
     done: Vec<Done>,
+    /// The index of the current step (the number of steps once the campaign is over); steps
+    /// whose `when` did not hold were passed over.
+    step: usize,
     /// The visit of the current step, when it is a visit.
     visit: Option<Visit>,
 }
@@ -132,6 +156,7 @@ impl CampaignRun {
             campaign,
             seed,
             done: Vec::new(),
+            step: 0,
             visit: None,
         };
         run.enter_step()?;
@@ -176,11 +201,11 @@ impl CampaignRun {
 
     /// The index of the current step in the campaign (the number of steps when it is over).
     pub fn step_index(&self) -> usize {
-        self.done.len()
+        self.step
     }
 
     pub fn now(&self) -> Now<'_> {
-        match (self.campaign.steps.get(self.done.len()), &self.visit) {
+        match (self.campaign.steps.get(self.step), &self.visit) {
             (None, _) => Now::Finished,
             (Some(CampaignStep::Visit(_)), Some(visit)) => Now::Visit(visit),
             (Some(CampaignStep::Decision(decision)), _) => Now::Decision {
@@ -218,7 +243,7 @@ impl CampaignRun {
     /// Picks an option of the current decision, or a reply (its index in the file) in the
     /// current visit.
     pub fn choose(&mut self, index: usize) -> Result<(), SimError> {
-        let step = self.done.len();
+        let step = self.step;
         match self.campaign.steps.get(step) {
             None => Err(SimError::Finished),
             Some(CampaignStep::Decision(decision)) => {
@@ -256,8 +281,9 @@ impl CampaignRun {
                 let visit = self.visit.take().expect("checked above");
                 let score = scoring::score(&visit, &self.library.catalogue, &self.library.rubric)
                     .expect("a finished visit scores");
-                let known_trust = self.account.trust.get(&step_visit.contact).copied();
+                let known_trust = visit.known_trust();
                 // The contact's trust is carried on from where the visit left it.
+                self.account.before_meeting.remove(&step_visit.contact);
                 self.account
                     .trust
                     .insert(step_visit.contact.clone(), visit.mood().trust);
@@ -296,9 +322,22 @@ impl CampaignRun {
         self.choose(index)
     }
 
-    /// Starts the current step's visit, if it is one.
+    /// Moves to the next step that comes up for the account as it stands (the first, when
+    /// nothing is done yet) and starts its visit, if it is one.
     fn enter_step(&mut self) -> Result<(), SimError> {
-        let Some(CampaignStep::Visit(step)) = self.campaign.steps.get(self.done.len()) else {
+        if let Some(last) = self.done.last() {
+            self.step = last.step() + 1;
+        }
+        while let Some(step) = self.campaign.steps.get(self.step) {
+            if step
+                .when()
+                .is_none_or(|when| when.holds(self.account.share))
+            {
+                break;
+            }
+            self.step += 1;
+        }
+        let Some(CampaignStep::Visit(step)) = self.campaign.steps.get(self.step) else {
             return Ok(());
         };
         let scenario = self
@@ -311,7 +350,8 @@ impl CampaignRun {
             .personas
             .get(&kind)
             .ok_or(SimError::MissingPersona(kind))?;
-        let trust = self.account.trust.get(&step.contact).copied();
+        let drawn = super::starting_mood(persona, self.seed).trust;
+        let trust = self.account.trust_at_door(&step.contact, drawn);
         self.visit = Some(Visit::start_known(
             Arc::clone(scenario),
             persona.clone(),

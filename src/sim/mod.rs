@@ -237,6 +237,11 @@ impl Visit {
         &self.scenario
     }
 
+    /// The trust this visit started from when earlier steps of a campaign set it.
+    pub fn known_trust(&self) -> Option<i32> {
+        self.known_trust
+    }
+
     pub fn persona(&self) -> &Persona {
         &self.persona
     }

@@ -14,8 +14,8 @@ use super::{
     parse_outcome,
 };
 use crate::content::{AccountStage, Library, Outcome, PersonaKind};
-use crate::sim::campaign::CampaignRun;
 use crate::i18n::{Lang, Text, tr};
+use crate::sim::campaign::CampaignRun;
 use crate::sim::{Attempt, Score};
 
 /// Whether a stored result counts.
@@ -165,9 +165,10 @@ impl Verifier {
                     .scenarios
                     .keys()
                     .filter_map(|id| Some((id.clone(), library.version_of(id)?.hash())));
-                let campaigns = library.campaigns.keys().filter_map(|id| {
-                    Some((id.clone(), library.version_of_campaign(id)?.hash()))
-                });
+                let campaigns = library
+                    .campaigns
+                    .keys()
+                    .filter_map(|id| Some((id.clone(), library.version_of_campaign(id)?.hash())));
                 scenarios.chain(campaigns).collect()
             })
             .unwrap_or_default();
@@ -208,12 +209,12 @@ impl Verifier {
             outcome: None,
             stage: None,
             minutes: None,
-            title: library.as_ref().and_then(|l| {
-                match l.scenario(&result.scenario) {
+            title: library
+                .as_ref()
+                .and_then(|l| match l.scenario(&result.scenario) {
                     Some(scenario) => Some(scenario.title.clone()),
                     None => Some(l.campaign(&result.scenario)?.title.clone()),
-                }
-            }),
+                }),
             result,
         };
         let sealed = checked.result.seal == store.seal(&checked.result);

@@ -209,11 +209,14 @@ fn account_panel(ui: &mut egui::Ui, campaign: &Campaign, run: &CampaignRun, lang
                 );
             }
             None => {
-                ui.label(
-                    egui::RichText::new(tr(lang, "还没见过", "not met yet"))
-                        .color(palette::MUTED)
-                        .small(),
-                );
+                let mut text = tr(lang, "还没拜访过", "not visited yet").to_string();
+                if let Some(change) = account.before_meeting.get(&contact.id) {
+                    text.push_str(&format!(
+                        " · {} {change:+}",
+                        tr(lang, "信任变化", "trust so far")
+                    ));
+                }
+                ui.label(egui::RichText::new(text).color(palette::MUTED).small());
             }
         }
     }

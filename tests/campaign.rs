@@ -1,0 +1,358 @@
+//! Account campaigns: the shipped Hengtong campaign played to its end stages with exact scores,
+//! the relationship carried from each step into the next, the campaign played through the real
+//! engine plugins, and a stored campaign replayed and verified (on SQLite and PostgreSQL).
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bevy::prelude::*;
+use salesdojo::content::{AccountStage, Library, Outcome};
+use salesdojo::engine::{
+    ActiveCampaign, CampaignChoice, CampaignEnded, ContentLibrary, StartCampaign, headless_app,
+};
+use salesdojo::paths::ContentRoot;
+use salesdojo::sim::campaign::{CampaignRun, Done, Now};
+use salesdojo::store::verify::{Standing, Verifier, scenario_board};
+use salesdojo::store::{CAMPAIGN_PERSONA, ResultFilter};
+use support::backend::Backend;
+use support::repo;
+
+const HENGTONG: &str = "hengtong_account";
+const SEED: u64 = 1;
+
+/// Every choice of the best path, as numbered in the files: the first visit (7 replies), the
+/// time with Liu, the pilot visit (14), the pilot's figures against Huada's price cut, the
+/// night rescue, the introduction to the general manager, her visit (14), the partnership.
+fn best() -> Vec<usize> {
+    let mut choices = vec![1; 7];
+    choices.push(1);
+    choices.extend([1; 14]);
+    choices.extend([2, 1, 1]);
+    choices.extend([1; 14]);
+    choices.push(1);
+    choices
+}
+
+/// A poor path: no preparation, a gift card, a pushy pilot visit, giving up on the account,
+/// a gift box for the general manager, and a visit that loses the new warehouse.
+fn poor() -> Vec<usize> {
+    let mut choices = vec![2, 2, 3, 2, 2, 3, 2];
+    choices.push(2);
+    choices.extend([2, 3, 1, 2, 2, 2, 2, 3, 2, 2, 2, 3, 4]);
+    choices.extend([2, 3]);
+    choices.extend([2, 2, 4, 1, 1, 1, 3, 2, 2, 2, 2, 3, 3]);
+    choices
+}
+
+fn library() -> Arc<Library> {
+    let library = Library::load(&[repo().join("seeds"), repo().join("scenarios")]);
+    let errors: Vec<String> = library.errors().map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    Arc::new(library)
+}
+
+fn play(choices: &[usize]) -> CampaignRun {
+    let zero_based: Vec<usize> = choices.iter().map(|n| n - 1).collect();
+    CampaignRun::replay(library(), HENGTONG, SEED, &zero_based).expect("the choices play")
+}
+
+/// The finished visits, in order: (scenario, outcome, score, trust carried in, trust on leaving).
+fn visits(run: &CampaignRun) -> Vec<(String, Outcome, u32, Option<i32>, i32)> {
+    run.done()
+        .iter()
+        .filter_map(|done| match done {
+            Done::Visit {
+                visit,
+                score,
+                known_trust,
+                ..
+            } => Some((
+                visit.scenario().id.clone(),
+                visit.finish()?.outcome,
+                score.total,
+                *known_trust,
+                visit.mood().trust,
+            )),
+            Done::Decision { .. } => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_best_path_makes_hengtong_a_strategic_partner_with_full_marks() {
+    let run = play(&best());
+    let score = run.score().expect("the campaign is over");
+    assert_eq!(score.stage, AccountStage::StrategicCooperation);
+    assert_eq!((score.share, score.level), (67, 3));
+    assert_eq!(
+        (
+            score.total,
+            score.visits,
+            score.decisions,
+            score.stage_points
+        ),
+        (100, 100, 100, 100)
+    );
+    let outcomes: Vec<(String, Outcome, u32)> = visits(&run)
+        .into_iter()
+        .map(|(id, outcome, total, _, _)| (id, outcome, total))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("drill_account_preparation".into(), Outcome::Advance, 100),
+            ("hengtong_pilot_proposal".into(), Outcome::Order, 100),
+            ("hengtong_gm_new_warehouse".into(), Outcome::Order, 100),
+        ]
+    );
+    // Every account decision was played and scored with its course section.
+    let techniques: Vec<&str> = score.events.iter().map(|e| e.technique.as_str()).collect();
+    for technique in [
+        "people.coach",
+        "trust.legwork",
+        "keep.buying_criteria",
+        "keep.rescue",
+        "keep.early_warning",
+        "keep.raise_level",
+        "keep.openings",
+        "keep.alliance",
+    ] {
+        assert!(techniques.contains(&technique), "{techniques:?}");
+    }
+    assert!(
+        score
+            .events
+            .iter()
+            .all(|e| e.section.en.starts_with("Stage"))
+    );
+    // The budget paid for every option taken: 4 + 3 + 5 + 4 + 3 of 20 days.
+    assert_eq!(run.account().budget, 1);
+}
+
+#[test]
+fn a_poor_path_leaves_hengtong_with_huada_and_skips_the_price_war() {
+    let run = play(&poor());
+    let score = run.score().expect("the campaign is over");
+    assert_eq!(score.stage, AccountStage::Development);
+    assert_eq!((score.share, score.level), (0, 1));
+    assert_eq!(
+        (
+            score.total,
+            score.visits,
+            score.decisions,
+            score.stage_points
+        ),
+        (5, 9, 0, 0)
+    );
+    let outcomes: Vec<Outcome> = visits(&run).into_iter().map(|v| v.1).collect();
+    assert_eq!(outcomes, [Outcome::NoSale; 3]);
+    // With no share to defend there is no price war and no night fault: the win-back decision
+    // comes up instead, and the partnership decision never does.
+    let decided: Vec<&str> = run
+        .done()
+        .iter()
+        .filter_map(|done| match done {
+            Done::Decision { step, .. } => match &run.campaign().steps[*step] {
+                salesdojo::content::CampaignStep::Decision(d) => Some(d.id.as_str()),
+                _ => None,
+            },
+            Done::Visit { .. } => None,
+        })
+        .collect();
+    assert_eq!(decided, ["after_survey", "win_back", "fourth_warehouse"]);
+}
+
+#[test]
+fn each_visit_starts_from_the_trust_the_earlier_steps_left() {
+    let library = library();
+    let mut run = CampaignRun::begin(Arc::clone(&library), HENGTONG, SEED).unwrap();
+    // The first visit meets Zheng with his type's own trust.
+    let Now::Visit(first) = run.now() else {
+        panic!("the campaign opens with a visit")
+    };
+    assert_eq!(first.known_trust(), None);
+    for _ in 0..7 {
+        run.choose(0).unwrap();
+    }
+    let left = run.account().trust["zheng"];
+    // The gift card costs a little of Zheng's trust, and that is where the pilot visit starts.
+    run.choose(1).unwrap();
+    let Now::Visit(second) = run.now() else {
+        panic!("the pilot visit follows the decision")
+    };
+    assert_eq!(second.scenario().id, "hengtong_pilot_proposal");
+    assert_eq!(second.known_trust(), Some(left - 5));
+    assert_eq!(second.mood().trust, left - 5);
+
+    // Along the best path, the general manager is met with her type's own trust moved by the
+    // introduction (+10) — and Zheng ends where the visits and decisions took him.
+    let best = play(&best());
+    let visits = visits(&best);
+    let (_, _, _, carried_into_pilot, left_pilot) = &visits[1];
+    assert_eq!(*carried_into_pilot, Some(visits[0].4));
+    let drawn = {
+        let scenario = library.scenario("hengtong_gm_new_warehouse").unwrap();
+        let persona = library.personas[&salesdojo::content::PersonaKind::Analytical].clone();
+        salesdojo::sim::Visit::start(Arc::clone(scenario), persona, SEED)
+            .mood()
+            .trust
+    };
+    assert_eq!(visits[2].3, Some(drawn + 10));
+    // Zheng: the pilot visit, +10 for the pilot figures, +10 for the rescue, +5 for the
+    // introduction, +5 for the partnership, never above 100.
+    assert_eq!(
+        best.account().trust["zheng"],
+        (left_pilot + 30).min(100),
+        "{:?}",
+        best.account()
+    );
+}
+
+#[test]
+fn a_decision_the_budget_cannot_pay_for_is_refused_and_nothing_changes() {
+    // The same campaign with only three days to spend.
+    let mut library = (*library()).clone();
+    let mut campaign = (*library.campaigns[HENGTONG]).clone();
+    campaign.start.budget = 3;
+    library
+        .campaigns
+        .insert(HENGTONG.into(), Arc::new(campaign));
+    let mut run = CampaignRun::begin(Arc::new(library), HENGTONG, SEED).unwrap();
+    for _ in 0..7 {
+        run.choose(0).unwrap();
+    }
+    let Now::Decision { affordable, .. } = run.now() else {
+        panic!("a decision follows the first visit")
+    };
+    // The night shifts with Liu take four days; the gift card three; the rest nothing.
+    assert_eq!(affordable, [false, true, true, true]);
+    let before = run.account().clone();
+    let err = run.choose(0).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "option 1 costs 4 days, and only 3 are left in the account's budget"
+    );
+    assert_eq!(run.account(), &before);
+    let err = run.choose(7).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("option 8 does not exist at decision \"after_survey\""),
+        "{err}"
+    );
+    run.choose(1).unwrap();
+    assert_eq!(run.account().budget, 0);
+}
+
+/// Runs the app until the content library has loaded.
+fn loaded_app() -> App {
+    let mut app = headless_app(&ContentRoot {
+        root: repo().into(),
+    });
+    for _ in 0..500 {
+        app.update();
+        if app.world().resource::<ContentLibrary>().get().is_some() {
+            return app;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the content library did not load through the asset system");
+}
+
+#[test]
+fn the_engine_plugins_play_a_campaign_to_its_end_by_messages() {
+    let mut app = loaded_app();
+    app.world_mut().write_message(StartCampaign {
+        campaign: HENGTONG.into(),
+        seed: SEED,
+    });
+    app.update();
+    for number in best() {
+        app.world_mut()
+            .write_message(CampaignChoice::Listed(number - 1));
+        app.update();
+    }
+    assert!(
+        !app.world().resource::<Messages<CampaignEnded>>().is_empty(),
+        "the campaign did not end"
+    );
+    let active = app.world().resource::<ActiveCampaign>();
+    let run = active.0.as_ref().expect("a campaign is active");
+    let score = run.score().expect("scored");
+    assert_eq!(
+        (score.total, score.stage),
+        (100, AccountStage::StrategicCooperation)
+    );
+    assert_eq!(run.choices(), play(&best()).choices());
+}
+
+fn a_stored_campaign_replays_and_verifies_and_a_hand_edit_is_caught(db: &Backend) {
+    let library = library();
+    let store = db.store();
+    let trainee = store.trainee("Lin").unwrap();
+    let best_run = play(&best());
+    let best_id = store.record_campaign(&best_run, &trainee).unwrap().id;
+    let poor_run = play(&poor());
+    let other = store.trainee("Ma").unwrap();
+    let poor_id = store.record_campaign(&poor_run, &other).unwrap().id;
+    drop(store);
+
+    let store = db.store();
+    let stored = store
+        .results(&ResultFilter {
+            scenario: Some(HENGTONG),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|r| r.persona == CAMPAIGN_PERSONA));
+    let best_row = stored.iter().find(|r| r.id == best_id).unwrap();
+    assert_eq!(
+        (best_row.score, best_row.outcome.as_str()),
+        (100, "strategic_cooperation")
+    );
+    let checked = Verifier::new(Some(&library))
+        .check_all(&store, stored)
+        .unwrap();
+    for row in &checked {
+        assert_eq!(row.standing, Standing::Valid, "{row:?}");
+        assert!(!row.earlier_content);
+    }
+    let board = scenario_board(&store, &library, HENGTONG, None).unwrap();
+    assert_eq!(board[0].checked.result.id, best_id);
+    assert_eq!(board[0].total, Some(100));
+    assert_eq!(board[1].total, Some(5));
+    assert_eq!(
+        board[0].checked.stage,
+        Some(AccountStage::StrategicCooperation)
+    );
+    assert_eq!(
+        board[0].checked.title.as_ref().map(|t| t.en.clone()),
+        Some("Campaign: nine months with Hengtong Logistics".into())
+    );
+    drop(store);
+
+    // The losing trainee rewrites history: the stage and score no longer match the choices.
+    db.edit(&format!(
+        "UPDATE results SET score = 100, outcome = 'strategic_cooperation' WHERE id = {poor_id}"
+    ));
+    let store = db.store();
+    let board = scenario_board(&store, &library, HENGTONG, None).unwrap();
+    let edited = board
+        .iter()
+        .find(|row| row.checked.result.id == poor_id)
+        .unwrap();
+    assert_eq!(edited.rank, None, "an edited campaign is not ranked");
+    let Standing::Invalid(why) = &edited.checked.standing else {
+        panic!("the edit was accepted")
+    };
+    assert!(
+        why.en
+            .starts_with("edited by hand: stored score 100 but its replies score 5"),
+        "{}",
+        why.en
+    );
+}
+
+on_both_databases!(a_stored_campaign_replays_and_verifies_and_a_hand_edit_is_caught);
