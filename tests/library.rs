@@ -27,11 +27,31 @@ const LIBRARY: &[Pinned] = &[
         best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])],
         poor: &[2, 3, 1, 2, 2, 2, 2, 3, 2, 2, 2, 3, 4],
         endings: &[
-            ("pilot_signed", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
-            ("pilot_held", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
-            ("five_truck_trial", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
-            ("chen_meeting", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3]),
-            ("send_report", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4]),
+            (
+                "pilot_signed",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+            ),
+            (
+                "pilot_held",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+            ),
+            (
+                "five_truck_trial",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+            ),
+            (
+                "chen_meeting",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3],
+            ),
+            (
+                "send_report",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4],
+            ),
             ("huada_stays", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
         ],
     },
@@ -40,9 +60,21 @@ const LIBRARY: &[Pinned] = &[
         best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])],
         poor: &[2, 2, 4, 1, 1, 1, 3, 2, 2, 2, 2, 3, 3],
         endings: &[
-            ("fleet_framework", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
-            ("award_held", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
-            ("planning_workshop", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
+            (
+                "fleet_framework",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+            ),
+            (
+                "award_held",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+            ),
+            (
+                "planning_workshop",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+            ),
             ("send_data", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3]),
             ("lianli_bundle", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
         ],
@@ -63,10 +95,62 @@ const LIBRARY: &[Pinned] = &[
         best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])],
         poor: &[2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2],
         endings: &[
-            ("two_shop_trial", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
-            ("after_the_round", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3]),
+            (
+                "two_shop_trial",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+            ),
+            (
+                "after_the_round",
+                None,
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3],
+            ),
             ("back_to_qian", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 3]),
+            ("hefei_order", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4]),
             ("dropped", None, &[1, 3]),
+        ],
+    },
+    Pinned {
+        id: "drill_trust_amiable",
+        best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1])],
+        poor: &[2, 2, 3, 3, 2, 2, 3],
+        endings: &[
+            ("songhe_and_trial", None, &[1, 1, 1, 1, 1, 1, 1, 1]),
+            ("ask_the_dean", None, &[1, 1, 1, 1, 1, 1, 1, 3]),
+            ("kangning_stays", None, &[1, 1, 1, 1, 1, 1, 1, 2]),
+        ],
+    },
+    Pinned {
+        id: "drill_trust_expressive",
+        best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1])],
+        poor: &[2, 2, 2, 2, 2, 2, 2, 3],
+        endings: &[
+            ("chunxi_trial", None, &[1, 1, 1, 1, 1, 1, 1, 1]),
+            ("send_material", None, &[1, 1, 1, 1, 1, 1, 1, 3]),
+            ("stick_with_imports", None, &[1, 1, 1, 1, 1, 1, 1, 2]),
+        ],
+    },
+    Pinned {
+        id: "drill_objection_principles",
+        best: &[(None, &[2, 2, 2, 2, 3, 2, 3, 2])],
+        poor: &[1, 1, 1, 1, 1, 1, 2, 2],
+        endings: &[
+            ("pilot_agreed", None, &[2, 2, 2, 2, 3, 2, 3, 2]),
+            ("written_proposal", None, &[1, 1, 1, 1, 1, 1, 2, 2]),
+            ("paper_answers", None, &[2, 3]),
+            ("after_peak", None, &[2, 2, 2, 2, 4]),
+            ("match_price", None, &[2, 2, 2, 2, 3, 2, 1]),
+            ("shown_out", None, &[2, 2, 2, 2, 2]),
+        ],
+    },
+    Pinned {
+        id: "drill_objection_techniques",
+        best: &[(None, &[3, 2, 3, 2, 2, 3, 2])],
+        poor: &[2, 1, 1, 1, 3, 1, 3],
+        endings: &[
+            ("sample_test", None, &[3, 2, 3, 2, 2, 3, 2]),
+            ("report_first", None, &[3, 1, 3, 2, 2, 3, 2]),
+            ("closed_door", None, &[3, 2, 3, 2, 2, 3, 1]),
         ],
     },
     Pinned {
@@ -577,7 +661,11 @@ fn the_library_covers_every_persona_scene_kind_and_drill() {
     // Every kind of conversation is met at least six times; preparation before the door twice.
     assert_eq!(per_scene.len(), 5, "{per_scene:?}");
     for (kind, count) in &per_scene {
-        let least = if *kind == SceneKind::Preparation { 2 } else { 6 };
+        let least = if *kind == SceneKind::Preparation {
+            2
+        } else {
+            6
+        };
         assert!(*count >= least, "{per_scene:?}");
     }
     assert!(mysteries >= 2, "{mysteries} mystery customers");
