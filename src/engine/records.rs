@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use bevy::prelude::*;
 
+use super::campaign::{ActiveCampaign, CampaignEnded, CampaignSet};
 use super::classroom::JoinedClassroom;
 use super::visit::{ActiveVisit, VisitEnded, VisitSet};
 use crate::server::api::Verdict;
@@ -56,7 +57,13 @@ impl Plugin for RecordsPlugin {
             .add_message::<JoinSession>()
             .configure_sets(Update, RecordsSet.before(VisitSet))
             .add_systems(Update, (select_trainees, join_sessions).in_set(RecordsSet))
-            .add_systems(Update, save_finished_visits.after(VisitSet));
+            .add_systems(
+                Update,
+                (
+                    save_finished_visits.after(VisitSet),
+                    save_finished_campaigns.after(CampaignSet),
+                ),
+            );
     }
 }
 
@@ -214,6 +221,42 @@ fn save_finished_visits(
             _ => {}
         }
     }
+}
+
+/// Writes each finished campaign to the store at once, like a visit. Campaigns are played
+/// outside sessions and classrooms.
+fn save_finished_campaigns(
+    mut ended: MessageReader<CampaignEnded>,
+    campaign: Res<ActiveCampaign>,
+    records: Res<Records>,
+    trainee: Res<CurrentTrainee>,
+    mut last: ResMut<LastSave>,
+) {
+    if ended.read().count() == 0 {
+        return;
+    }
+    let Some(run) = &campaign.0 else {
+        return;
+    };
+    *last = match (&trainee.0, records.lock()) {
+        (None, _) => LastSave::NoTrainee,
+        (Some(_), None) => LastSave::Failed(records.notice.clone().unwrap_or_default()),
+        (Some(trainee), Some(store)) => match store.record_campaign(run, trainee) {
+            Ok(recorded) => {
+                info!("campaign result {} saved for {}", recorded.id, trainee.name);
+                LastSave::Saved {
+                    id: recorded.id,
+                    trainee: trainee.name.clone(),
+                    session: None,
+                    practice: false,
+                }
+            }
+            Err(err) => {
+                error!("campaign result not saved: {err}");
+                LastSave::Failed(err.to_string())
+            }
+        },
+    };
 }
 
 fn save(

@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, number_key, palette, window_ui};
 use crate::content::{AccountStage, Campaign, CampaignStep};
-use crate::engine::{ActiveCampaign, CampaignChoice, CampaignProblem, CampaignSet};
+use crate::engine::{ActiveCampaign, CampaignChoice, CampaignProblem, CampaignSet, LastSave};
 use crate::i18n::{Lang, outcome_name, role_name, stage_name, tr};
 use crate::sim::campaign::{Account, CampaignRun, Done, Now};
 
@@ -21,11 +21,13 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw(
     mut contexts: EguiContexts,
     settings: Res<Settings>,
     active: Res<ActiveCampaign>,
     problem: Res<CampaignProblem>,
+    saved: Res<LastSave>,
     mut choose: MessageWriter<CampaignChoice>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
@@ -144,6 +146,8 @@ fn draw(
                 }
             }
             Now::Finished => {
+                let (colour, status) = super::debrief::save_status(&saved, lang);
+                ui.label(egui::RichText::new(status).color(colour));
                 debrief(ui, run, lang);
                 if ui
                     .button(tr(lang, "← 返回场景列表", "← Back to the scenarios"))

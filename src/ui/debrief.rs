@@ -725,7 +725,7 @@ fn keys(
 }
 
 /// Where the result went: the trainee must see that it is kept, or why it is not.
-fn save_status(saved: &LastSave, lang: Lang) -> (egui::Color32, String) {
+pub(super) fn save_status(saved: &LastSave, lang: Lang) -> (egui::Color32, String) {
     match saved {
         LastSave::Saved {
             trainee,
