@@ -55,7 +55,7 @@ fn library() -> Arc<Library> {
 
 fn play(choices: &[usize]) -> CampaignRun {
     let zero_based: Vec<usize> = choices.iter().map(|n| n - 1).collect();
-    CampaignRun::replay(library(), HENGTONG, SEED, &zero_based).expect("the choices play")
+    CampaignRun::replay(library(), HENGTONG, SEED, &zero_based, &[]).expect("the choices play")
 }
 
 /// The finished visits, in order: (scenario, outcome, score, trust carried in, trust on leaving).

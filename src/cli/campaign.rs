@@ -11,7 +11,7 @@ use crate::content::{CampaignStep, Library};
 use crate::i18n::{Lang, outcome_name, role_name, stage_name, tr};
 use crate::paths::ContentRoot;
 use crate::sim::SimError;
-use crate::sim::campaign::{Account, CampaignRun, CampaignScore, Done, Now};
+use crate::sim::campaign::{Account, CampaignGuess, CampaignRun, CampaignScore, Done, Now};
 
 #[derive(Debug, Subcommand)]
 pub enum CampaignAction {
@@ -32,6 +32,10 @@ pub enum CampaignAction {
         /// option, then each reply of the visit that follows, and so on, e.g. 2,1,1,3,…
         #[arg(long, value_delimiter = ',', num_args = 1..)]
         choices: Vec<usize>,
+        /// A mystery customer's type as noted in the notebook: at step STEP (from 1, as the
+        /// story numbers them), after N of that visit's replies, e.g. `7:driver@2`. Repeatable.
+        #[arg(long, value_name = "STEP:TYPE@N", value_parser = parse_guess)]
+        guess: Vec<CampaignGuess>,
         /// Print one JSON object instead of the account's story.
         #[arg(long)]
         json: bool,
@@ -50,8 +54,17 @@ pub(super) fn run(
             campaign,
             seed,
             choices,
+            guess,
             json,
-        } => play(Arc::new(library), lang, campaign, *seed, choices, *json),
+        } => play(
+            Arc::new(library),
+            lang,
+            campaign,
+            *seed,
+            choices,
+            guess,
+            *json,
+        ),
     }
 }
 
@@ -110,12 +123,22 @@ fn list(library: &Library, lang: Lang, json: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn parse_guess(value: &str) -> Result<CampaignGuess, String> {
+    let bad = || format!("\"{value}\" is not a guess like 7:driver@2 (step:type@replies)");
+    let (step, rest) = value.split_once(':').ok_or_else(bad)?;
+    let step: usize = step.parse().map_err(|_| bad())?;
+    let guess = CampaignGuess::parse(&format!("{}:{rest}", step.checked_sub(1).ok_or_else(bad)?))
+        .ok_or_else(bad)?;
+    Ok(guess[0])
+}
+
 fn play(
     library: Arc<Library>,
     lang: Lang,
     id: &str,
     seed: u64,
     choices: &[usize],
+    guesses: &[CampaignGuess],
     json: bool,
 ) -> Result<ExitCode, String> {
     let known: Vec<String> = library.campaigns.keys().cloned().collect();
@@ -138,9 +161,11 @@ fn play(
         let index = number
             .checked_sub(1)
             .ok_or_else(|| format!("choice numbers start at 1 (choice {}: got 0)", made + 1))?;
+        run.note_due_guesses(guesses);
         run.choose(index)
             .map_err(|err| format!("choice {}: {err}", made + 1))?;
     }
+    run.note_due_guesses(guesses);
     let score = run.score().ok_or_else(|| waiting(&run, choices.len()))?;
     if json {
         say!("{}", to_json(&Report::of(&run, &score)));

@@ -26,10 +26,11 @@ use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::content::{Library, Mood, PersonaKind, PersonaSpec, Scenario};
+use crate::content::{Campaign, Library, Mood, PersonaKind, PersonaSpec, Scenario};
 use crate::i18n::{Lang, Text, speaker_name, thought_name, tr};
 use crate::paths::ContentRoot;
 use crate::server::api::Verdict;
+use crate::sim::campaign_analysis::{CampaignAnalysis, analyze_campaign};
 use crate::sim::{self, Attempt, Score, Visit};
 
 #[derive(Debug, Parser)]
@@ -901,16 +902,22 @@ fn analyze(
     if files.is_empty() {
         inputs.push(root.scenarios());
     } else {
-        inputs.extend(files.iter().map(PathBuf::from));
+        let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+        inputs.extend(campaign_references(root, &files));
+        inputs.extend(files);
     }
     let library = Library::load(&inputs);
     for diagnostic in library.errors() {
         eprintln!("{diagnostic}");
     }
+    // An id names a scenario or a campaign; with none, everything in the files is analysed.
+    let (campaign_ids, scenario_ids): (Vec<&String>, Vec<&String>) =
+        ids.iter().partition(|id| library.campaign(id).is_some());
     let chosen: Vec<&Scenario> = if ids.is_empty() {
         library.scenarios.values().map(|s| s.as_ref()).collect()
     } else {
-        ids.iter()
+        scenario_ids
+            .iter()
             .map(|id| {
                 library
                     .scenario(id)
@@ -919,7 +926,15 @@ fn analyze(
             })
             .collect::<Result<_, _>>()?
     };
-    if chosen.is_empty() {
+    let campaigns: Vec<&Campaign> = if ids.is_empty() {
+        library.campaigns.values().map(|c| c.as_ref()).collect()
+    } else {
+        campaign_ids
+            .iter()
+            .filter_map(|id| library.campaign(id).map(|c| c.as_ref()))
+            .collect()
+    };
+    if chosen.is_empty() && campaigns.is_empty() {
         return Err("no scenario to analyse (see `salesdojo check` for problems)".into());
     }
     // Scenarios are analysed side by side, on every core; reports keep the list's order.
@@ -927,8 +942,12 @@ fn analyze(
         .par_iter()
         .map(|scenario| sim::analysis::analyze(&library, scenario, seed))
         .collect();
+    let campaign_reports: Vec<CampaignAnalysis> = campaigns
+        .iter()
+        .map(|campaign| analyze_campaign(&library, campaign, seed))
+        .collect();
     if coverage {
-        let table = sim::analysis::coverage_table(&library, &reports);
+        let table = sim::analysis::coverage_table(&library, &reports, &campaign_reports);
         if json {
             say!("{}", to_json(&table));
         } else {
@@ -937,13 +956,97 @@ fn analyze(
         return Ok(ExitCode::SUCCESS);
     }
     if json {
-        say!("{}", to_json(&reports));
+        // Scenario reports first, then campaign reports (named by `campaign`, not `scenario`).
+        let mut all: Vec<serde_json::Value> = reports
+            .iter()
+            .map(|r| serde_json::to_value(r).expect("reports serialise"))
+            .collect();
+        all.extend(
+            campaign_reports
+                .iter()
+                .map(|r| serde_json::to_value(r).expect("reports serialise")),
+        );
+        say!("{}", to_json(&all));
     } else {
         for report in &reports {
             print_analysis(report, lang);
         }
+        for report in &campaign_reports {
+            print_campaign_analysis(report, lang);
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A campaign's analysis as text: its paths, how they end, the best one, and its warnings.
+fn print_campaign_analysis(report: &CampaignAnalysis, lang: Lang) {
+    say!("{} ({})", report.campaign, tr(lang, "客户战役", "campaign"));
+    say!(
+        "  {} {} · {} {}",
+        report.visits,
+        tr(lang, "次拜访", "visits"),
+        report.decisions,
+        tr(lang, "个客户决策", "account decisions")
+    );
+    for (scenario, outcomes) in &report.visit_outcomes {
+        let names: Vec<&str> = outcomes
+            .iter()
+            .map(|o| crate::i18n::outcome_name(*o, lang))
+            .collect();
+        say!(
+            "    {} {scenario}: {}",
+            tr(lang, "拜访", "visit"),
+            names.join(" · ")
+        );
+    }
+    let stages: Vec<String> = report
+        .stages
+        .iter()
+        .rev()
+        .map(|(stage, n)| {
+            format!(
+                "{} {:.1}%",
+                crate::i18n::stage_name(*stage, lang),
+                *n as f64 * 100.0 / report.paths.max(1) as f64
+            )
+        })
+        .collect();
+    say!(
+        "  {} {} — {}",
+        report.paths,
+        tr(
+            lang,
+            "条路径（各决策的选项 × 各次拜访能到达的结果）",
+            "paths (each decision's options × each visit's reachable outcomes)"
+        ),
+        stages.join(" · ")
+    );
+    say!(
+        "  {}: {}–{}%",
+        tr(lang, "最后的采购份额", "share at the end"),
+        report.share.0,
+        report.share.1
+    );
+    say!(
+        "  {} ({}): {}",
+        tr(lang, "最好的一条", "best"),
+        crate::i18n::stage_name(report.best_stage, lang),
+        report.best.join(", ")
+    );
+    say!(
+        "  {} ({}): {}",
+        tr(
+            lang,
+            "客户决策能考查的技巧",
+            "techniques its decisions can test"
+        ),
+        report.can_test.len(),
+        report.can_test.join(", ")
+    );
+    for warning in &report.warnings {
+        say!("  {}: {}", tr(lang, "警告", "warning"), warning.get(lang));
+    }
+    say!();
 }
 
 fn map(

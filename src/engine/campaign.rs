@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 
 use super::assets::ContentLibrary;
+use crate::content::PersonaKind;
 use crate::sim::SimError;
 use crate::sim::campaign::CampaignRun;
 
@@ -13,12 +14,15 @@ impl Plugin for CampaignPlugin {
     fn build(&self, app: &mut App) {
         app.add_message::<StartCampaign>()
             .add_message::<CampaignChoice>()
+            .add_message::<CampaignNote>()
             .add_message::<CampaignEnded>()
             .init_resource::<ActiveCampaign>()
             .init_resource::<CampaignProblem>()
             .add_systems(
                 Update,
-                (start_campaigns, apply_choices).chain().in_set(CampaignSet),
+                (start_campaigns, note_personas, apply_choices)
+                    .chain()
+                    .in_set(CampaignSet),
             );
     }
 }
@@ -42,6 +46,10 @@ pub enum CampaignChoice {
     /// By its index in the file (0-based), as `campaign play --choices` numbers them.
     Listed(usize),
 }
+
+/// The trainee notes in the notebook which type the current visit's customer is.
+#[derive(Message, Debug, Clone, Copy)]
+pub struct CampaignNote(pub PersonaKind);
 
 /// The active campaign is over and scored.
 #[derive(Message, Debug, Clone, Copy)]
@@ -76,6 +84,14 @@ fn start_campaigns(
                 warn!("{err}");
                 problem.0 = Some(err);
             }
+        }
+    }
+}
+
+fn note_personas(mut notes: MessageReader<CampaignNote>, mut active: ResMut<ActiveCampaign>) {
+    for CampaignNote(kind) in notes.read() {
+        if let Some(run) = active.0.as_mut() {
+            run.note_persona(*kind);
         }
     }
 }

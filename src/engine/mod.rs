@@ -13,8 +13,8 @@ use bevy::prelude::*;
 
 pub use assets::{ContentLibrary, ContentPlugin, ContentSet, ContentSourcesPlugin, ContentWake};
 pub use campaign::{
-    ActiveCampaign, CampaignChoice, CampaignEnded, CampaignPlugin, CampaignProblem, CampaignSet,
-    StartCampaign,
+    ActiveCampaign, CampaignChoice, CampaignEnded, CampaignNote, CampaignPlugin, CampaignProblem,
+    CampaignSet, StartCampaign,
 };
 pub use classroom::{
     ClassroomBoard, ClassroomPlugin, ClassroomStatus, CreateClassroomSession, EndClassroomSession,

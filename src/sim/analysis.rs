@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::campaign_analysis::CampaignAnalysis;
 use super::explore::{Exploration, replay, reply_points};
 use super::robust::robust_paths;
 use super::{Visit, scoring};
@@ -762,9 +763,13 @@ pub struct Coverage {
 /// trainee meets it more than once and a trainer can pick between them.
 pub const MIN_COVERAGE: usize = 2;
 
-/// For every scoreable technique of the catalogue, in its order, the analysed scenarios that
-/// can test it (from each report's `can_test`).
-pub fn coverage_table(library: &Library, reports: &[Analysis]) -> Vec<Coverage> {
+/// For every scoreable technique of the catalogue, in its order, the analysed scenarios and
+/// campaigns that can test it (from each report's `can_test`; a campaign's own decisions).
+pub fn coverage_table(
+    library: &Library,
+    reports: &[Analysis],
+    campaigns: &[CampaignAnalysis],
+) -> Vec<Coverage> {
     library
         .catalogue
         .techniques
@@ -776,6 +781,12 @@ pub fn coverage_table(library: &Library, reports: &[Analysis]) -> Vec<Coverage> 
                 .iter()
                 .filter(|r| r.can_test.contains(&t.id))
                 .map(|r| r.scenario.clone())
+                .chain(
+                    campaigns
+                        .iter()
+                        .filter(|c| c.can_test.contains(&t.id))
+                        .map(|c| c.campaign.clone()),
+                )
                 .collect(),
         })
         .collect()

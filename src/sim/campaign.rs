@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{Score, ScoreEvent, SimError, Visit, resolve_persona, scoring};
 use crate::content::{
     AccountDecision, AccountEffects, AccountStage, AccountStart, Campaign, CampaignStep, Library,
+    PersonaKind,
 };
 
 /// Where the relationship stands between steps.
@@ -54,7 +55,7 @@ impl Account {
     }
 
     /// Moves the account. A change of trust with someone not met yet waits for the meeting.
-    fn apply(&mut self, effects: &AccountEffects) {
+    pub(crate) fn apply(&mut self, effects: &AccountEffects) {
         self.share = (self.share + effects.share).clamp(0, 100);
         self.level = (self.level + effects.level).clamp(1, 3);
         for (contact, change) in &effects.trust {
@@ -74,6 +75,42 @@ impl Account {
             (None, Some(&change)) => Some((drawn + change).clamp(0, 100)),
             (None, None) => None,
         }
+    }
+}
+
+/// The notebook guess of a campaign visit: at step `step`, after `after_replies` replies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct CampaignGuess {
+    pub step: usize,
+    pub kind: PersonaKind,
+    pub after_replies: usize,
+}
+
+impl CampaignGuess {
+    /// As a record keeps them: `step:type@replies` joined by `;`, e.g. `6:driver@2`.
+    pub fn format(guesses: &[CampaignGuess]) -> Option<String> {
+        (!guesses.is_empty()).then(|| {
+            guesses
+                .iter()
+                .map(|g| format!("{}:{}@{}", g.step, g.kind.id(), g.after_replies))
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+    }
+
+    /// Reads what `format` wrote; none if any part is unreadable.
+    pub fn parse(text: &str) -> Option<Vec<CampaignGuess>> {
+        text.split(';')
+            .map(|part| {
+                let (step, rest) = part.split_once(':')?;
+                let (kind, after) = rest.split_once('@')?;
+                Some(CampaignGuess {
+                    step: step.parse().ok()?,
+                    kind: PersonaKind::parse(kind)?,
+                    after_replies: after.parse().ok()?,
+                })
+            })
+            .collect()
     }
 }
 
@@ -163,18 +200,63 @@ impl CampaignRun {
         Ok(run)
     }
 
-    /// Plays a recorded campaign again from its choices.
+    /// Plays a recorded campaign again from its choices, noting each visit's notebook guess
+    /// after as many of that visit's replies as it was noted after.
     pub fn replay(
         library: Arc<Library>,
         id: &str,
         seed: u64,
         choices: &[usize],
+        guesses: &[CampaignGuess],
     ) -> Result<CampaignRun, SimError> {
         let mut run = CampaignRun::begin(library, id, seed)?;
         for &choice in choices {
+            run.note_due_guesses(guesses);
             run.choose(choice)?;
         }
+        run.note_due_guesses(guesses);
         Ok(run)
+    }
+
+    /// Notes the guesses due at this moment of the current visit (see `replay`).
+    pub fn note_due_guesses(&mut self, guesses: &[CampaignGuess]) {
+        let step = self.step;
+        let Some(visit) = &mut self.visit else {
+            return;
+        };
+        let made = visit.transcript().len();
+        for guess in guesses
+            .iter()
+            .filter(|g| g.step == step && g.after_replies == made)
+        {
+            visit.note_persona(guess.kind);
+        }
+    }
+
+    /// Notes in the notebook which type the customer of the current visit is.
+    pub fn note_persona(&mut self, kind: PersonaKind) {
+        if let Some(visit) = &mut self.visit {
+            visit.note_persona(kind);
+        }
+    }
+
+    /// Every visit's notebook guess, by step: what a record keeps to replay them.
+    pub fn guesses(&self) -> Vec<CampaignGuess> {
+        let finished = self.done.iter().filter_map(|done| match done {
+            Done::Visit { step, visit, .. } => Some((*step, visit.as_ref())),
+            Done::Decision { .. } => None,
+        });
+        finished
+            .chain(self.visit.as_ref().map(|visit| (self.step, visit)))
+            .filter_map(|(step, visit)| {
+                let guess = visit.guess()?;
+                Some(CampaignGuess {
+                    step,
+                    kind: guess.kind,
+                    after_replies: guess.after_replies,
+                })
+            })
+            .collect()
     }
 
     pub fn campaign(&self) -> &Arc<Campaign> {

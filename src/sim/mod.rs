@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod attempt;
 pub mod campaign;
+pub mod campaign_analysis;
 pub mod explore;
 pub mod robust;
 pub mod scoring;

@@ -20,7 +20,7 @@ use self::db::{Connection, DbError, Dialect, Exec, Location, Row, Value};
 use crate::content::version::ContentVersion;
 use crate::content::{Library, Outcome, PersonaKind};
 use crate::sim::Attempt;
-use crate::sim::campaign::CampaignRun;
+use crate::sim::campaign::{CampaignGuess, CampaignRun};
 
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "salesdojo.db";
@@ -714,7 +714,7 @@ impl Store {
             persona: CAMPAIGN_PERSONA.to_string(),
             seed: run.seed(),
             choices: serde_json::to_string(&run.choices()).unwrap_or_default(),
-            guess: None,
+            guess: CampaignGuess::format(&run.guesses()),
             engine_version: ENGINE_VERSION.to_string(),
             played_at: now(),
             played: String::new(),

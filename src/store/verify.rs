@@ -15,7 +15,7 @@ use super::{
 };
 use crate::content::{AccountStage, Library, Outcome, PersonaKind};
 use crate::i18n::{Lang, Text, tr};
-use crate::sim::campaign::CampaignRun;
+use crate::sim::campaign::{CampaignGuess, CampaignRun};
 use crate::sim::{Attempt, Score};
 
 /// Whether a stored result counts.
@@ -316,7 +316,13 @@ fn cannot_replay(err: crate::sim::SimError) -> Text {
 fn replay_campaign(library: Arc<Library>, result: &StoredResult) -> Result<Replayed, Text> {
     let choices: Vec<usize> =
         serde_json::from_str(&result.choices).map_err(|_| unreadable("选择", "choices"))?;
-    let run = CampaignRun::replay(library, &result.scenario, result.seed, &choices)
+    let guesses = match &result.guess {
+        Some(text) => {
+            CampaignGuess::parse(text).ok_or_else(|| unreadable("类型判断", "notebook guesses"))?
+        }
+        None => Vec::new(),
+    };
+    let run = CampaignRun::replay(library, &result.scenario, result.seed, &choices, &guesses)
         .map_err(cannot_replay)?;
     let score = run.score().ok_or_else(|| {
         Text::new(

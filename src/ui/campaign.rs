@@ -5,8 +5,10 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, ScreenUiSet, Settings, number_key, palette, window_ui};
-use crate::content::{AccountStage, Campaign, CampaignStep};
-use crate::engine::{ActiveCampaign, CampaignChoice, CampaignProblem, CampaignSet, LastSave};
+use crate::content::{AccountStage, Campaign, CampaignStep, PersonaKind};
+use crate::engine::{
+    ActiveCampaign, CampaignChoice, CampaignNote, CampaignProblem, CampaignSet, LastSave,
+};
 use crate::i18n::{Lang, outcome_name, role_name, stage_name, tr};
 use crate::sim::campaign::{Account, CampaignRun, Done, Now};
 
@@ -29,6 +31,7 @@ fn draw(
     problem: Res<CampaignProblem>,
     saved: Res<LastSave>,
     mut choose: MessageWriter<CampaignChoice>,
+    mut notes: MessageWriter<CampaignNote>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -79,10 +82,14 @@ fn draw(
         .show(&mut ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 // In a visit, the customer's mood first, as on the visit screen.
-                if let Now::Visit(visit) = run.now()
-                    && !settings.hide_meters
-                {
-                    super::mood_bars(ui, visit.mood(), lang);
+                if let Now::Visit(visit) = run.now() {
+                    if !settings.hide_meters {
+                        super::mood_bars(ui, visit.mood(), lang);
+                        ui.separator();
+                    }
+                    if let Some(kind) = super::visit::notebook(ui, visit, lang) {
+                        notes.write(CampaignNote(kind));
+                    }
                     ui.separator();
                 }
                 account_panel(ui, campaign, run, lang);
@@ -436,6 +443,7 @@ fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     active: Res<ActiveCampaign>,
     mut choose: MessageWriter<CampaignChoice>,
+    mut notes: MessageWriter<CampaignNote>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     let finished = active.0.as_ref().is_none_or(CampaignRun::finished);
@@ -447,5 +455,13 @@ fn keys(
     }
     if let Some(position) = number_key(&keys).filter(|&p| p < 4) {
         choose.write(CampaignChoice::Shown(position));
+    }
+    for (key, kind) in super::visit::NOTEBOOK_KEYS
+        .into_iter()
+        .zip(PersonaKind::ALL)
+    {
+        if keys.just_pressed(key) {
+            notes.write(CampaignNote(kind));
+        }
     }
 }

@@ -14,7 +14,7 @@ use crate::i18n::{Lang, persona_name, scene_name, speaker_name, tr};
 use crate::sim::{Expression, Visit};
 
 /// Keys for the notebook's four types, in `PersonaKind::ALL` order.
-const NOTEBOOK_KEYS: [KeyCode; 4] = [KeyCode::F1, KeyCode::F2, KeyCode::F3, KeyCode::F4];
+pub(super) const NOTEBOOK_KEYS: [KeyCode; 4] = [KeyCode::F1, KeyCode::F2, KeyCode::F3, KeyCode::F4];
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -254,7 +254,7 @@ pub(super) fn conversation(
 
 /// For a mystery customer, the notebook where the trainee notes the type they read from the
 /// cues; otherwise the type the scenario told. Returns a newly noted type.
-fn notebook(ui: &mut egui::Ui, visit: &Visit, lang: Lang) -> Option<PersonaKind> {
+pub(super) fn notebook(ui: &mut egui::Ui, visit: &Visit, lang: Lang) -> Option<PersonaKind> {
     if let PersonaSpec::Fixed(kind) = visit.scenario().persona {
         ui.label(format!(
             "{} {}",
