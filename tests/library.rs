@@ -23,6 +23,53 @@ use PersonaKind::{Amiable, Analytical, Driver, Expressive};
 
 const LIBRARY: &[Pinned] = &[
     Pinned {
+        id: "shiye_summer_breakdown",
+        best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])],
+        poor: &[2, 2, 3, 2, 2, 3, 3, 3, 2, 2, 2, 3],
+        endings: &[
+            ("ten_more_shops", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
+            ("order_held", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
+            ("august_review", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1]),
+            ("after_summer", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2]),
+            ("trial_ended", None, &[1, 1, 1, 1, 1, 1, 1, 1, 4]),
+        ],
+    },
+    Pinned {
+        id: "shiye_new_coo",
+        best: &[
+            (Some(Driver), &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
+            (Some(Analytical), &[2, 2, 2, 1, 1, 1, 2, 2, 1, 1, 1, 1, 1, 3, 1]),
+        ],
+        poor: &[3, 3, 4, 2, 3, 1, 3, 3, 2, 2, 2, 3, 2, 4],
+        endings: &[
+            (
+                "framework_signed",
+                Some(Driver),
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+            ),
+            (
+                "order_held",
+                Some(Driver),
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+            ),
+            (
+                "scorecard_review",
+                Some(Driver),
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1],
+            ),
+            (
+                "send_it_over",
+                Some(Driver),
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2],
+            ),
+            (
+                "shut_out",
+                Some(Driver),
+                &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4],
+            ),
+        ],
+    },
+    Pinned {
         id: "hengtong_pilot_proposal",
         best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])],
         poor: &[2, 3, 1, 2, 2, 2, 2, 3, 2, 2, 2, 3, 4],
