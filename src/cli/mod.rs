@@ -203,7 +203,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Print only the coverage table: for each scoreable technique of the catalogue, the
-        /// scenarios that can test it (fewer than two are marked).
+        /// scenarios and campaigns that can test it (fewer than two are marked).
         #[arg(long)]
         coverage: bool,
     },
@@ -1219,11 +1219,11 @@ fn print_coverage(table: &[sim::analysis::Coverage], lang: Lang) {
     say!();
     match lang {
         Lang::Zh => say!(
-            "{} 个可计分的技巧中，{under} 个少于 {short} 个场景能考查（标 ✗）。",
+            "{} 个可计分的技巧中，{under} 个少于 {short} 个场景或客户战役能考查（标 ✗）。",
             table.len()
         ),
         Lang::En => say!(
-            "{under} of {} scoreable techniques are tested by fewer than {short} scenarios (marked ✗).",
+            "{under} of {} scoreable techniques are tested by fewer than {short} scenarios or campaigns (marked ✗).",
             table.len()
         ),
     }
