@@ -6,6 +6,7 @@ use std::sync::Arc;
 use clap::Subcommand;
 use serde::Serialize;
 
+use super::records::Results;
 use super::{load, to_json};
 use crate::content::{CampaignStep, Library};
 use crate::i18n::{Lang, outcome_name, role_name, stage_name, tr};
@@ -36,6 +37,9 @@ pub enum CampaignAction {
         /// story numbers them), after N of that visit's replies, e.g. `7:driver@2`. Repeatable.
         #[arg(long, value_name = "STEP:TYPE@N", value_parser = parse_guess)]
         guess: Vec<CampaignGuess>,
+        /// Save the result under this trainee (created if new), as the game does.
+        #[arg(long)]
+        trainee: Option<String>,
         /// Print one JSON object instead of the account's story.
         #[arg(long)]
         json: bool,
@@ -44,6 +48,7 @@ pub enum CampaignAction {
 
 pub(super) fn run(
     root: &ContentRoot,
+    results: Results,
     lang: Lang,
     action: &CampaignAction,
 ) -> Result<ExitCode, String> {
@@ -55,16 +60,39 @@ pub(super) fn run(
             seed,
             choices,
             guess,
+            trainee,
             json,
-        } => play(
-            Arc::new(library),
-            lang,
-            campaign,
-            *seed,
-            choices,
-            guess,
-            *json,
-        ),
+        } => {
+            // Open the store first: a bad trainee name should stop before playing.
+            let record = match trainee {
+                Some(name) => {
+                    let store = results.open()?;
+                    let trainee = store.trainee(name).map_err(|e| e.to_string())?;
+                    Some((store, trainee))
+                }
+                None => None,
+            };
+            let run = play(Arc::new(library), campaign, *seed, choices, guess)?;
+            let score = run.score().expect("play returns a finished campaign");
+            if *json {
+                say!("{}", to_json(&Report::of(&run, &score)));
+            } else {
+                print_story(&run, &score, lang);
+            }
+            if let Some((store, trainee)) = record {
+                let recorded = store
+                    .record_campaign(&run, &trainee)
+                    .map_err(|e| e.to_string())?;
+                eprintln!(
+                    "{} {} ({} {})",
+                    tr(lang, "已保存，学员", "saved for"),
+                    trainee.name,
+                    tr(lang, "结果编号", "result"),
+                    recorded.id
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -132,15 +160,14 @@ fn parse_guess(value: &str) -> Result<CampaignGuess, String> {
     Ok(guess[0])
 }
 
+/// Plays the choices through to the campaign's end, or says where it stopped.
 fn play(
     library: Arc<Library>,
-    lang: Lang,
     id: &str,
     seed: u64,
     choices: &[usize],
     guesses: &[CampaignGuess],
-    json: bool,
-) -> Result<ExitCode, String> {
+) -> Result<CampaignRun, String> {
     let known: Vec<String> = library.campaigns.keys().cloned().collect();
     let mut run = CampaignRun::begin(library, id, seed).map_err(|err| match err {
         SimError::UnknownCampaign(_) if known.is_empty() => {
@@ -166,13 +193,10 @@ fn play(
             .map_err(|err| format!("choice {}: {err}", made + 1))?;
     }
     run.note_due_guesses(guesses);
-    let score = run.score().ok_or_else(|| waiting(&run, choices.len()))?;
-    if json {
-        say!("{}", to_json(&Report::of(&run, &score)));
-    } else {
-        print_story(&run, &score, lang);
+    if !run.finished() {
+        return Err(waiting(&run, choices.len()));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(run)
 }
 
 /// Where an unfinished campaign waits, as an error for `play`.

@@ -378,7 +378,7 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
             records::board(&root, cli.results(), cli.lang, scenario, *json)
         }
         Command::Check { paths, json } => check(&root, paths, *json),
-        Command::Campaign { action } => campaign::run(&root, cli.lang, action),
+        Command::Campaign { action } => campaign::run(&root, cli.results(), cli.lang, action),
         Command::Map {
             scenario,
             output,
