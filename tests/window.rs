@@ -55,8 +55,9 @@ fn distinct_colours(path: &Path) -> usize {
     colours.len()
 }
 
-/// Runs the tour in `lang` with `extra` arguments, its screenshots under `name`.
-fn tour(name: &str, lang: &str, extra: &[&str]) -> Option<PathBuf> {
+/// Runs the tour in `lang` with `extra` arguments, its screenshots under `name`; it must
+/// reach each of `screens`.
+fn tour(name: &str, lang: &str, extra: &[&str], screens: &[&str]) -> Option<PathBuf> {
     if !support::installed("xvfb-run", "the window tests") {
         return None;
     }
@@ -96,7 +97,7 @@ fn tour(name: &str, lang: &str, extra: &[&str]) -> Option<PathBuf> {
         "the game failed under Xvfb ({}):\n{stdout}\n{stderr}",
         output.status
     );
-    for screen in SCREENS {
+    for screen in screens {
         assert!(
             stdout.contains(&format!("tour: {screen} screen")),
             "the tour never reached the {screen} screen:\n{stdout}\n{stderr}"
@@ -231,6 +232,35 @@ const EXPECTED: [(&str, &[&str], &[&str]); 12] = [
     ),
 ];
 
+/// The screenshot of `screen` is not blank, and the text drawn on it has no character the
+/// fonts cannot draw; returns that text.
+fn drawn_screen(dir: &Path, screen: &str) -> String {
+    let path = dir.join(format!("{screen}.png"));
+    assert!(
+        path.exists(),
+        "no screenshot of the {screen} screen at {}",
+        path.display()
+    );
+    let colours = distinct_colours(&path);
+    assert!(
+        colours > 20,
+        "the {screen} screenshot looks blank ({colours} colours): {}",
+        path.display()
+    );
+    // The text egui drew on that frame, and the characters no loaded font can draw.
+    let drawn = std::fs::read_to_string(dir.join(format!("{screen}.txt")))
+        .unwrap_or_else(|err| panic!("no text record of the {screen} screen: {err}"));
+    let (texts, missing) = drawn
+        .rsplit_once("\n--\nmissing glyphs: ")
+        .expect("the record ends with the missing glyphs");
+    assert_eq!(
+        missing.trim(),
+        "",
+        "the {screen} screen draws characters as empty boxes"
+    );
+    texts.to_string()
+}
+
 fn check_screens(lang: &str) {
     let _window = ONE_WINDOW
         .lock()
@@ -239,33 +269,12 @@ fn check_screens(lang: &str) {
         lang,
         lang,
         &["--tour-hide-meters", "--tour-seed", TOUR_SEED],
+        &SCREENS,
     ) else {
         return;
     };
     for screen in SCREENS.into_iter().chain(PRACTICE_SCREENS) {
-        let path = dir.join(format!("{screen}.png"));
-        assert!(
-            path.exists(),
-            "no screenshot of the {screen} screen at {}",
-            path.display()
-        );
-        let colours = distinct_colours(&path);
-        assert!(
-            colours > 20,
-            "the {screen} screenshot looks blank ({colours} colours): {}",
-            path.display()
-        );
-        // The text egui drew on that frame, and the characters no loaded font can draw.
-        let drawn = std::fs::read_to_string(dir.join(format!("{screen}.txt")))
-            .unwrap_or_else(|err| panic!("no text record of the {screen} screen: {err}"));
-        let (texts, missing) = drawn
-            .rsplit_once("\n--\nmissing glyphs: ")
-            .expect("the record ends with the missing glyphs");
-        assert_eq!(
-            missing.trim(),
-            "",
-            "the {screen} screen draws characters as empty boxes"
-        );
+        let texts = drawn_screen(&dir, screen);
         let (_, zh, en) = EXPECTED
             .iter()
             .find(|(name, _, _)| *name == screen)
@@ -340,6 +349,7 @@ fn a_classroom_visit_plays_in_the_window_and_shows_the_verified_place() {
         "classroom",
         "en",
         &["--tour-classroom", &joined, "--tour-choices", PATHS[0]],
+        &SCREENS,
     ) else {
         return;
     };
@@ -389,4 +399,101 @@ fn a_classroom_visit_plays_in_the_window_and_shows_the_verified_place() {
         );
     }
     assert!(!board.contains('×'), "the server's score is shown: {board}");
+}
+
+/// The Hengtong campaign's best path, as `--tour-choices` numbers it (see tests/campaign.rs).
+const CAMPAIGN_BEST: &str =
+    "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1";
+
+/// The screens the campaign tour shoots, with what each must say in Chinese and in English.
+const CAMPAIGN_SCREENS: [(&str, &[&str], &[&str]); 4] = [
+    (
+        "scenarios",
+        &["客户战役", "恒通物流"],
+        &["Account campaigns", "Hengtong"],
+    ),
+    // The first visit opens before the door, on the account plan's left panel.
+    (
+        "campaign",
+        &["出发之前", "客户关系", "采购份额", "开发阶段", "还没拜访过"],
+        &[
+            "Before you set off",
+            "The account",
+            "Our share",
+            "Development",
+            "not visited yet",
+        ],
+    ),
+    (
+        "campaign-plan",
+        &[
+            "上次拜访",
+            "勘查之后",
+            "你的决定",
+            "剩余预算",
+            "（投入 4 天）",
+            "郑伟",
+        ],
+        &[
+            "Last visit",
+            "After the survey",
+            "Your decision",
+            "Budget left",
+            "(4 days)",
+            "Zheng Wei",
+        ],
+    ),
+    (
+        "campaign-debrief",
+        &[
+            "100/100",
+            "客户最后的阶段",
+            "战略合作",
+            "成绩已保存",
+            "第 0 个月",
+        ],
+        &[
+            "100/100",
+            "Where the account ended",
+            "Strategic cooperation",
+            "Result saved for",
+            "Month 0",
+        ],
+    ),
+];
+
+/// A whole campaign in the window, in each language: the account plan between visits, the
+/// visits, and the campaign debrief with the result saved.
+#[test]
+fn a_campaign_plays_in_the_window_in_both_languages() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let names: Vec<&str> = CAMPAIGN_SCREENS.iter().map(|(name, _, _)| *name).collect();
+    for lang in ["zh", "en"] {
+        let Some(dir) = tour(
+            &format!("campaign-{lang}"),
+            lang,
+            &[
+                "--tour-campaign",
+                "hengtong_account",
+                "--tour-seed",
+                "1",
+                "--tour-choices",
+                CAMPAIGN_BEST,
+            ],
+            &names,
+        ) else {
+            return;
+        };
+        for (screen, zh, en) in CAMPAIGN_SCREENS {
+            let texts = drawn_screen(&dir, screen);
+            for expected in if lang == "zh" { zh } else { en } {
+                assert!(
+                    texts.contains(expected),
+                    "the {screen} screen in {lang} does not say \"{expected}\"; it says:\n{texts}"
+                );
+            }
+        }
+    }
 }

@@ -151,6 +151,9 @@ fn draw(
     });
     egui::CentralPanel::default().show(&mut ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
+            if let Some(campaign) = campaign_list(ui, &content, &session, lang) {
+                start_campaign(&mut starts, &mut next, campaign);
+            }
             for (index, scenario) in content.playable(&session).into_iter().enumerate() {
                 let mut frame = egui::Frame::group(ui.style()).inner_margin(14.0);
                 if index == highlighted.0 {
@@ -204,15 +207,12 @@ fn draw(
                     pick(&mut selection, &mut next, scenario, &session);
                 }
             }
-            if let Some(campaign) = campaign_list(ui, &content, &session, lang) {
-                start_campaign(&mut starts, &mut next, campaign);
-            }
         });
     });
     Ok(())
 }
 
-/// The account campaigns, after the single visits; not offered in a team session or a
+/// The account campaigns, above the single visits; not offered in a team session or a
 /// classroom, which play single visits. Returns the id of a campaign clicked.
 fn campaign_list(
     ui: &mut egui::Ui,
@@ -224,7 +224,6 @@ fn campaign_list(
     if campaigns.is_empty() {
         return None;
     }
-    ui.add_space(12.0);
     ui.heading(tr(lang, "客户战役", "Account campaigns"));
     ui.label(
         egui::RichText::new(tr(
@@ -272,6 +271,8 @@ fn campaign_list(
             clicked = Some(campaign.id.clone());
         }
     }
+    ui.add_space(12.0);
+    ui.heading(tr(lang, "单次拜访", "Single visits"));
     clicked
 }
 
