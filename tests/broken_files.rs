@@ -107,6 +107,20 @@ const CORPUS: &[Case] = &[
         Some("preparation beats lead into the visit, never back from it"),
     ),
     case(
+        "campaign_unknown_contact.campaign.ron",
+        "error",
+        (64, 22),
+        "no contact with id \"zhen\"",
+        Some("did you mean"),
+    ),
+    case(
+        "campaign_every_option_costs.campaign.ron",
+        "error",
+        (131, 22),
+        "every option of decision \"win_back\" costs budget",
+        Some("give one option `cost: 0`"),
+    ),
+    case(
         "no_way_out.scenario.ron",
         "error",
         (224, 25),

@@ -460,3 +460,109 @@ fn check_of_a_draft_catches_a_taken_id_and_a_name_that_differs() {
     let shipped = salesdojo(&["check", "scenarios/drill_price_objection.scenario.ron"]);
     assert!(shipped.status.success(), "{}", stderr(&shipped));
 }
+
+/// The Hengtong campaign's best path (see tests/campaign.rs).
+const CAMPAIGN_BEST: &str =
+    "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1";
+
+#[test]
+fn campaign_play_tells_the_accounts_story_and_saves_it_for_its_board() {
+    let data = TempDir::new();
+    let data = data.path().to_str().unwrap();
+    let list = salesdojo(&["--lang", "en", "campaign", "list"]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        list.contains(
+            "hengtong_account  Campaign: nine months with Hengtong Logistics  (3 visits, 6 account decisions, difficulty 2)"
+        ),
+        "{list}"
+    );
+    let played = salesdojo(&[
+        "--lang",
+        "en",
+        "--data-dir",
+        data,
+        "campaign",
+        "play",
+        "hengtong_account",
+        "--choices",
+        CAMPAIGN_BEST,
+        "--trainee",
+        "Lin",
+    ]);
+    assert!(played.status.success(), "{}", stderr(&played));
+    let story = String::from_utf8_lossy(&played.stdout);
+    for expected in [
+        "[month 2] Visit to Zheng Wei, VP operations (Key person)",
+        "trust at the door, carried in: 53",
+        "+5  keep.rescue  [Stage 4 · Deterioration · control during, rescue after]",
+        "Where the account ended: Strategic cooperation · share 67% · level 3",
+        "Score: 100/100 = visits 100 (×50) · account decisions 100 (×30) · end stage 100 (×20)",
+    ] {
+        assert!(story.contains(expected), "no {expected:?} in:\n{story}");
+    }
+    assert!(stderr(&played).contains("saved for Lin"));
+    let board = salesdojo(&[
+        "--lang",
+        "en",
+        "--data-dir",
+        data,
+        "leaderboard",
+        "hengtong_account",
+    ]);
+    let board = String::from_utf8_lossy(&board.stdout);
+    assert!(
+        board.contains(" 1. Lin") && board.contains("100"),
+        "{board}"
+    );
+}
+
+#[test]
+fn campaign_play_says_where_an_unfinished_or_unknown_campaign_stands() {
+    let short = salesdojo(&[
+        "--lang",
+        "en",
+        "campaign",
+        "play",
+        "hengtong_account",
+        "--choices",
+        "1,1,1,1,1,1,1,1",
+    ]);
+    assert_clear_failure(
+        &short,
+        "the campaign is not over after 8 choices: step 3, visit \"hengtong_pilot_proposal\"",
+    );
+    let long = format!("{CAMPAIGN_BEST},1");
+    assert_clear_failure(
+        &salesdojo(&["campaign", "play", "hengtong_account", "--choices", &long]),
+        "the campaign ended after 40 choices, but 41 were given",
+    );
+    assert_clear_failure(
+        &salesdojo(&["campaign", "play", "hengtong", "--choices", "1"]),
+        "no campaign with id \"hengtong\" (playable campaigns: hengtong_account, shiye_account)",
+    );
+    // The first decision offers four options.
+    assert_clear_failure(
+        &salesdojo(&[
+            "campaign",
+            "play",
+            "hengtong_account",
+            "--choices",
+            "1,1,1,1,1,1,1,9",
+        ]),
+        "choice 8: option 9 does not exist at decision \"after_survey\": it offers options 1 to 4",
+    );
+    assert_clear_failure(
+        &salesdojo(&[
+            "campaign",
+            "play",
+            "shiye_account",
+            "--choices",
+            "1",
+            "--guess",
+            "driver",
+        ]),
+        "\"driver\" is not a guess like 7:driver@2",
+    );
+}
