@@ -1,18 +1,13 @@
 //! Account campaigns: the shipped Hengtong campaign played to its end stages with exact scores,
-//! the relationship carried from each step into the next, the campaign played through the real
-//! engine plugins, and a stored campaign replayed and verified (on SQLite and PostgreSQL).
+//! the relationship carried from each step into the next, the budget, and a stored campaign
+//! replayed and verified (on SQLite and PostgreSQL). The plugins' side is in
+//! `headless_campaign.rs`.
 
 mod support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use bevy::prelude::*;
 use salesdojo::content::{AccountStage, Library, Outcome};
-use salesdojo::engine::{
-    ActiveCampaign, CampaignChoice, CampaignEnded, ContentLibrary, StartCampaign, headless_app,
-};
-use salesdojo::paths::ContentRoot;
 use salesdojo::sim::campaign::{CampaignRun, Done, Now};
 use salesdojo::store::verify::{Standing, Verifier, scenario_board};
 use salesdojo::store::{CAMPAIGN_PERSONA, ResultFilter};
@@ -22,17 +17,11 @@ use support::repo;
 const HENGTONG: &str = "hengtong_account";
 const SEED: u64 = 1;
 
-/// Every choice of the best path, as numbered in the files: the first visit (7 replies), the
-/// time with Liu, the pilot visit (14), the pilot's figures against Huada's price cut, the
-/// night rescue, the introduction to the general manager, her visit (14), the partnership.
 fn best() -> Vec<usize> {
-    let mut choices = vec![1; 7];
-    choices.push(1);
-    choices.extend([1; 14]);
-    choices.extend([2, 1, 1]);
-    choices.extend([1; 14]);
-    choices.push(1);
-    choices
+    support::HENGTONG_BEST
+        .split(',')
+        .map(|n| n.parse().unwrap())
+        .collect()
 }
 
 /// A poor path: no preparation, a gift card, a pushy pilot visit, giving up on the account,
@@ -243,48 +232,6 @@ fn a_decision_the_budget_cannot_pay_for_is_refused_and_nothing_changes() {
     );
     run.choose(1).unwrap();
     assert_eq!(run.account().budget, 0);
-}
-
-/// Runs the app until the content library has loaded.
-fn loaded_app() -> App {
-    let mut app = headless_app(&ContentRoot {
-        root: repo().into(),
-    });
-    for _ in 0..500 {
-        app.update();
-        if app.world().resource::<ContentLibrary>().get().is_some() {
-            return app;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the content library did not load through the asset system");
-}
-
-#[test]
-fn the_engine_plugins_play_a_campaign_to_its_end_by_messages() {
-    let mut app = loaded_app();
-    app.world_mut().write_message(StartCampaign {
-        campaign: HENGTONG.into(),
-        seed: SEED,
-    });
-    app.update();
-    for number in best() {
-        app.world_mut()
-            .write_message(CampaignChoice::Listed(number - 1));
-        app.update();
-    }
-    assert!(
-        !app.world().resource::<Messages<CampaignEnded>>().is_empty(),
-        "the campaign did not end"
-    );
-    let active = app.world().resource::<ActiveCampaign>();
-    let run = active.0.as_ref().expect("a campaign is active");
-    let score = run.score().expect("scored");
-    assert_eq!(
-        (score.total, score.stage),
-        (100, AccountStage::StrategicCooperation)
-    );
-    assert_eq!(run.choices(), play(&best()).choices());
 }
 
 fn a_stored_campaign_replays_and_verifies_and_a_hand_edit_is_caught(db: &Backend) {

@@ -461,10 +461,6 @@ fn check_of_a_draft_catches_a_taken_id_and_a_name_that_differs() {
     assert!(shipped.status.success(), "{}", stderr(&shipped));
 }
 
-/// The Hengtong campaign's best path (see tests/campaign.rs).
-const CAMPAIGN_BEST: &str =
-    "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1";
-
 #[test]
 fn campaign_play_tells_the_accounts_story_and_saves_it_for_its_board() {
     let data = TempDir::new();
@@ -487,7 +483,7 @@ fn campaign_play_tells_the_accounts_story_and_saves_it_for_its_board() {
         "play",
         "hengtong_account",
         "--choices",
-        CAMPAIGN_BEST,
+        support::HENGTONG_BEST,
         "--trainee",
         "Lin",
     ]);
@@ -533,7 +529,7 @@ fn campaign_play_says_where_an_unfinished_or_unknown_campaign_stands() {
         &short,
         "the campaign is not over after 8 choices: step 3, visit \"hengtong_pilot_proposal\"",
     );
-    let long = format!("{CAMPAIGN_BEST},1");
+    let long = format!("{},1", support::HENGTONG_BEST);
     assert_clear_failure(
         &salesdojo(&["campaign", "play", "hengtong_account", "--choices", &long]),
         "the campaign ended after 40 choices, but 41 were given",

@@ -401,10 +401,6 @@ fn a_classroom_visit_plays_in_the_window_and_shows_the_verified_place() {
     assert!(!board.contains('×'), "the server's score is shown: {board}");
 }
 
-/// The Hengtong campaign's best path, as `--tour-choices` numbers it (see tests/campaign.rs).
-const CAMPAIGN_BEST: &str =
-    "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1";
-
 /// The screens the campaign tour shoots, with what each must say in Chinese and in English.
 const CAMPAIGN_SCREENS: [(&str, &[&str], &[&str]); 4] = [
     (
@@ -480,7 +476,7 @@ fn a_campaign_plays_in_the_window_in_both_languages() {
                 "--tour-seed",
                 "1",
                 "--tour-choices",
-                CAMPAIGN_BEST,
+                support::HENGTONG_BEST,
             ],
             &names,
         ) else {

@@ -112,6 +112,7 @@ fn persona_label(scenario: &Scenario, lang: Lang) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw(
     mut contexts: EguiContexts,
     settings: Res<Settings>,

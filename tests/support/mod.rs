@@ -12,6 +12,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const SCENARIO_FILE: &str = "scenarios/analytical_equipment_director.scenario.ron";
 
+/// The Hengtong campaign's best path, every choice numbered as in the files: the first visit
+/// (7 replies), the time with Liu, the pilot visit (14), the pilot's figures against Huada's
+/// price cut, the night rescue, the introduction to the general manager, her visit (14), the
+/// partnership.
+#[allow(dead_code)]
+pub const HENGTONG_BEST: &str =
+    "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,2,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1";
+
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
