@@ -493,7 +493,7 @@ fn campaign_play_tells_the_accounts_story_and_saves_it_for_its_board() {
         "[month 2] Visit to Zheng Wei, VP operations (Key person)",
         "trust at the door, carried in: 53",
         "+5  keep.rescue  [Stage 4 · Deterioration · control during, rescue after]",
-        "Where the account ended: Strategic cooperation · share 67% · level 3",
+        "Where the account ended: Strategic cooperation · our share 67% · level 3",
         "Score: 100/100 = visits 100 (×50) · account decisions 100 (×30) · end stage 100 (×20)",
     ] {
         assert!(story.contains(expected), "no {expected:?} in:\n{story}");

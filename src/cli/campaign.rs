@@ -340,15 +340,7 @@ fn print_story(run: &CampaignRun, score: &CampaignScore, lang: Lang) {
         }
     }
     say!();
-    say!(
-        "{}: {} · {} {}% · {} {}",
-        tr(lang, "客户最后的阶段", "Where the account ended"),
-        stage_name(score.stage, lang),
-        tr(lang, "份额", "share"),
-        score.share,
-        tr(lang, "关系层次", "level"),
-        score.level
-    );
+    say!("{}", score.ended(lang));
     let weights = run
         .library()
         .rubric
@@ -356,18 +348,10 @@ fn print_story(run: &CampaignRun, score: &CampaignScore, lang: Lang) {
         .as_ref()
         .expect("a scored campaign has weights");
     say!(
-        "{}: {}/100 = {} {} (×{}) · {} {} (×{}) · {} {} (×{})",
+        "{}: {}/100 = {}",
         tr(lang, "得分", "Score"),
         score.total,
-        tr(lang, "拜访", "visits"),
-        score.visits,
-        weights.visits,
-        tr(lang, "客户决策", "account decisions"),
-        score.decisions,
-        weights.decisions,
-        tr(lang, "最后阶段", "end stage"),
-        score.stage_points,
-        weights.stage
+        score.parts(weights, lang)
     );
 }
 

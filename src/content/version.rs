@@ -55,25 +55,13 @@ impl Library {
     /// The version of one playable scenario: its file plus the shared files it is scored with.
     pub fn version_of(&self, scenario_id: &str) -> Option<ContentVersion> {
         let source = self.sources.get(scenario_id)?;
-        let mut files: Vec<VersionFile> = self
-            .used_files
-            .iter()
-            .filter(|file| match &file.content {
-                Content::Scenario(_) => &file.path == source,
-                Content::Campaign(_) => false,
-                _ => true,
-            })
-            .map(|file| VersionFile {
-                name: file_name(&file.path),
-                text: file.text.to_string(),
-            })
-            .collect();
-        files.sort_by(|a, b| a.name.cmp(&b.name));
-        Some(ContentVersion { files })
+        Some(self.snapshot(|file| match &file.content {
+            Content::Scenario(_) => &file.path == source,
+            Content::Campaign(_) => false,
+            _ => true,
+        }))
     }
-}
 
-impl Library {
     /// The version of one playable campaign: its file, the scenarios its visits play, and the
     /// shared files they are all scored with.
     pub fn version_of_campaign(&self, campaign_id: &str) -> Option<ContentVersion> {
@@ -87,21 +75,26 @@ impl Library {
                 super::CampaignStep::Decision(_) => None,
             })
             .collect();
+        Some(self.snapshot(|file| match &file.content {
+            Content::Scenario(_) => visits.contains(&&file.path),
+            Content::Campaign(_) => &file.path == source,
+            _ => true,
+        }))
+    }
+
+    /// The kept files that `keep` picks, sorted by name.
+    fn snapshot(&self, keep: impl Fn(&ParsedFile) -> bool) -> ContentVersion {
         let mut files: Vec<VersionFile> = self
             .used_files
             .iter()
-            .filter(|file| match &file.content {
-                Content::Scenario(_) => visits.contains(&&file.path),
-                Content::Campaign(_) => &file.path == source,
-                _ => true,
-            })
+            .filter(|file| keep(file))
             .map(|file| VersionFile {
                 name: file_name(&file.path),
                 text: file.text.to_string(),
             })
             .collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));
-        Some(ContentVersion { files })
+        ContentVersion { files }
     }
 }
 

@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use super::{Score, ScoreEvent, SimError, Visit, resolve_persona, scoring};
 use crate::content::{
-    AccountDecision, AccountEffects, AccountStage, AccountStart, Campaign, CampaignStep, Library,
-    PersonaKind,
+    AccountDecision, AccountEffects, AccountStage, AccountStart, Campaign, CampaignRubric,
+    CampaignStep, Library, PersonaKind,
 };
+use crate::i18n::{Lang, stage_name, tr};
 
 /// Where the relationship stands between steps.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -475,6 +476,38 @@ pub struct CampaignScore {
     pub level: i32,
     /// Each technique or mistake the decisions showed, with its evidence.
     pub events: Vec<ScoreEvent>,
+}
+
+impl CampaignScore {
+    /// Where the account ended, e.g. `Where the account ended: Stable cooperation · our share
+    /// 55% · level 2`.
+    pub fn ended(&self, lang: Lang) -> String {
+        format!(
+            "{}: {} · {} {}% · {} {}",
+            tr(lang, "客户最后的阶段", "Where the account ended"),
+            stage_name(self.stage, lang),
+            tr(lang, "采购份额", "our share"),
+            self.share,
+            tr(lang, "关系层次", "level"),
+            self.level
+        )
+    }
+
+    /// The parts of the total and their weights, e.g. `visits 100 (×50) · …`.
+    pub fn parts(&self, weights: &CampaignRubric, lang: Lang) -> String {
+        format!(
+            "{} {} (×{}) · {} {} (×{}) · {} {} (×{})",
+            tr(lang, "拜访", "visits"),
+            self.visits,
+            weights.visits,
+            tr(lang, "客户决策", "account decisions"),
+            self.decisions,
+            weights.decisions,
+            tr(lang, "最后阶段", "end stage"),
+            self.stage_points,
+            weights.stage
+        )
+    }
 }
 
 fn score(run: &CampaignRun) -> CampaignScore {

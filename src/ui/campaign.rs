@@ -38,22 +38,9 @@ fn draw(
     let lang = settings.lang;
     let mut ui = window_ui(ctx);
     let Some(run) = &active.0 else {
-        egui::CentralPanel::default().show(&mut ui, |ui| {
-            if let Some(problem) = &problem.0 {
-                ui.label(
-                    egui::RichText::new(tr(lang, "无法开始客户战役", "The campaign cannot start"))
-                        .size(30.0)
-                        .color(palette::BAD),
-                );
-                ui.label(egui::RichText::new(problem.to_string()).size(20.0));
-            }
-            if ui
-                .button(tr(lang, "← 返回场景列表", "← Back to the scenarios"))
-                .clicked()
-            {
-                next.set(Screen::Scenarios);
-            }
-        });
+        let what = tr(lang, "无法开始客户战役", "The campaign cannot start");
+        let problem = problem.0.as_ref().map(|p| p as &dyn std::fmt::Display);
+        super::cannot_start(&mut ui, what, problem, lang, &mut next);
         return Ok(());
     };
     let campaign = run.campaign();
@@ -314,31 +301,9 @@ fn debrief(ui: &mut egui::Ui, run: &CampaignRun, lang: Lang) {
                 .strong()
                 .color(palette::ACCENT),
         );
-        ui.label(
-            egui::RichText::new(format!(
-                "{}: {} · {} {}% · {} {}",
-                tr(lang, "客户最后的阶段", "Where the account ended"),
-                stage_name(score.stage, lang),
-                tr(lang, "采购份额", "our share"),
-                score.share,
-                tr(lang, "关系层次", "level"),
-                score.level
-            ))
-            .size(22.0),
-        );
+        ui.label(egui::RichText::new(score.ended(lang)).size(22.0));
         if let Some(weights) = &run.library().rubric.campaign {
-            ui.label(format!(
-                "{} {} (×{}) · {} {} (×{}) · {} {} (×{})",
-                tr(lang, "拜访", "Visits"),
-                score.visits,
-                weights.visits,
-                tr(lang, "客户决策", "account decisions"),
-                score.decisions,
-                weights.decisions,
-                tr(lang, "最后阶段", "end stage"),
-                score.stage_points,
-                weights.stage
-            ));
+            ui.label(score.parts(weights, lang));
         }
         ui.separator();
         for done in run.done() {

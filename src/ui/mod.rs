@@ -204,6 +204,33 @@ pub(crate) fn waiting_to_send(ui: &mut egui::Ui, waiting: usize, lang: crate::i1
     }
 }
 
+/// Why a visit or a campaign could not start (say, its file was removed meanwhile), with the
+/// way back to the list.
+pub(crate) fn cannot_start(
+    ui: &mut egui::Ui,
+    what: &str,
+    problem: Option<&dyn std::fmt::Display>,
+    lang: Lang,
+    next: &mut NextState<Screen>,
+) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(problem) = problem {
+            ui.label(egui::RichText::new(what).size(30.0).color(palette::BAD));
+            ui.label(egui::RichText::new(problem.to_string()).size(20.0));
+        }
+        if ui
+            .button(crate::i18n::tr(
+                lang,
+                "← 返回场景列表",
+                "← Back to the scenarios",
+            ))
+            .clicked()
+        {
+            next.set(Screen::Scenarios);
+        }
+    });
+}
+
 /// Colours used across screens.
 pub(crate) mod palette {
     use bevy_egui::egui::Color32;

@@ -426,12 +426,7 @@ fn run_tour(
                     .and_then(|(view, listed)| view.order.iter().position(|i| i == listed))
                     .unwrap_or(0);
                 choices.pop_front();
-                let code = [
-                    KeyCode::Digit1,
-                    KeyCode::Digit2,
-                    KeyCode::Digit3,
-                    KeyCode::Digit4,
-                ][shown.min(3)];
+                let code = reply_key(shown);
                 *presses += 1;
                 keyboard.write(key(code, ButtonState::Pressed));
                 tour.release = Some(code);
@@ -487,12 +482,7 @@ fn run_tour(
                     .unwrap_or(0),
                 _ => listed,
             };
-            let code = [
-                KeyCode::Digit1,
-                KeyCode::Digit2,
-                KeyCode::Digit3,
-                KeyCode::Digit4,
-            ][shown.min(3)];
+            let code = reply_key(shown);
             *presses += 1;
             keyboard.write(key(code, ButtonState::Pressed));
             tour.release = Some(code);
@@ -504,6 +494,16 @@ fn run_tour(
             tour.steps.clear();
         }
     }
+}
+
+/// The key a reply (or an option) shown at `position` (0-based) is picked with.
+fn reply_key(position: usize) -> KeyCode {
+    [
+        KeyCode::Digit1,
+        KeyCode::Digit2,
+        KeyCode::Digit3,
+        KeyCode::Digit4,
+    ][position.min(3)]
 }
 
 /// Saves a screenshot as `<name>.png` and, from the same frame, its texts as `<name>.txt`.

@@ -51,20 +51,8 @@ fn draw(
     else {
         // The start was refused (say, the scenario file was removed meanwhile): say why.
         if let Some(problem) = &problem.0 {
-            egui::CentralPanel::default().show(&mut ui, |ui| {
-                ui.label(
-                    egui::RichText::new(tr(lang, "无法开始拜访", "The visit cannot start"))
-                        .size(30.0)
-                        .color(palette::BAD),
-                );
-                ui.label(egui::RichText::new(problem.to_string()).size(20.0));
-                if ui
-                    .button(tr(lang, "← 返回场景列表", "← Back to the scenarios"))
-                    .clicked()
-                {
-                    next.set(Screen::Scenarios);
-                }
-            });
+            let what = tr(lang, "无法开始拜访", "The visit cannot start");
+            super::cannot_start(&mut ui, what, Some(problem), lang, &mut next);
         }
         return Ok(());
     };
