@@ -509,7 +509,7 @@ fn campaign_play_tells_the_accounts_story_and_saves_it_for_its_board() {
     ]);
     let board = String::from_utf8_lossy(&board.stdout);
     assert!(
-        board.contains(" 1. Lin") && board.contains("100"),
+        board.contains(" 1. Lin") && board.contains("100  Strategic cooperation"),
         "{board}"
     );
 }

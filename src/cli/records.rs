@@ -8,7 +8,7 @@ use clap::Subcommand;
 
 use super::{load, to_json};
 use crate::content::Library;
-use crate::i18n::{Lang, outcome_name, tr};
+use crate::i18n::{Lang, tr};
 use crate::paths::ContentRoot;
 use crate::store::db::Location;
 use crate::store::export::{history_csv, save, session_csv};
@@ -503,11 +503,7 @@ pub(super) fn print_board(rows: &[BoardRow], lang: Lang) {
             .total
             .map(|t| t.to_string())
             .unwrap_or_else(|| "—".into());
-        let outcome = checked
-            .outcome
-            .filter(|_| checked.is_valid())
-            .map(|o| outcome_name(o, lang))
-            .unwrap_or("");
+        let outcome = checked.ended(lang).unwrap_or("");
         // The row's own note and minutes: a classroom server's rows carry them.
         let note = row
             .note

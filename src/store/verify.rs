@@ -77,6 +77,18 @@ impl Checked {
             .flatten()
     }
 
+    /// How it ended, when valid: a visit's outcome, or the stage a campaign's account ended in.
+    pub fn ended(&self, lang: Lang) -> Option<&'static str> {
+        if !self.is_valid() {
+            return None;
+        }
+        match (self.outcome, self.stage) {
+            (Some(outcome), _) => Some(crate::i18n::outcome_name(outcome, lang)),
+            (None, Some(stage)) => Some(crate::i18n::stage_name(stage, lang)),
+            (None, None) => None,
+        }
+    }
+
     /// Simulated minutes: as replayed now, or as stored when it could not be replayed.
     pub fn sim_minutes(&self) -> i64 {
         self.minutes.map_or(self.result.minutes, i64::from)

@@ -9,7 +9,7 @@ use super::{Screen, ScreenUiSet, Selection, Settings, export_status, palette, wi
 use crate::engine::{
     ActiveSession, ClassroomBoard, ContentLibrary, FetchClassroomBoard, JoinedClassroom, Records,
 };
-use crate::i18n::{Lang, outcome_name, tr};
+use crate::i18n::{Lang, tr};
 use crate::store::export::{save, session_csv};
 use crate::store::verify::{BoardRow, scenario_board};
 
@@ -64,13 +64,19 @@ fn reset(
         .unwrap_or(0);
 }
 
-/// The scenarios the board can show, in order.
+/// The scenarios the board can show, in order; all time, the campaigns' boards after them.
 fn scenarios(board: &Board, session: &ActiveSession, library: &ContentLibrary) -> Vec<String> {
     match (&session.0, board.all_time) {
         (Some(session), false) => session.scenarios.clone(),
         _ => library
             .get()
-            .map(|l| l.scenarios.keys().cloned().collect())
+            .map(|l| {
+                l.scenarios
+                    .keys()
+                    .chain(l.campaigns.keys())
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -202,9 +208,12 @@ fn draw(
     let mut ui = window_ui(ctx);
     let ids = scenarios(&board, &session, &library);
     let scenario = ids.get(board.scenario);
+    let campaign = scenario.and_then(|id| library.get()?.campaign(id));
     let title = scenario
         .and_then(|id| content.scenario(id))
-        .map(|s| s.title.get(lang).to_string())
+        .map(|s| &s.title)
+        .or(campaign.map(|c| &c.title))
+        .map(|title| title.get(lang).to_string())
         .or_else(|| scenario.cloned())
         .unwrap_or_default();
     egui::Panel::top("board_top").show(&mut ui, |ui| {
@@ -286,14 +295,14 @@ fn board_row(ui: &mut egui::Ui, row: &BoardRow, lang: Lang) {
         None => ui.label(big("×".into()).color(palette::BAD)),
     };
     let note = row.note.as_ref().map(|note| note.get(lang).to_string());
-    match (checked.is_valid(), checked.outcome) {
-        (false, _) => ui.label(
+    match checked.ended(lang) {
+        _ if !checked.is_valid() => ui.label(
             egui::RichText::new(note.clone().unwrap_or_default())
                 .size(20.0)
                 .color(palette::BAD),
         ),
-        (true, Some(outcome)) => ui.label(big(outcome_name(outcome, lang).to_string()).size(30.0)),
-        _ => ui.label(""),
+        Some(ended) => ui.label(big(ended.to_string()).size(30.0)),
+        None => ui.label(""),
     };
     ui.label(big(format!("{}′", row.minutes)).size(30.0));
     let played = match note.filter(|_| checked.is_valid()) {
