@@ -240,16 +240,23 @@ fn draw(
                 .size(24.0),
             );
             if let Some(library) = library.get() {
-                for (id, scenario) in &library.scenarios {
-                    let mut on = draft.scenarios.contains(id);
-                    if ui.checkbox(&mut on, scenario.title.get(lang)).changed() {
-                        if on {
-                            draft.scenarios.insert(id.clone());
-                        } else {
-                            draft.scenarios.remove(id);
+                // A list of its own, so the seed and the create button stay in view below it
+                // however many scenarios there are.
+                egui::ScrollArea::vertical()
+                    .id_salt("session_scenarios")
+                    .max_height(340.0)
+                    .show(ui, |ui| {
+                        for (id, scenario) in &library.scenarios {
+                            let mut on = draft.scenarios.contains(id);
+                            if ui.checkbox(&mut on, scenario.title.get(lang)).changed() {
+                                if on {
+                                    draft.scenarios.insert(id.clone());
+                                } else {
+                                    draft.scenarios.remove(id);
+                                }
+                            }
                         }
-                    }
-                }
+                    });
             }
             ui.horizontal(|ui| {
                 ui.label(tr(
