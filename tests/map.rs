@@ -225,3 +225,42 @@ fn a_draft_file_is_mapped_and_what_cannot_be_mapped_is_said_clearly() {
         "{said}"
     );
 }
+
+/// A campaign's map: a page of its steps in order, the best path marked, where the paths end.
+#[test]
+fn a_campaign_maps_to_a_page_of_its_steps_with_the_best_path_marked() {
+    if !installed("chromium", "the scenario map tests") {
+        return;
+    }
+    let dir = TempDir::new();
+    let page = map(dir.path(), "hengtong_account", &["--lang", "en"]);
+    let dom = dom(&page);
+    let library = library();
+    let campaign = library.campaign("hengtong_account").unwrap();
+    assert_eq!(
+        dom.matches("data-step=\"").count(),
+        campaign.steps.len(),
+        "a section per step"
+    );
+    for step in [
+        "after_survey",
+        "price_cut",
+        "win_back",
+        "hengtong_gm_new_warehouse",
+    ] {
+        assert_eq!(count(&dom, "data-step", step), 1, "{step}");
+    }
+    // The best path: an outcome for each of the three visits and the five decisions it meets.
+    assert_eq!(dom.matches("class=\"best\"").count(), 8, "{dom}");
+    for expected in [
+        "Where the paths end",
+        "Strategic cooperation 5.2%",
+        "Share at the end: 0–67%",
+        "only when share ≥ 1%",
+        "keep.rescue +5",
+        "trust Liu, Warehouse 1 supervisor +20",
+    ] {
+        assert!(dom.contains(expected), "no {expected:?} in the page");
+    }
+    screenshot(&page, "map-campaign-en.png");
+}

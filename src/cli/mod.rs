@@ -546,7 +546,11 @@ fn library_for(root: &ContentRoot, scenario: &str) -> Result<(Library, String), 
     if !is_path(scenario) {
         return Ok((load(root), scenario.to_string()));
     }
-    let library = Library::load(&[root.seeds(), PathBuf::from(scenario)]);
+    let file = PathBuf::from(scenario);
+    let mut inputs = vec![root.seeds()];
+    inputs.extend(campaign_references(root, std::slice::from_ref(&file)));
+    inputs.push(file.clone());
+    let library = Library::load(&inputs);
     let errors: Vec<String> = library.errors().map(|d| d.to_string()).collect();
     if !errors.is_empty() {
         return Err(format!(
@@ -555,12 +559,15 @@ fn library_for(root: &ContentRoot, scenario: &str) -> Result<(Library, String), 
             errors.join("\n")
         ));
     }
+    // The file's own scenario or campaign, not one of the game's it refers to.
+    let same = |path: &PathBuf| path.canonicalize().ok() == file.canonicalize().ok();
     let id = library
-        .scenarios
-        .keys()
-        .next()
-        .ok_or_else(|| format!("{scenario} holds no scenario"))?
-        .clone();
+        .sources
+        .iter()
+        .chain(&library.campaign_sources)
+        .find(|(_, path)| same(path))
+        .map(|(id, _)| id.clone())
+        .ok_or_else(|| format!("{scenario} holds no scenario"))?;
     Ok((library, id))
 }
 
@@ -1057,10 +1064,15 @@ fn map(
     seed: u64,
 ) -> Result<ExitCode, String> {
     let (library, id) = library_for(root, scenario)?;
-    let chosen = library
-        .scenario(&id)
-        .ok_or_else(|| unknown_scenario(&library, &id))?;
-    let page = crate::map::map_html(&library, chosen, seed, lang);
+    let page = match library.campaign(&id) {
+        Some(campaign) => crate::map::campaign_html(&library, campaign, seed, lang),
+        None => {
+            let chosen = library
+                .scenario(&id)
+                .ok_or_else(|| unknown_scenario(&library, &id))?;
+            crate::map::map_html(&library, chosen, seed, lang)
+        }
+    };
     let path = output.map_or_else(
         || PathBuf::from(format!("{id}.map.html")),
         Path::to_path_buf,

@@ -4,6 +4,10 @@
 //! points each reply is worth for each persona, how many paths pass each beat, the best and worst
 //! paths, and the gates the starting mood decides.
 
+mod campaign;
+
+pub use campaign::campaign_html;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
