@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::verify::{BoardRow, Checked, Progress};
-use crate::i18n::{Lang, outcome_name, tr};
+use crate::i18n::{Lang, tr};
 
 /// What spreadsheet programs look for to read a CSV file as UTF-8.
 pub const BOM: &str = "\u{feff}";
@@ -82,11 +82,7 @@ fn result_fields(checked: &Checked, lang: Lang) -> Vec<String> {
         result.trainee.clone(),
         result.scenario.clone(),
         checked.total().map(|t| t.to_string()).unwrap_or_default(),
-        checked
-            .outcome
-            .filter(|_| checked.is_valid())
-            .map(|o| outcome_name(o, lang).to_string())
-            .unwrap_or_default(),
+        checked.ended(lang).unwrap_or_default().to_string(),
         checked.sim_minutes().to_string(),
         result.played.clone(),
         checked.status(lang),
