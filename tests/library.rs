@@ -23,6 +23,30 @@ use PersonaKind::{Amiable, Analytical, Driver, Expressive};
 
 const LIBRARY: &[Pinned] = &[
     Pinned {
+        id: "huaji_tender_evaluation",
+        best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])],
+        poor: &[2, 3, 2, 3, 2, 2, 2, 3, 2, 2, 3, 1, 3],
+        endings: &[
+            ("spec_clause", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
+            ("clause_on_hold", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
+            ("reference_visit", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
+            ("send_data", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3]),
+            ("no_further", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
+        ],
+    },
+    Pinned {
+        id: "huaji_award_decision",
+        best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])],
+        poor: &[2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 4, 2, 3, 3],
+        endings: &[
+            ("award_won", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
+            ("award_held", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
+            ("final_presentation", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
+            ("committee_decides", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3]),
+            ("stericor_awarded", None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]),
+        ],
+    },
+    Pinned {
         id: "shiye_summer_breakdown",
         best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])],
         poor: &[2, 2, 3, 2, 2, 3, 3, 3, 2, 2, 2, 3],
