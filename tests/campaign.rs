@@ -303,3 +303,65 @@ fn a_stored_campaign_replays_and_verifies_and_a_hand_edit_is_caught(db: &Backend
 }
 
 on_both_databases!(a_stored_campaign_replays_and_verifies_and_a_hand_edit_is_caught);
+
+/// Numbers as `--choices` takes them.
+fn numbers(text: &str) -> Vec<usize> {
+    text.split(',')
+        .map(|n| n.parse::<usize>().unwrap() - 1)
+        .collect()
+}
+
+/// The other shipped campaigns' best and poor paths, to their end stages with exact scores:
+/// (campaign, choices, guesses, total, stage, share, level).
+#[test]
+fn every_campaign_plays_its_best_and_a_poor_path_to_their_end_stages() {
+    use salesdojo::content::PersonaKind;
+    use salesdojo::sim::campaign::CampaignGuess;
+    let xu = CampaignGuess {
+        step: 6,
+        kind: PersonaKind::Driver,
+        after_replies: 2,
+    };
+    let cases: [(
+        &str,
+        &str,
+        Vec<CampaignGuess>,
+        (u32, AccountStage, i32, i32),
+    ); 4] = [
+        (
+            "shiye_account",
+            "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
+            vec![xu],
+            (100, AccountStage::StrategicCooperation, 65, 3),
+        ),
+        (
+            "shiye_account",
+            "2,2,2,2,2,2,2,2,3,2,2,2,3,3,3,4,2,3,1,3,3,2,2,2,3,2,4",
+            Vec::new(),
+            (3, AccountStage::Development, 0, 1),
+        ),
+        (
+            "huaji_account",
+            "2,1,2,3,2,3,1,3,2,3,1,2,3,2,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
+            Vec::new(),
+            (100, AccountStage::StrategicCooperation, 65, 3),
+        ),
+        (
+            "huaji_account",
+            "1,3,3,4,4,1,2,1,3,2,3,1,2,2,2,3,2,3,2,2,2,3,2,2,3,1,3,2,2,2,2,2,2,3,2,2,3,2,4,2,3,3,2",
+            Vec::new(),
+            (1, AccountStage::Development, 0, 1),
+        ),
+    ];
+    for (id, choices, guesses, expected) in cases {
+        let run = CampaignRun::replay(library(), id, SEED, &numbers(choices), &guesses)
+            .unwrap_or_else(|err| panic!("{id}: {err}"));
+        let score = run.score().unwrap_or_else(|| panic!("{id} is not over"));
+        assert_eq!(
+            (score.total, score.stage, score.share, score.level),
+            expected,
+            "{id} {choices}"
+        );
+        assert_eq!(run.guesses(), guesses, "{id}");
+    }
+}
