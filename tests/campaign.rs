@@ -239,10 +239,10 @@ fn a_stored_campaign_replays_and_verifies_and_a_hand_edit_is_caught(db: &Backend
     let store = db.store();
     let trainee = store.trainee("Lin").unwrap();
     let best_run = play(&best());
-    let best_id = store.record_campaign(&best_run, &trainee).unwrap().id;
+    let best_id = store.record_campaign(&best_run, &trainee, None).unwrap().id;
     let poor_run = play(&poor());
     let other = store.trainee("Ma").unwrap();
-    let poor_id = store.record_campaign(&poor_run, &other).unwrap().id;
+    let poor_id = store.record_campaign(&poor_run, &other, None).unwrap().id;
     drop(store);
 
     let store = db.store();
@@ -322,12 +322,9 @@ fn every_campaign_plays_its_best_and_a_poor_path_to_their_end_stages() {
         kind: PersonaKind::Driver,
         after_replies: 2,
     };
-    let cases: [(
-        &str,
-        &str,
-        Vec<CampaignGuess>,
-        (u32, AccountStage, i32, i32),
-    ); 4] = [
+    /// The total, the stage, the share and the level a path ends with.
+    type End = (u32, AccountStage, i32, i32);
+    let cases: [(&str, &str, Vec<CampaignGuess>, End); 4] = [
         (
             "shiye_account",
             "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
@@ -365,3 +362,56 @@ fn every_campaign_plays_its_best_and_a_poor_path_to_their_end_stages() {
         assert_eq!(run.guesses(), guesses, "{id}");
     }
 }
+
+/// A team session on one computer plays a campaign too: everyone meets the session's seed, the
+/// results join its board, and anything else is refused with the reason.
+fn a_team_session_plays_a_campaign_and_ranks_it(db: &Backend) {
+    let library = library();
+    let store = db.store();
+    let session = store
+        .create_session(&library, &[HENGTONG.to_string()], SEED, Some("CAMP1"))
+        .unwrap();
+    assert_eq!(
+        session.versions[HENGTONG],
+        library.version_of_campaign(HENGTONG).unwrap().hash()
+    );
+    let lin = store.trainee("Lin").unwrap();
+    store
+        .record_campaign(&play(&best()), &lin, Some(&session))
+        .unwrap();
+    // Another customer (seed) than the session's is refused, and so is a campaign the session
+    // does not play.
+    let zero_based: Vec<usize> = best().iter().map(|n| n - 1).collect();
+    let other_seed =
+        CampaignRun::replay(Arc::clone(&library), HENGTONG, 2, &zero_based, &[]).unwrap();
+    let err = store
+        .record_campaign(&other_seed, &lin, Some(&session))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("session CAMP1 meets the customer of seed 1, not 2"),
+        "{err}"
+    );
+    let elsewhere = store
+        .create_session(
+            &library,
+            &["drill_price_objection".to_string()],
+            SEED,
+            Some("DRILL1"),
+        )
+        .unwrap();
+    let err = store
+        .record_campaign(&play(&best()), &lin, Some(&elsewhere))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("session DRILL1 plays drill_price_objection, not \"hengtong_account\""),
+        "{err}"
+    );
+    let board = scenario_board(&store, &library, HENGTONG, Some("CAMP1")).unwrap();
+    assert_eq!(board.len(), 1);
+    assert_eq!(board[0].rank, Some(1));
+    assert_eq!(board[0].checked.result.session.as_deref(), Some("CAMP1"));
+}
+
+on_both_databases!(a_team_session_plays_a_campaign_and_ranks_it);

@@ -173,6 +173,17 @@ fn bad_requests_get_clear_4xx_answers_and_the_server_keeps_serving() {
         401,
         "trainer token",
     );
+    // Trainees' games play a server session's content as single visits, not campaigns.
+    refused(
+        post(
+            &server,
+            "/api/sessions",
+            Some(TOKEN),
+            &json!({"scenarios": [DRILL, "hengtong_account"]}).to_string(),
+        ),
+        422,
+        "\"hengtong_account\" is a campaign: a classroom server's sessions play single visits",
+    );
     refused(get(&server, "/api/nothing"), 404, "no such page");
 
     // Still serving: the good result counts once, however often it is sent.

@@ -512,6 +512,50 @@ fn campaign_play_tells_the_accounts_story_and_saves_it_for_its_board() {
         board.contains(" 1. Lin") && board.contains("100  Strategic cooperation"),
         "{board}"
     );
+    // A team session on this computer plays it with the session's seed.
+    let session = salesdojo(&[
+        "--data-dir",
+        data,
+        "session",
+        "new",
+        "--scenario",
+        "hengtong_account",
+        "--seed",
+        "1",
+        "--code",
+        "CAMP1",
+    ]);
+    assert!(session.status.success(), "{}", stderr(&session));
+    let played = salesdojo(&[
+        "--lang",
+        "en",
+        "--data-dir",
+        data,
+        "campaign",
+        "play",
+        "hengtong_account",
+        "--choices",
+        support::HENGTONG_BEST,
+        "--trainee",
+        "Ana",
+        "--session",
+        "CAMP1",
+    ]);
+    assert!(played.status.success(), "{}", stderr(&played));
+    let shown = salesdojo(&[
+        "--lang",
+        "en",
+        "--data-dir",
+        data,
+        "session",
+        "show",
+        "CAMP1",
+    ]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains(" 1. Ana") && !shown.contains("Lin"),
+        "only the session's result: {shown}"
+    );
 }
 
 #[test]
@@ -536,7 +580,7 @@ fn campaign_play_says_where_an_unfinished_or_unknown_campaign_stands() {
     );
     assert_clear_failure(
         &salesdojo(&["campaign", "play", "hengtong", "--choices", "1"]),
-        "no campaign with id \"hengtong\" (playable campaigns: hengtong_account, shiye_account)",
+        "no campaign with id \"hengtong\" (playable campaigns: hengtong_account, huaji_account, shiye_account)",
     );
     // The first decision offers four options.
     assert_clear_failure(

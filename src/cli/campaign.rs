@@ -26,9 +26,10 @@ pub enum CampaignAction {
     Play {
         /// The campaign id (see `salesdojo campaign list`).
         campaign: String,
-        /// The seed: the same seed and choices always give the same campaign.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        /// The seed: the same seed and choices always give the same campaign (default 1, or the
+        /// session's seed).
+        #[arg(long)]
+        seed: Option<u64>,
         /// Every choice in order, by its number in the file (1 = first listed): a decision's
         /// option, then each reply of the visit that follows, and so on, e.g. 2,1,1,3,…
         #[arg(long, value_delimiter = ',', num_args = 1..)]
@@ -40,6 +41,9 @@ pub enum CampaignAction {
         /// Save the result under this trainee (created if new), as the game does.
         #[arg(long)]
         trainee: Option<String>,
+        /// Play in this team session: its seed is used, and the result joins its board.
+        #[arg(long, value_name = "CODE", requires = "trainee")]
+        session: Option<String>,
         /// Print one JSON object instead of the account's story.
         #[arg(long)]
         json: bool,
@@ -61,27 +65,47 @@ pub(super) fn run(
             choices,
             guess,
             trainee,
+            session,
             json,
         } => {
-            // Open the store first: a bad trainee name should stop before playing.
+            // Open the store first: a bad trainee name or session code should stop before
+            // playing.
             let record = match trainee {
                 Some(name) => {
                     let store = results.open()?;
                     let trainee = store.trainee(name).map_err(|e| e.to_string())?;
-                    Some((store, trainee))
+                    let session = match session {
+                        Some(code) => {
+                            Some(store.session(code).map_err(|e| e.to_string())?.ok_or_else(
+                                || {
+                                    format!(
+                                        "no session with code \"{}\"",
+                                        code.trim().to_uppercase()
+                                    )
+                                },
+                            )?)
+                        }
+                        None => None,
+                    };
+                    Some((store, trainee, session))
                 }
                 None => None,
             };
-            let run = play(Arc::new(library), campaign, *seed, choices, guess)?;
+            let session_seed = record
+                .as_ref()
+                .and_then(|(_, _, s)| s.as_ref())
+                .map(|s| s.seed);
+            let seed = seed.or(session_seed).unwrap_or(1);
+            let run = play(Arc::new(library), campaign, seed, choices, guess)?;
             let score = run.score().expect("play returns a finished campaign");
             if *json {
                 say!("{}", to_json(&Report::of(&run, &score)));
             } else {
                 print_story(&run, &score, lang);
             }
-            if let Some((store, trainee)) = record {
+            if let Some((store, trainee, session)) = record {
                 let recorded = store
-                    .record_campaign(&run, &trainee)
+                    .record_campaign(&run, &trainee, session.as_ref())
                     .map_err(|e| e.to_string())?;
                 eprintln!(
                     "{} {} ({} {})",

@@ -156,11 +156,19 @@ pub(super) fn session(
             ..
         } => {
             let library = load(root);
-            if let Some(unknown) = scenarios.iter().find(|id| library.scenario(id).is_none()) {
+            let known =
+                |id: &String| library.scenario(id).is_some() || library.campaign(id).is_some();
+            if let Some(unknown) = scenarios.iter().find(|id| !known(id)) {
                 return Err(format!(
-                    "no scenario with id \"{unknown}\"\nplayable scenarios: {}",
+                    "no scenario or campaign with id \"{unknown}\"\nplayable scenarios: {}\ncampaigns: {}",
                     library
                         .scenarios
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    library
+                        .campaigns
                         .keys()
                         .cloned()
                         .collect::<Vec<_>>()

@@ -223,13 +223,14 @@ fn save_finished_visits(
     }
 }
 
-/// Writes each finished campaign to the store at once, like a visit. Campaigns are played
-/// outside sessions and classrooms.
+/// Writes each finished campaign to the store at once, like a visit, in the team session if one
+/// is running (campaigns are not played in a classroom).
 fn save_finished_campaigns(
     mut ended: MessageReader<CampaignEnded>,
     campaign: Res<ActiveCampaign>,
     records: Res<Records>,
     trainee: Res<CurrentTrainee>,
+    session: Res<ActiveSession>,
     mut last: ResMut<LastSave>,
 ) {
     if ended.read().count() == 0 {
@@ -241,21 +242,23 @@ fn save_finished_campaigns(
     *last = match (&trainee.0, records.lock()) {
         (None, _) => LastSave::NoTrainee,
         (Some(_), None) => LastSave::Failed(records.notice.clone().unwrap_or_default()),
-        (Some(trainee), Some(store)) => match store.record_campaign(run, trainee) {
-            Ok(recorded) => {
-                info!("campaign result {} saved for {}", recorded.id, trainee.name);
-                LastSave::Saved {
-                    id: recorded.id,
-                    trainee: trainee.name.clone(),
-                    session: None,
-                    practice: false,
+        (Some(trainee), Some(store)) => {
+            match store.record_campaign(run, trainee, session.0.as_ref()) {
+                Ok(recorded) => {
+                    info!("campaign result {} saved for {}", recorded.id, trainee.name);
+                    LastSave::Saved {
+                        id: recorded.id,
+                        trainee: trainee.name.clone(),
+                        session: session.0.as_ref().map(|s| s.code.clone()),
+                        practice: false,
+                    }
+                }
+                Err(err) => {
+                    error!("campaign result not saved: {err}");
+                    LastSave::Failed(err.to_string())
                 }
             }
-            Err(err) => {
-                error!("campaign result not saved: {err}");
-                LastSave::Failed(err.to_string())
-            }
-        },
+        }
     };
 }
 

@@ -262,6 +262,7 @@ impl From<StoreError> for ApiFailure {
             | StoreError::BadCode
             | StoreError::NoScenarios
             | StoreError::UnknownScenario(_)
+            | StoreError::CampaignOnServer(_)
             | StoreError::Unfinished
             | StoreError::PracticeInSession(_) => StatusCode::UNPROCESSABLE_ENTITY,
             StoreError::Folder { .. }
@@ -435,6 +436,14 @@ async fn create_session(
     let session = classroom
         .with_store(move |classroom, store| {
             let seed = new.seed.unwrap_or_else(|| u64::from(rand::random::<u32>()));
+            // Trainees' games play a session's content as single visits.
+            if let Some(id) = new
+                .scenarios
+                .iter()
+                .find(|id| classroom.library.campaign(id).is_some())
+            {
+                return Err(StoreError::CampaignOnServer(id.clone()).into());
+            }
             Ok(store.create_session(
                 &classroom.library,
                 &new.scenarios,

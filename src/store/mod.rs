@@ -212,6 +212,10 @@ pub enum StoreError {
     #[error("scenario \"{0}\" is not in the loaded content")]
     UnknownScenario(String),
     #[error(
+        "\"{0}\" is a campaign: a classroom server's sessions play single visits (campaigns are played in sessions on one computer)"
+    )]
+    CampaignOnServer(String),
+    #[error(
         "session {0} takes whole visits only: a visit tried again from an earlier decision is practice"
     )]
     PracticeInSession(String),
@@ -698,9 +702,13 @@ impl Store {
         &self,
         run: &CampaignRun,
         trainee: &Trainee,
+        session: Option<&Session>,
     ) -> Result<Recorded, StoreError> {
         let score = run.score().ok_or(StoreError::Unfinished)?;
         let id = &run.campaign().id;
+        if let Some(session) = session {
+            session.admits(id, run.seed())?;
+        }
         let version = run
             .library()
             .version_of_campaign(id)
@@ -721,7 +729,7 @@ impl Store {
             score: i64::from(score.total),
             outcome: score.stage.id().to_string(),
             minutes: i64::from(run.minutes()),
-            session: None,
+            session: session.map(|s| s.code.clone()),
             rewound_at: None,
             seal: String::new(),
         };
@@ -920,11 +928,13 @@ impl Store {
         if scenarios.is_empty() {
             return Err(StoreError::NoScenarios);
         }
-        // Each scenario's version now: the customer everyone in the session meets.
+        // Each scenario's (or campaign's) version now: the customer everyone in the session
+        // meets.
         let mut versions = Vec::new();
         for id in scenarios {
             let version = library
                 .version_of(id)
+                .or_else(|| library.version_of_campaign(id))
                 .ok_or_else(|| StoreError::UnknownScenario(id.clone()))?;
             versions.push((id.clone(), version));
         }

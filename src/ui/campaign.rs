@@ -7,7 +7,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::{Screen, ScreenUiSet, Settings, number_key, palette, window_ui};
 use crate::content::{AccountStage, Campaign, CampaignStep, PersonaKind};
 use crate::engine::{
-    ActiveCampaign, CampaignChoice, CampaignNote, CampaignProblem, CampaignSet, LastSave,
+    ActiveCampaign, ActiveSession, CampaignChoice, CampaignNote, CampaignProblem, CampaignSet,
+    JoinedClassroom, LastSave,
 };
 use crate::i18n::{Lang, outcome_name, role_name, stage_name, tr};
 use crate::sim::campaign::{Account, CampaignRun, Done, Now};
@@ -30,6 +31,7 @@ fn draw(
     active: Res<ActiveCampaign>,
     problem: Res<CampaignProblem>,
     saved: Res<LastSave>,
+    turns: Turns,
     mut choose: MessageWriter<CampaignChoice>,
     mut notes: MessageWriter<CampaignNote>,
     mut next: ResMut<NextState<Screen>>,
@@ -143,11 +145,8 @@ fn draw(
                 let (colour, status) = super::debrief::save_status(&saved, lang);
                 ui.label(egui::RichText::new(status).color(colour));
                 debrief(ui, run, lang);
-                if ui
-                    .button(tr(lang, "← 返回场景列表", "← Back to the scenarios"))
-                    .clicked()
-                {
-                    next.set(Screen::Scenarios);
+                if ui.button(turns.back_label(lang)).clicked() {
+                    next.set(turns.after_debrief());
                 }
             }
         }
@@ -404,9 +403,39 @@ fn account_line(ui: &mut egui::Ui, account: &Account, lang: Lang) {
     );
 }
 
+/// Where the debrief leads: in a team session on one computer, back to the title screen for
+/// the next trainee's name, as after a visit; otherwise to the list.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Turns<'w> {
+    session: Res<'w, ActiveSession>,
+    classroom: Res<'w, JoinedClassroom>,
+}
+
+impl Turns<'_> {
+    fn after_debrief(&self) -> Screen {
+        if super::taking_turns(&self.session, &self.classroom) {
+            Screen::Title
+        } else {
+            Screen::Scenarios
+        }
+    }
+
+    fn back_label(&self, lang: Lang) -> &'static str {
+        match self.after_debrief() {
+            Screen::Title => tr(lang, "下一位学员 (Esc)", "Next trainee (Esc)"),
+            _ => tr(
+                lang,
+                "← 返回场景列表 (Esc)",
+                "← Back to the scenarios (Esc)",
+            ),
+        }
+    }
+}
+
 fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     active: Res<ActiveCampaign>,
+    turns: Turns,
     mut choose: MessageWriter<CampaignChoice>,
     mut notes: MessageWriter<CampaignNote>,
     mut next: ResMut<NextState<Screen>>,
@@ -414,7 +443,7 @@ fn keys(
     let finished = active.0.as_ref().is_none_or(CampaignRun::finished);
     if finished {
         if keys.just_pressed(KeyCode::Escape) {
-            next.set(Screen::Scenarios);
+            next.set(turns.after_debrief());
         }
         return;
     }

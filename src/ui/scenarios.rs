@@ -60,15 +60,26 @@ impl PlayContent<'_> {
         .map(|s| &**s)
     }
 
-    /// The campaigns on offer: the local ones, outside a team session or a classroom.
+    /// The campaigns on offer: a team session's own, else all; none in a classroom, which
+    /// plays single visits.
     pub fn campaigns(&self, session: &ActiveSession) -> Vec<&Campaign> {
-        if self.classroom.0.is_some() || session.0.is_some() {
+        if self.classroom.0.is_some() {
             return Vec::new();
         }
-        self.library
-            .get()
-            .map(|library| library.campaigns.values().map(|c| &**c).collect())
-            .unwrap_or_default()
+        let Some(library) = self.library.get() else {
+            return Vec::new();
+        };
+        library
+            .campaigns
+            .values()
+            .filter(|c| {
+                session
+                    .0
+                    .as_ref()
+                    .is_none_or(|session| session.scenarios.contains(&c.id))
+            })
+            .map(|c| &**c)
+            .collect()
     }
 
     pub fn playable(&self, session: &ActiveSession) -> Vec<&Scenario> {
@@ -153,7 +164,7 @@ fn draw(
     egui::CentralPanel::default().show(&mut ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             if let Some(campaign) = campaign_list(ui, &content, &session, lang) {
-                start_campaign(&mut starts, &mut next, campaign);
+                start_campaign(&mut starts, &mut next, campaign, &session);
             }
             for (index, scenario) in content.playable(&session).into_iter().enumerate() {
                 let mut frame = egui::Frame::group(ui.style()).inner_margin(14.0);
@@ -213,8 +224,8 @@ fn draw(
     Ok(())
 }
 
-/// The account campaigns, above the single visits; not offered in a team session or a
-/// classroom, which play single visits. Returns the id of a campaign clicked.
+/// The account campaigns on offer, above the single visits. Returns the id of a campaign
+/// clicked.
 fn campaign_list(
     ui: &mut egui::Ui,
     content: &PlayContent,
@@ -277,16 +288,19 @@ fn campaign_list(
     clicked
 }
 
-/// Starts a campaign with a fresh seed and opens its screen.
+/// Starts a campaign and opens its screen: with a fresh seed, or in a team session the
+/// session's, so everyone meets the same account.
 pub(crate) fn start_campaign(
     starts: &mut MessageWriter<StartCampaign>,
     next: &mut NextState<Screen>,
     campaign: String,
+    session: &ActiveSession,
 ) {
-    starts.write(StartCampaign {
-        campaign,
-        seed: rand::random::<u32>() as u64,
-    });
+    let seed = match &session.0 {
+        Some(session) => session.seed,
+        None => rand::random::<u32>() as u64,
+    };
+    starts.write(StartCampaign { campaign, seed });
     next.set(Screen::Campaign);
 }
 
