@@ -474,19 +474,14 @@ fn campaign_play_tells_the_accounts_story_and_saves_it_for_its_board() {
         ),
         "{list}"
     );
-    let played = salesdojo(&[
-        "--lang",
-        "en",
-        "--data-dir",
-        data,
-        "campaign",
-        "play",
-        "hengtong_account",
-        "--choices",
-        support::HENGTONG_BEST,
-        "--trainee",
-        "Lin",
-    ]);
+    // The best path of the Hengtong campaign, saved for a trainee in the data folder.
+    let play_best = |extra: &[&str]| {
+        let mut args = vec!["--lang", "en", "--data-dir", data, "campaign", "play"];
+        args.extend(["hengtong_account", "--choices", support::HENGTONG_BEST]);
+        args.extend(extra);
+        salesdojo(&args)
+    };
+    let played = play_best(&["--trainee", "Lin"]);
     assert!(played.status.success(), "{}", stderr(&played));
     let story = String::from_utf8_lossy(&played.stdout);
     for expected in [
@@ -526,21 +521,7 @@ fn campaign_play_tells_the_accounts_story_and_saves_it_for_its_board() {
         "CAMP1",
     ]);
     assert!(session.status.success(), "{}", stderr(&session));
-    let played = salesdojo(&[
-        "--lang",
-        "en",
-        "--data-dir",
-        data,
-        "campaign",
-        "play",
-        "hengtong_account",
-        "--choices",
-        support::HENGTONG_BEST,
-        "--trainee",
-        "Ana",
-        "--session",
-        "CAMP1",
-    ]);
+    let played = play_best(&["--trainee", "Ana", "--session", "CAMP1"]);
     assert!(played.status.success(), "{}", stderr(&played));
     let shown = salesdojo(&[
         "--lang",

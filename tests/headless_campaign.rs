@@ -4,21 +4,20 @@
 
 mod support;
 
-use std::time::Duration;
-
 use bevy::prelude::*;
 use salesdojo::content::AccountStage;
 use salesdojo::engine::{
-    ActiveCampaign, CampaignChoice, CampaignEnded, ContentLibrary, LastSave, RecordsPlugin,
-    SelectTrainee, StartCampaign, headless_app,
+    ActiveCampaign, CampaignChoice, CampaignEnded, LastSave, RecordsPlugin, SelectTrainee,
+    StartCampaign, headless_app,
 };
 use salesdojo::paths::ContentRoot;
 use salesdojo::store::{ResultFilter, Store};
+use support::game::update_until;
 use support::{TempDir, repo};
 
 const HENGTONG: &str = "hengtong_account";
 
-/// Runs the app until the content library has loaded.
+/// The real engine plugins and the records plugin, once the content library has loaded.
 fn loaded_app(data: &TempDir) -> App {
     let mut app = headless_app(&ContentRoot {
         root: repo().into(),
@@ -27,14 +26,8 @@ fn loaded_app(data: &TempDir) -> App {
         dir: data.path().to_path_buf(),
         database: None,
     });
-    for _ in 0..500 {
-        app.update();
-        if app.world().resource::<ContentLibrary>().get().is_some() {
-            return app;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the content library did not load through the asset system");
+    update_until(&mut app, "the content library", |_| true);
+    app
 }
 
 #[test]
