@@ -239,10 +239,16 @@ fn a_stored_campaign_replays_and_verifies_and_a_hand_edit_is_caught(db: &Backend
     let store = db.store();
     let trainee = store.trainee("Lin").unwrap();
     let best_run = play(&best());
-    let best_id = store.record_campaign(&best_run, &trainee, None).unwrap().id;
+    let best_id = store
+        .record_campaign(&best_run, &trainee, None, None)
+        .unwrap()
+        .id;
     let poor_run = play(&poor());
     let other = store.trainee("Ma").unwrap();
-    let poor_id = store.record_campaign(&poor_run, &other, None).unwrap().id;
+    let poor_id = store
+        .record_campaign(&poor_run, &other, None, None)
+        .unwrap()
+        .id;
     drop(store);
 
     let store = db.store();
@@ -377,7 +383,7 @@ fn a_team_session_plays_a_campaign_and_ranks_it(db: &Backend) {
     );
     let lin = store.trainee("Lin").unwrap();
     store
-        .record_campaign(&play(&best()), &lin, Some(&session))
+        .record_campaign(&play(&best()), &lin, Some(&session), None)
         .unwrap();
     // Another customer (seed) than the session's is refused, and so is a campaign the session
     // does not play.
@@ -385,7 +391,7 @@ fn a_team_session_plays_a_campaign_and_ranks_it(db: &Backend) {
     let other_seed =
         CampaignRun::replay(Arc::clone(&library), HENGTONG, 2, &zero_based, &[]).unwrap();
     let err = store
-        .record_campaign(&other_seed, &lin, Some(&session))
+        .record_campaign(&other_seed, &lin, Some(&session), None)
         .unwrap_err();
     assert!(
         err.to_string()
@@ -401,7 +407,7 @@ fn a_team_session_plays_a_campaign_and_ranks_it(db: &Backend) {
         )
         .unwrap();
     let err = store
-        .record_campaign(&play(&best()), &lin, Some(&elsewhere))
+        .record_campaign(&play(&best()), &lin, Some(&elsewhere), None)
         .unwrap_err();
     assert!(
         err.to_string()

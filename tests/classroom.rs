@@ -102,6 +102,13 @@ fn thirty_trainees_play_at_once_and_the_board_is_their_verified_scores() {
     assert_eq!(shown, get(&server, "/api/sessions/CLASS/board").1);
 }
 
+/// Asserts an answer's status and that its error says `words`.
+fn refused((status, answer): (u16, Value), expected: u16, words: &str) {
+    assert_eq!(status, expected, "{answer}");
+    let error = answer["error"].as_str().unwrap_or_default();
+    assert!(error.contains(words), "{error:?} should say {words:?}");
+}
+
 #[test]
 fn bad_requests_get_clear_4xx_answers_and_the_server_keeps_serving() {
     let data = TempDir::new();
@@ -109,11 +116,6 @@ fn bad_requests_get_clear_4xx_answers_and_the_server_keeps_serving() {
     new_session(&server, "CHECK");
     let good = submission(&server, "CHECK", "Ola", "result-ola-0001", PATHS[0]);
     let results = "/api/sessions/CHECK/results";
-    let refused = |(status, answer): (u16, Value), expected: u16, words: &str| {
-        assert_eq!(status, expected, "{answer}");
-        let error = answer["error"].as_str().unwrap_or_default();
-        assert!(error.contains(words), "{error:?} should say {words:?}");
-    };
     refused(post(&server, results, None, "{\"trainee\": "), 400, "JSON");
     refused(
         post(&server, results, None, "{\"x\": 1}"),
@@ -173,17 +175,6 @@ fn bad_requests_get_clear_4xx_answers_and_the_server_keeps_serving() {
         401,
         "trainer token",
     );
-    // Trainees' games play a server session's content as single visits, not campaigns.
-    refused(
-        post(
-            &server,
-            "/api/sessions",
-            Some(TOKEN),
-            &json!({"scenarios": [DRILL, "hengtong_account"]}).to_string(),
-        ),
-        422,
-        "\"hengtong_account\" is a campaign: a classroom server's sessions play single visits",
-    );
     refused(get(&server, "/api/nothing"), 404, "no such page");
 
     // Still serving: the good result counts once, however often it is sent.
@@ -220,6 +211,138 @@ fn bad_requests_get_clear_4xx_answers_and_the_server_keeps_serving() {
 
 /// Whatever the body, a submission gets an answer below 500, and the server stays up. The
 /// server belongs to this test, so it is stopped when the test ends.
+/// A campaign in a classroom session: played with `campaign play --server` on a laptop with
+/// the session's content, replayed and ranked by the server on the campaign's own board;
+/// submissions a campaign cannot be are refused with the reason, and the server keeps serving.
+#[test]
+fn a_campaign_in_a_classroom_session_is_replayed_and_ranked_by_the_server() {
+    let server_data = TempDir::new();
+    let server = Server::start(&server_data, "127.0.0.1:0");
+    let (status, session) = post(
+        &server,
+        "/api/sessions",
+        Some(TOKEN),
+        &json!({"scenarios": [DRILL, "hengtong_account"], "seed": 9, "code": "ACCT1"}).to_string(),
+    );
+    assert_eq!(status, 201, "{session}");
+    let (_, info) = get(&server, "/api/sessions/ACCT1");
+    assert_eq!(
+        info["titles"]["hengtong_account"]["en"],
+        "Campaign: nine months with Hengtong Logistics"
+    );
+
+    let laptop = TempDir::new();
+    let play = |trainee: &str, choices: &str| {
+        salesdojo(
+            &laptop,
+            &[
+                "campaign",
+                "play",
+                "hengtong_account",
+                "--server",
+                &server.url,
+                "--session",
+                "ACCT1",
+                "--trainee",
+                trainee,
+                "--choices",
+                choices,
+                "--json",
+            ],
+        )
+    };
+    let best = play("Lin", support::HENGTONG_BEST);
+    let err = String::from_utf8_lossy(&best.stderr).into_owned();
+    assert!(
+        err.contains("the server's score: 100 · rank 1 · session ACCT1"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_str(&ok(best)).unwrap();
+    assert_eq!(report["seed"], 9, "the session's seed");
+    assert_eq!(report["verdict"]["outcome"], "strategic_cooperation");
+    assert_eq!(report["verdict"]["score"], report["score"]["total"]);
+    // Giving up on the account early: the server's own replay says where it ended.
+    let poor = "2,2,3,2,2,3,2,2,2,3,1,2,2,2,2,3,2,2,2,3,4,2,3,2,2,4,1,1,1,3,2,2,2,2,3,3";
+    let poor: Value = serde_json::from_str(&ok(play("Ben", poor))).unwrap();
+    assert_eq!(
+        (
+            poor["verdict"]["score"].as_u64(),
+            poor["verdict"]["outcome"].as_str()
+        ),
+        (Some(5), Some("development"))
+    );
+
+    let campaign_board = || {
+        let (_, boards) = get(&server, "/api/sessions/ACCT1/board");
+        let board = boards
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|board| board[0] == "hengtong_account")
+            .expect("the campaign's board")[1]
+            .clone();
+        board
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                let result = &row["checked"]["result"];
+                (
+                    result["trainee"].as_str().unwrap().to_string(),
+                    row["total"].as_u64().unwrap(),
+                    result["outcome"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<(String, u64, String)>>()
+    };
+    let ranked = campaign_board();
+    assert_eq!(
+        ranked,
+        [
+            ("Lin".into(), 100, "strategic_cooperation".into()),
+            ("Ben".into(), 5, "development".into())
+        ]
+    );
+
+    // What a campaign submission cannot be.
+    let (_, content) = get(&server, "/api/sessions/ACCT1/content");
+    let hash = content["scenarios"][1]["hash"].clone();
+    let submit = |persona: &str, choices: Value, guess: Value| {
+        let body = json!({
+            "trainee": "Mo", "result_id": "campaign-probe-1", "scenario": "hengtong_account",
+            "content_hash": hash, "persona": persona, "choices": choices, "guess": guess,
+        });
+        post(
+            &server,
+            "/api/sessions/ACCT1/results",
+            None,
+            &body.to_string(),
+        )
+    };
+    refused(
+        submit("driver", json!([0]), Value::Null),
+        422,
+        "\"hengtong_account\" is a campaign: its persona is \"campaign\", not \"driver\"",
+    );
+    refused(
+        submit("campaign", json!([0, 0]), Value::Null),
+        422,
+        "the choices do not finish the campaign: 2 given",
+    );
+    refused(
+        submit("campaign", json!([7]), Value::Null),
+        422,
+        "the choices cannot be played",
+    );
+    refused(
+        submit("campaign", json!([0]), json!("driver@2")),
+        422,
+        "guess \"driver@2\" is not step:type@replies, e.g. 6:driver@2",
+    );
+    // Refused submissions left the board as it was, and the server serves on.
+    assert_eq!(campaign_board(), ranked);
+}
+
 #[test]
 fn no_submission_body_makes_the_server_fail() {
     let data = TempDir::new();

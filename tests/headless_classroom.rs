@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use salesdojo::engine::{
-    ActiveSession, ActiveVisit, ChooseReply, ClassroomBoard, ClassroomPlugin, ClassroomStatus,
-    CreateClassroomSession, EndClassroomSession, FetchClassroomBoard, JoinClassroom,
-    JoinedClassroom, LastSave, Records, RecordsPlugin, Retry, SelectTrainee, StartVisit,
-    headless_app,
+    ActiveCampaign, ActiveSession, ActiveVisit, CampaignChoice, ChooseReply, ClassroomBoard,
+    ClassroomPlugin, ClassroomStatus, CreateClassroomSession, EndClassroomSession,
+    FetchClassroomBoard, JoinClassroom, JoinedClassroom, LastSave, Records, RecordsPlugin, Retry,
+    SelectTrainee, StartCampaign, StartVisit, headless_app,
 };
 use salesdojo::paths::ContentRoot;
 use salesdojo::store::ResultFilter;
@@ -323,4 +323,95 @@ fn a_waiting_result_the_server_refuses_is_shown_and_dropped() {
     until(&mut app, "nothing left waiting", |w| {
         w.resource::<ClassroomStatus>().waiting == 0
     });
+}
+
+/// A campaign in a classroom: the trainer's game makes a session with a visit and a campaign;
+/// a laptop with none of the scenarios joins, is offered the session's campaign, plays it on
+/// the server's content, and the server replays it and ranks it; nothing is kept on the laptop.
+#[test]
+fn a_laptop_plays_the_classrooms_campaign_and_the_server_ranks_it() {
+    let server_data = TempDir::new();
+    let server = Server::start(&server_data, "127.0.0.1:0");
+    // The server makes the session from its own content: the trainer's game only names it.
+    let (trainer_content, trainer_data) = (root_with(&[]), TempDir::new());
+    let mut trainer = laptop(&trainer_content, &trainer_data);
+    trainer.world_mut().write_message(CreateClassroomSession {
+        server: server.url.clone(),
+        token: TOKEN.into(),
+        scenarios: vec![DRILL.into(), "hengtong_account".into()],
+        seed: 11,
+    });
+    until(&mut trainer, "the new session", |w| {
+        w.resource::<JoinedClassroom>().0.is_some()
+    });
+    let code = trainer
+        .world()
+        .resource::<JoinedClassroom>()
+        .0
+        .clone()
+        .unwrap()
+        .code;
+
+    let (content, data) = (root_with(&[]), TempDir::new());
+    let mut app = laptop(&content, &data);
+    join(&mut app, &server.url, &code);
+    let joined = app.world().resource::<JoinedClassroom>().clone();
+    let campaign = joined
+        .library("hengtong_account")
+        .expect("the session's campaign");
+    assert!(campaign.campaign("hengtong_account").is_some());
+
+    app.world_mut().write_message(SelectTrainee("Lin".into()));
+    app.world_mut().write_message(StartCampaign {
+        campaign: "hengtong_account".into(),
+        seed: 11,
+    });
+    app.update();
+    for n in support::HENGTONG_BEST.split(',') {
+        let n: usize = n.parse().unwrap();
+        app.world_mut().write_message(CampaignChoice::Listed(n - 1));
+        app.update();
+    }
+    let run = app
+        .world()
+        .resource::<ActiveCampaign>()
+        .0
+        .clone()
+        .expect("a campaign");
+    assert_eq!(run.score().expect("the campaign is over").total, 100);
+    until(&mut app, "the server's verdict", |w| {
+        matches!(w.resource::<LastSave>(), LastSave::Verified { .. })
+    });
+    let LastSave::Verified {
+        code: sent_to,
+        verdict,
+    } = last_save(&app)
+    else {
+        unreachable!()
+    };
+    assert_eq!(sent_to, code);
+    assert_eq!(
+        (
+            verdict.scenario.as_str(),
+            verdict.score,
+            verdict.outcome.as_str(),
+            verdict.rank
+        ),
+        ("hengtong_account", 100, "strategic_cooperation", Some(1))
+    );
+    let (_, boards) = get(&server, &format!("/api/sessions/{code}/board"));
+    let campaign_board = boards
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b[0] == "hengtong_account")
+        .expect("a board for the campaign");
+    let row = &campaign_board[1][0];
+    assert_eq!(row["checked"]["result"]["trainee"], "Lin");
+    assert_eq!(row["total"], 100);
+    assert_eq!(row["checked"]["result"]["outcome"], "strategic_cooperation");
+    // The laptop kept nothing of its own: the result is the server's.
+    let records = app.world().resource::<Records>();
+    let store = records.lock().unwrap();
+    assert!(store.results(&ResultFilter::default()).unwrap().is_empty());
 }

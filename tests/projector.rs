@@ -288,3 +288,57 @@ fn dark_pixels(path: &std::path::Path, band: std::ops::Range<usize>) -> usize {
         .filter(|px| px[..3].iter().all(|&c| c < 100))
         .count()
 }
+
+/// A classroom session with a campaign: the page has a tab for it, titled as the campaign, and
+/// its rows say where each account ended.
+#[test]
+fn the_projector_page_shows_a_campaigns_board_with_where_the_account_ended() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let data = TempDir::new();
+    let server = Server::start(&data, "127.0.0.1:0");
+    let (status, session) = post(
+        &server,
+        "/api/sessions",
+        Some(TOKEN),
+        &json!({"scenarios": [DRILL, "hengtong_account"], "code": "PROJ2"}).to_string(),
+    );
+    assert_eq!(status, 201, "{session}");
+    let laptop = TempDir::new();
+    ok(salesdojo(
+        &laptop,
+        &[
+            "campaign",
+            "play",
+            "hengtong_account",
+            "--server",
+            &server.url,
+            "--session",
+            "PROJ2",
+            "--trainee",
+            "Lin",
+            "--choices",
+            support::HENGTONG_BEST,
+        ],
+    ));
+    browser.open(&format!("{}/board/PROJ2?lang=en", server.url));
+    browser.wait_for(
+        "the campaign's tab",
+        "return document.querySelector('#tabs').innerText.includes('Hengtong')",
+    );
+    browser.run(
+        "[...document.querySelectorAll('#tabs button')].find(b => \
+         b.innerText.includes('Hengtong')).click(); return true",
+    );
+    browser.wait_for(
+        "Lin's row",
+        "return document.querySelector('#rows').innerText.includes('Lin')",
+    );
+    let row = browser.run("return document.querySelector('#rows tr').innerText.split('\\t')");
+    assert_eq!(
+        row,
+        json!(["1.", "Lin", "100", "Strategic cooperation", "78′", ""])
+    );
+    browser.screenshot("board-campaign.png");
+}

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 mod support;
 
 use support::TempDir;
-use support::classroom::{PATHS, Server, new_session};
+use support::classroom::{DRILL, PATHS, Server, TOKEN, new_session, post};
 
 /// One window at a time: `xvfb-run -a` can race for a display number, and two software-rendered
 /// games at once only slow each other down.
@@ -491,5 +491,59 @@ fn a_campaign_plays_in_the_window_in_both_languages() {
                 );
             }
         }
+    }
+}
+
+/// A campaign in a classroom: the laptop is offered the session's campaign beside its visit,
+/// plays it in the window on the server's content, and the debrief shows the server's verdict.
+#[test]
+fn a_classroom_campaign_plays_in_the_window_and_shows_the_verified_place() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let server_data = TempDir::new();
+    let server = Server::start(&server_data, "127.0.0.1:0");
+    let (status, session) = post(
+        &server,
+        "/api/sessions",
+        Some(TOKEN),
+        &serde_json::json!({"scenarios": [DRILL, "hengtong_account"], "code": "ROOMC"}).to_string(),
+    );
+    assert_eq!(status, 201, "{session}");
+    let joined = format!("{}/roomc", server.url.trim_start_matches("http://"));
+    let Some(dir) = tour(
+        "classroom-campaign",
+        "en",
+        &[
+            "--tour-classroom",
+            &joined,
+            "--tour-campaign",
+            "hengtong_account",
+            "--tour-choices",
+            support::HENGTONG_BEST,
+        ],
+        &["scenarios", "campaign", "campaign-plan", "campaign-debrief"],
+    ) else {
+        return;
+    };
+    let scenarios = drawn(&dir, "scenarios");
+    for expected in [
+        "Team session ROOMC",
+        "Account campaigns",
+        "Campaign: nine months with Hengtong Logistics",
+        "Drill: 'Nearly forty percent dearer'",
+    ] {
+        assert!(scenarios.contains(expected), "{scenarios}");
+    }
+    assert!(
+        !scenarios.contains("Huaji"),
+        "only the session's campaign: {scenarios}"
+    );
+    let debrief = drawn(&dir, "campaign-debrief");
+    for expected in [
+        "Verified by classroom ROOMC: score 100 · place 1",
+        "Where the account ended: Strategic cooperation",
+    ] {
+        assert!(debrief.contains(expected), "{debrief}");
     }
 }

@@ -7,10 +7,12 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::records::Results;
-use super::{load, to_json};
+use super::{classroom, load, to_json};
 use crate::content::{CampaignStep, Library};
 use crate::i18n::{Lang, outcome_name, role_name, stage_name, tr};
 use crate::paths::ContentRoot;
+use crate::server::api::Verdict;
+use crate::server::client;
 use crate::sim::SimError;
 use crate::sim::campaign::{Account, CampaignGuess, CampaignRun, CampaignScore, Done, Now};
 
@@ -44,6 +46,15 @@ pub enum CampaignAction {
         /// Play in this team session: its seed is used, and the result joins its board.
         #[arg(long, value_name = "CODE", requires = "trainee")]
         session: Option<String>,
+        /// Play the session on this classroom server (e.g. http://192.168.1.20:7878): its
+        /// content, sent there to be scored by the server.
+        #[arg(
+            long,
+            value_name = "URL",
+            requires = "session",
+            conflicts_with = "seed"
+        )]
+        server: Option<String>,
         /// Print one JSON object instead of the account's story.
         #[arg(long)]
         json: bool,
@@ -56,9 +67,33 @@ pub(super) fn run(
     lang: Lang,
     action: &CampaignAction,
 ) -> Result<ExitCode, String> {
-    let library = load(root);
     match action {
-        CampaignAction::List { json } => list(&library, lang, *json),
+        CampaignAction::List { json } => list(&load(root), lang, *json),
+        CampaignAction::Play {
+            campaign,
+            choices,
+            guess,
+            trainee,
+            session,
+            server: Some(server),
+            json,
+            ..
+        } => {
+            let (store, joined) = classroom::join_to_play(
+                results,
+                lang,
+                server,
+                session.as_deref().unwrap_or_default(),
+            )?;
+            let (library, hash) = classroom::played_in(&joined, campaign)?;
+            let run = play(library.clone(), campaign, joined.seed, choices, guess)?;
+            let trainee = trainee.as_deref().unwrap_or_default();
+            let submission = client::campaign_submission(&run, trainee, hash)
+                .ok_or("the campaign is not over")?;
+            let verdict = classroom::send_played(&store, &joined, &submission, lang)?;
+            tell(&run, lang, *json, verdict.as_ref());
+            Ok(ExitCode::SUCCESS)
+        }
         CampaignAction::Play {
             campaign,
             seed,
@@ -66,6 +101,7 @@ pub(super) fn run(
             guess,
             trainee,
             session,
+            server: None,
             json,
         } => {
             // Open the store first: a bad trainee name or session code should stop before
@@ -96,16 +132,11 @@ pub(super) fn run(
                 .and_then(|(_, _, s)| s.as_ref())
                 .map(|s| s.seed);
             let seed = seed.or(session_seed).unwrap_or(1);
-            let run = play(Arc::new(library), campaign, seed, choices, guess)?;
-            let score = run.score().expect("play returns a finished campaign");
-            if *json {
-                say!("{}", to_json(&Report::of(&run, &score)));
-            } else {
-                print_story(&run, &score, lang);
-            }
+            let run = play(Arc::new(load(root)), campaign, seed, choices, guess)?;
+            tell(&run, lang, *json, None);
             if let Some((store, trainee, session)) = record {
                 let recorded = store
-                    .record_campaign(&run, &trainee, session.as_ref())
+                    .record_campaign(&run, &trainee, session.as_ref(), None)
                     .map_err(|e| e.to_string())?;
                 eprintln!(
                     "{} {} ({} {})",
@@ -117,6 +148,17 @@ pub(super) fn run(
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The finished campaign as the trainee reads it (or as JSON), with the classroom server's
+/// verdict when it was sent to one.
+fn tell(run: &CampaignRun, lang: Lang, json: bool, verdict: Option<&Verdict>) {
+    let score = run.score().expect("play returns a finished campaign");
+    if json {
+        say!("{}", to_json(&Report::of(run, &score, verdict)));
+    } else {
+        print_story(run, &score, lang);
     }
 }
 
@@ -389,10 +431,17 @@ struct Report<'a> {
     account: &'a Account,
     steps: &'a [Done],
     score: &'a CampaignScore,
+    /// The classroom server's own verdict, when the result was sent to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<&'a Verdict>,
 }
 
 impl<'a> Report<'a> {
-    fn of(run: &'a CampaignRun, score: &'a CampaignScore) -> Report<'a> {
+    fn of(
+        run: &'a CampaignRun,
+        score: &'a CampaignScore,
+        verdict: Option<&'a Verdict>,
+    ) -> Report<'a> {
         Report {
             campaign: &run.campaign().id,
             seed: run.seed(),
@@ -400,6 +449,7 @@ impl<'a> Report<'a> {
             account: run.account(),
             steps: run.done(),
             score,
+            verdict,
         }
     }
 }

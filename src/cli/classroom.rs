@@ -13,9 +13,11 @@ use crate::paths::ContentRoot;
 pub use crate::server::TOKEN_ENV;
 use crate::server::TOKEN_FILE;
 use crate::server::api::NewSession;
-use crate::server::client::{self, Classroom, Sent};
+use crate::server::api::{Submission, Verdict};
+use crate::server::client::{self, Classroom, Joined, Sent};
 use crate::server::kept_token;
 use crate::sim::Attempt;
+use crate::store::Store;
 
 /// The trainer token: the one kept (or set), else a new one kept in the data folder.
 fn trainer_token(data_dir: &Path) -> Result<String, String> {
@@ -187,8 +189,27 @@ pub(super) fn play(
     request: ServerPlay,
     print: super::Print,
 ) -> Result<ExitCode, String> {
+    let (store, joined) = join_to_play(results, lang, request.server, request.session)?;
+    let (library, hash) = played_in(&joined, request.scenario)?;
+    let mut attempt = Attempt::begin(library.clone(), request.scenario, joined.seed, None)
+        .map_err(|e| e.to_string())?;
+    play_choices(&mut attempt, request.choices, request.guess)?;
+    let submission =
+        client::submission(&attempt, request.trainee, hash).ok_or("the visit is not over")?;
+    let verdict = send_played(&store, &joined, &submission, lang)?;
+    report(&attempt, lang, print, verdict.as_ref());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The local store (its outbox) and the session joined on its server, to play it here.
+/// Results that waited for their server are sent first.
+pub(super) fn join_to_play(
+    results: Results,
+    lang: Lang,
+    server: &str,
+    session: &str,
+) -> Result<(Store, Joined), String> {
     let store = results.open_local()?;
-    // Results that waited for the server go first.
     let resent = client::resend(&store);
     if resent.verified > 0 {
         eprintln!(
@@ -204,26 +225,36 @@ pub(super) fn play(
     for refused in &resent.refused {
         eprintln!("warning: {refused}");
     }
-    let joined =
-        client::join_keeping(&store, request.server, request.session).map_err(|e| e.to_string())?;
-    let (library, hash) = joined.library(request.scenario).ok_or_else(|| {
+    let joined = client::join_keeping(&store, server, session).map_err(|e| e.to_string())?;
+    Ok((store, joined))
+}
+
+/// The library the session plays `id` (a scenario or a campaign) on, and its version's hash.
+pub(super) fn played_in<'j>(
+    joined: &'j Joined,
+    id: &str,
+) -> Result<(&'j std::sync::Arc<crate::content::Library>, &'j str), String> {
+    joined.library(id).ok_or_else(|| {
         format!(
-            "session {} plays {}, not \"{}\"",
+            "session {} plays {}, not \"{id}\"",
             joined.code,
-            joined.scenarios().collect::<Vec<_>>().join(", "),
-            request.scenario
+            joined.scenarios().collect::<Vec<_>>().join(", ")
         )
-    })?;
-    let mut attempt = Attempt::begin(library.clone(), request.scenario, joined.seed, None)
-        .map_err(|e| e.to_string())?;
-    play_choices(&mut attempt, request.choices, request.guess)?;
-    let submission =
-        client::submission(&attempt, request.trainee, hash).ok_or("the visit is not over")?;
-    match client::send_or_keep(&store, &joined.server, &joined.code, &submission)
+    })
+}
+
+/// Sends a finished result to its classroom server and says on stderr what became of it: the
+/// server's verdict, or why it waits in the outbox.
+pub(super) fn send_played(
+    store: &Store,
+    joined: &Joined,
+    submission: &Submission,
+    lang: Lang,
+) -> Result<Option<Verdict>, String> {
+    match client::send_or_keep(store, &joined.server, &joined.code, submission)
         .map_err(|e| e.to_string())?
     {
         Sent::Verified(verdict) => {
-            report(&attempt, lang, print, Some(&verdict));
             eprintln!(
                 "{} {} · {} {} · {} {}",
                 tr(lang, "服务器核定得分", "the server's score:"),
@@ -236,9 +267,9 @@ pub(super) fn play(
                 tr(lang, "场次", "session"),
                 joined.code
             );
+            Ok(Some(verdict))
         }
         Sent::Waiting(why) => {
-            report(&attempt, lang, print, None);
             let waiting = store.outbox().map(|o| o.len()).unwrap_or(1);
             eprintln!("warning: {why}");
             eprintln!(
@@ -250,9 +281,9 @@ pub(super) fn play(
                     " (sent with the next play --server, or salesdojo outbox)"
                 )
             );
+            Ok(None)
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Shows the results waiting for their classroom server, and sends them.

@@ -98,7 +98,13 @@ pub struct Cli {
     pub tour_seed: Option<u64>,
 
     /// With --tour: play this account campaign (with --tour-choices) instead of a single visit.
-    #[arg(long, value_name = "ID", hide = true, requires = "tour", conflicts_with_all = ["tour_scenario", "tour_classroom"])]
+    #[arg(
+        long,
+        value_name = "ID",
+        hide = true,
+        requires = "tour",
+        conflicts_with = "tour_scenario"
+    )]
     pub tour_campaign: Option<String>,
 
     /// With --tour: join this classroom (`ADDRESS/CODE`, as typed on the title screen) first.

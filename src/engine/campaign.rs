@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 
 use super::assets::ContentLibrary;
+use super::classroom::JoinedClassroom;
 use crate::content::PersonaKind;
 use crate::sim::SimError;
 use crate::sim::campaign::CampaignRun;
@@ -67,11 +68,14 @@ pub struct CampaignProblem(pub Option<SimError>);
 fn start_campaigns(
     mut starts: MessageReader<StartCampaign>,
     library: Res<ContentLibrary>,
+    classroom: Option<Res<JoinedClassroom>>,
     mut active: ResMut<ActiveCampaign>,
     mut problem: ResMut<CampaignProblem>,
 ) {
     for start in starts.read() {
-        let Some(library) = library.0.clone() else {
+        // A classroom plays the server's content, whatever the local files say.
+        let pinned = classroom.as_ref().and_then(|c| c.library(&start.campaign));
+        let Some(library) = pinned.cloned().or_else(|| library.0.clone()) else {
             problem.0 = Some(SimError::ContentLoading);
             continue;
         };

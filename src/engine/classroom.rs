@@ -1,5 +1,5 @@
 //! The game in a classroom: joining a session on a classroom server, playing the content the
-//! server plays, and sending each finished visit there. Results go through the local outbox, so
+//! server plays, and sending each finished visit and campaign there. Results go through the local outbox, so
 //! one made while the server is out of reach is sent again, with growing pauses, until the
 //! server has it. The network is used by a worker thread, never by the frame.
 
@@ -11,6 +11,7 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 use super::assets::ContentWake;
+use super::campaign::{ActiveCampaign, CampaignEnded, CampaignSet};
 use super::records::{ActiveSession, CurrentTrainee, JoinSession, LastSave, Records};
 use super::visit::{ActiveVisit, VisitEnded, VisitSet};
 use crate::server::api::NewSession;
@@ -73,6 +74,7 @@ impl Plugin for ClassroomPlugin {
                     .chain()
                     .before(VisitSet),
                 send_finished_visits.after(VisitSet),
+                send_finished_campaigns.after(CampaignSet),
             ),
         );
     }
@@ -497,28 +499,59 @@ fn send_finished_visits(
         let Ok(active) = visits.get(*entity) else {
             continue;
         };
-        *last = send(active, joined, &trainee, worker.as_deref());
+        let scenario = &active.visit().scenario().id;
+        *last = send(
+            joined,
+            &trainee,
+            worker.as_deref(),
+            scenario,
+            |trainee, hash| client::submission(active, trainee, hash),
+        );
     }
 }
 
+/// Likewise each finished campaign.
+fn send_finished_campaigns(
+    mut ended: MessageReader<CampaignEnded>,
+    campaign: Res<ActiveCampaign>,
+    classroom: Res<JoinedClassroom>,
+    trainee: Res<CurrentTrainee>,
+    worker: Option<Res<Worker>>,
+    mut last: ResMut<LastSave>,
+) {
+    let (Some(joined), Some(run)) = (&classroom.0, &campaign.0) else {
+        ended.clear();
+        return;
+    };
+    if ended.read().count() == 0 {
+        return;
+    }
+    let id = &run.campaign().id;
+    *last = send(joined, &trainee, worker.as_deref(), id, |trainee, hash| {
+        client::campaign_submission(run, trainee, hash)
+    });
+}
+
+/// Hands the submission of a finished visit or campaign of the session `joined` plays to the
+/// worker, which sends it (or keeps it until the server answers).
 fn send(
-    active: &ActiveVisit,
     joined: &Joined,
     trainee: &CurrentTrainee,
     worker: Option<&Worker>,
+    played: &str,
+    submission: impl FnOnce(&str, &str) -> Option<crate::server::api::Submission>,
 ) -> LastSave {
     let Some(trainee) = &trainee.0 else {
         return LastSave::NoTrainee;
     };
-    let scenario = &active.visit().scenario().id;
-    let Some((_, hash)) = joined.library(scenario) else {
+    let Some((_, hash)) = joined.library(played) else {
         return LastSave::Failed(format!(
-            "session {} does not play \"{scenario}\"",
+            "session {} does not play \"{played}\"",
             joined.code
         ));
     };
-    let Some(submission) = client::submission(active, &trainee.name, hash) else {
-        return LastSave::Failed("the visit is not over".into());
+    let Some(submission) = submission(&trainee.name, hash) else {
+        return LastSave::Failed("it is not over".into());
     };
     let Some(worker) = worker else {
         return LastSave::Failed("the classroom could not start".into());

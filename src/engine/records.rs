@@ -224,16 +224,17 @@ fn save_finished_visits(
 }
 
 /// Writes each finished campaign to the store at once, like a visit, in the team session if one
-/// is running (campaigns are not played in a classroom).
+/// is running. A classroom's campaigns go to its server instead (see `classroom`).
 fn save_finished_campaigns(
     mut ended: MessageReader<CampaignEnded>,
+    classroom: Option<Res<JoinedClassroom>>,
     campaign: Res<ActiveCampaign>,
     records: Res<Records>,
     trainee: Res<CurrentTrainee>,
     session: Res<ActiveSession>,
     mut last: ResMut<LastSave>,
 ) {
-    if ended.read().count() == 0 {
+    if ended.read().count() == 0 || classroom.is_some_and(|c| c.0.is_some()) {
         return;
     }
     let Some(run) = &campaign.0 else {
@@ -243,7 +244,7 @@ fn save_finished_campaigns(
         (None, _) => LastSave::NoTrainee,
         (Some(_), None) => LastSave::Failed(records.notice.clone().unwrap_or_default()),
         (Some(trainee), Some(store)) => {
-            match store.record_campaign(run, trainee, session.0.as_ref()) {
+            match store.record_campaign(run, trainee, session.0.as_ref(), None) {
                 Ok(recorded) => {
                     info!("campaign result {} saved for {}", recorded.id, trainee.name);
                     LastSave::Saved {

@@ -44,20 +44,23 @@ pub struct ScenarioContent {
     pub files: Vec<VersionFile>,
 }
 
-/// `POST /api/sessions/CODE/results`: what determines a visit, never its score.
+/// `POST /api/sessions/CODE/results`: what determines a visit or a campaign, never its score.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     pub trainee: String,
     /// Made by the client once per finished visit: sending it again never counts twice.
     pub result_id: String,
+    /// The scenario's id, or the campaign's.
     pub scenario: String,
     pub content_hash: String,
-    /// The persona met, e.g. `driver`.
+    /// The persona met, e.g. `driver`; `campaign` for a campaign.
     pub persona: String,
-    /// The replies as indices in the scenario file, from 0.
+    /// The replies as indices in the scenario file, from 0; for a campaign, every decision's
+    /// option and every visit's reply in order, as indices in their files.
     pub choices: Vec<usize>,
-    /// The notebook guess as `type@replies`, e.g. `driver@2`.
+    /// The notebook guess as `type@replies`, e.g. `driver@2`; for a campaign, each visit's as
+    /// `step:type@replies` joined by `;`, steps from 0, e.g. `6:driver@2`.
     #[serde(default)]
     pub guess: Option<String>,
 }
@@ -70,10 +73,11 @@ pub struct Verdict {
     pub trainee: String,
     pub scenario: String,
     pub score: u32,
-    /// The outcome's id: order, advance, continuation or no_sale.
+    /// The outcome's id: order, advance, continuation or no_sale; for a campaign, the stage
+    /// the account ended in.
     pub outcome: String,
     pub minutes: u32,
-    /// The trainee's place on the session's board for this scenario.
+    /// The trainee's place on the session's board for this scenario or campaign.
     pub rank: Option<usize>,
     /// False when this result id had been received before.
     pub new: bool,

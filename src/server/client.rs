@@ -12,8 +12,9 @@ use super::api::{ApiError, NewSession, SessionContent, SessionInfo, Submission, 
 use crate::content::Library;
 use crate::content::version::ContentVersion;
 use crate::sim::Attempt;
+use crate::sim::campaign::{CampaignGuess, CampaignRun};
 use crate::store::verify::SessionBoards;
-use crate::store::{OutboxEntry, Session, Store};
+use crate::store::{CAMPAIGN_PERSONA, OutboxEntry, Session, Store};
 
 /// Why a request did not get the answer asked for.
 #[derive(Debug, thiserror::Error)]
@@ -221,7 +222,8 @@ impl Joined {
         })
     }
 
-    /// The library a scenario of the session is played on, and its version's hash.
+    /// The library a scenario (or campaign) of the session is played on, and its version's
+    /// hash.
     pub fn library(&self, scenario: &str) -> Option<(&Arc<Library>, &str)> {
         self.libraries
             .iter()
@@ -274,6 +276,23 @@ pub fn submission(attempt: &Attempt, trainee: &str, content_hash: &str) -> Optio
         guess: visit
             .guess()
             .map(|g| format!("{}@{}", g.kind.id(), g.after_replies)),
+    })
+}
+
+/// What determines a finished campaign, for the server to replay; none while it is unfinished.
+pub fn campaign_submission(
+    run: &CampaignRun,
+    trainee: &str,
+    content_hash: &str,
+) -> Option<Submission> {
+    run.finished().then(|| Submission {
+        trainee: trainee.trim().to_string(),
+        result_id: super::api::fresh_result_id(),
+        scenario: run.campaign().id.clone(),
+        content_hash: content_hash.to_string(),
+        persona: CAMPAIGN_PERSONA.to_string(),
+        choices: run.choices(),
+        guess: CampaignGuess::format(&run.guesses()),
     })
 }
 

@@ -28,11 +28,12 @@ use tokio::sync::{broadcast, watch};
 use self::api::{NewSession, ScenarioContent, SessionContent, SessionInfo, Submission, Verdict};
 use crate::content::{Library, PersonaKind};
 use crate::i18n::Lang;
+use crate::sim::campaign::{CampaignGuess, CampaignRun};
 use crate::sim::{Attempt, resolve_persona};
 use crate::store::db::Location;
 use crate::store::export::session_csv;
 use crate::store::verify::{BoardRow, Checked, SessionBoards, Verifier, leaderboard_of};
-use crate::store::{ResultFilter, Session, Store, StoreError, parse_guess};
+use crate::store::{CAMPAIGN_PERSONA, ResultFilter, Session, Store, StoreError, parse_guess};
 
 /// Larger bodies are refused (413): a submission is a few hundred bytes.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -262,7 +263,6 @@ impl From<StoreError> for ApiFailure {
             | StoreError::BadCode
             | StoreError::NoScenarios
             | StoreError::UnknownScenario(_)
-            | StoreError::CampaignOnServer(_)
             | StoreError::Unfinished
             | StoreError::PracticeInSession(_) => StatusCode::UNPROCESSABLE_ENTITY,
             StoreError::Folder { .. }
@@ -436,14 +436,6 @@ async fn create_session(
     let session = classroom
         .with_store(move |classroom, store| {
             let seed = new.seed.unwrap_or_else(|| u64::from(rand::random::<u32>()));
-            // Trainees' games play a session's content as single visits.
-            if let Some(id) = new
-                .scenarios
-                .iter()
-                .find(|id| classroom.library.campaign(id).is_some())
-            {
-                return Err(StoreError::CampaignOnServer(id.clone()).into());
-            }
             Ok(store.create_session(
                 &classroom.library,
                 &new.scenarios,
@@ -464,8 +456,13 @@ async fn session(
             let session = Classroom::session(store, &code)?;
             let mut titles = std::collections::BTreeMap::new();
             for (id, hash) in &session.versions {
-                if let Some(scenario) = classroom.version(store, hash)?.scenario(id) {
-                    titles.insert(id.clone(), scenario.title.clone());
+                let library = classroom.version(store, hash)?;
+                let title = match library.campaign(id) {
+                    Some(campaign) => Some(campaign.title.clone()),
+                    None => library.scenario(id).map(|s| s.title.clone()),
+                };
+                if let Some(title) = title {
+                    titles.insert(id.clone(), title);
                 }
             }
             Ok(SessionInfo { session, titles })
@@ -535,7 +532,6 @@ fn verify_and_record(
     code: &str,
     submission: Submission,
 ) -> Answer<Verdict> {
-    let unprocessable = |message: String| ApiFailure(StatusCode::UNPROCESSABLE_ENTITY, message);
     if !api::sound_result_id(&submission.result_id) {
         return Err(unprocessable(
             "result_id must be 8 to 64 letters, digits, - or _".into(),
@@ -558,6 +554,95 @@ fn verify_and_record(
         ));
     }
     let library = classroom.version(store, hash)?;
+    let played = if library.campaign(&submission.scenario).is_some() {
+        replay_campaign(library, &session, &submission)?
+    } else {
+        replay_visit(library, &session, &submission)?
+    };
+    let trainee = store.trainee(&submission.trainee)?;
+    let recorded = match &played {
+        Played::Visit(attempt) => store.record(
+            attempt,
+            &trainee,
+            Some(&session),
+            Some(&submission.result_id),
+        )?,
+        Played::Campaign(run) => {
+            store.record_campaign(run, &trainee, Some(&session), Some(&submission.result_id))?
+        }
+    };
+    // One look at the boards: the trainee's rank, and what the projector shows next.
+    let boards = classroom.boards(store, &session)?;
+    let board = boards
+        .iter()
+        .find(|(scenario, _)| scenario == &submission.scenario)
+        .map(|(_, rows)| rows.as_slice())
+        .unwrap_or_default();
+    let row = board
+        .iter()
+        .find(|row| row.checked.result.id == recorded.id);
+    if recorded.new {
+        classroom.publish(&session.code, &boards);
+    }
+    Ok(Verdict {
+        id: recorded.id,
+        result_id: submission.result_id,
+        trainee: trainee.name,
+        scenario: submission.scenario,
+        // A result sent again answers with what was stored then.
+        score: row
+            .and_then(|r| r.checked.total())
+            .unwrap_or(played.total()),
+        outcome: played.outcome().to_string(),
+        minutes: played.minutes(),
+        rank: board
+            .iter()
+            .find(|r| r.checked.result.trainee_id == trainee.id)
+            .and_then(|r| r.rank),
+        new: recorded.new,
+    })
+}
+
+/// A submission played again by the server's engine, finished.
+enum Played {
+    Visit(Attempt),
+    Campaign(CampaignRun),
+}
+
+impl Played {
+    fn total(&self) -> u32 {
+        match self {
+            Played::Visit(attempt) => attempt.result().map_or(0, |(_, score)| score.total),
+            Played::Campaign(run) => run.score().map_or(0, |score| score.total),
+        }
+    }
+
+    /// The visit's outcome, or the stage the campaign's account ended in.
+    fn outcome(&self) -> &'static str {
+        match self {
+            Played::Visit(attempt) => attempt.result().map_or("", |(f, _)| f.outcome.id()),
+            Played::Campaign(run) => run.score().map_or("", |score| score.stage.id()),
+        }
+    }
+
+    fn minutes(&self) -> u32 {
+        match self {
+            Played::Visit(attempt) => attempt.result().map_or(0, |(finish, _)| finish.minute),
+            Played::Campaign(run) => run.minutes(),
+        }
+    }
+}
+
+fn unprocessable(message: String) -> ApiFailure {
+    ApiFailure(StatusCode::UNPROCESSABLE_ENTITY, message)
+}
+
+/// A visit's replies played again on the session's customer, to the visit's end.
+fn replay_visit(
+    library: Arc<Library>,
+    session: &Session,
+    submission: &Submission,
+) -> Answer<Played> {
     let scenario = library
         .scenario(&submission.scenario)
         .ok_or_else(|| unprocessable(format!("no scenario \"{}\"", submission.scenario)))?;
@@ -580,7 +665,7 @@ fn verify_and_record(
         None => None,
     };
     let attempt = Attempt::replay(
-        Arc::clone(&library),
+        library,
         &submission.scenario,
         session.seed,
         persona,
@@ -588,47 +673,45 @@ fn verify_and_record(
         guess,
     )
     .map_err(|err| unprocessable(format!("the replies cannot be played: {err}")))?;
-    let Some((finish, score)) = attempt.result() else {
+    if attempt.result().is_none() {
         return Err(unprocessable(format!(
             "the replies do not finish the visit: {} given",
             submission.choices.len()
         )));
-    };
-    let trainee = store.trainee(&submission.trainee)?;
-    let recorded = store.record(
-        &attempt,
-        &trainee,
-        Some(&session),
-        Some(&submission.result_id),
-    )?;
-    // One look at the boards: the trainee's rank, and what the projector shows next.
-    let boards = classroom.boards(store, &session)?;
-    let board = boards
-        .iter()
-        .find(|(scenario, _)| scenario == &submission.scenario)
-        .map(|(_, rows)| rows.as_slice())
-        .unwrap_or_default();
-    let row = board
-        .iter()
-        .find(|row| row.checked.result.id == recorded.id);
-    if recorded.new {
-        classroom.publish(&session.code, &boards);
     }
-    Ok(Verdict {
-        id: recorded.id,
-        result_id: submission.result_id,
-        trainee: trainee.name,
-        scenario: submission.scenario,
-        // A result sent again answers with what was stored then.
-        score: row.and_then(|r| r.checked.total()).unwrap_or(score.total),
-        outcome: finish.outcome.id().to_string(),
-        minutes: finish.minute,
-        rank: board
-            .iter()
-            .find(|r| r.checked.result.trainee_id == trainee.id)
-            .and_then(|r| r.rank),
-        new: recorded.new,
-    })
+    Ok(Played::Visit(attempt))
+}
+
+/// A campaign's choices played again with the session's seed, to the campaign's end.
+fn replay_campaign(
+    library: Arc<Library>,
+    session: &Session,
+    submission: &Submission,
+) -> Answer<Played> {
+    let id = &submission.scenario;
+    if submission.persona != CAMPAIGN_PERSONA {
+        return Err(unprocessable(format!(
+            "\"{id}\" is a campaign: its persona is \"{CAMPAIGN_PERSONA}\", not \"{}\"",
+            submission.persona
+        )));
+    }
+    let guesses = match &submission.guess {
+        Some(guess) => CampaignGuess::parse(guess).ok_or_else(|| {
+            unprocessable(format!(
+                "guess \"{guess}\" is not step:type@replies, e.g. 6:driver@2"
+            ))
+        })?,
+        None => Vec::new(),
+    };
+    let run = CampaignRun::replay(library, id, session.seed, &submission.choices, &guesses)
+        .map_err(|err| unprocessable(format!("the choices cannot be played: {err}")))?;
+    if !run.finished() {
+        return Err(unprocessable(format!(
+            "the choices do not finish the campaign: {} given",
+            submission.choices.len()
+        )));
+    }
+    Ok(Played::Campaign(run))
 }
 
 async fn board(

@@ -100,13 +100,17 @@ const WORDS = {
         empty: "还没有成绩：学员完成拜访后会立即出现在这里。", live: "实时更新中",
         offline: "连接中断，正在重连……", ended: "场次已结束", podium: "领奖台",
         board: "排行榜", missing: "没有这个场次", invalid: "无效",
-        Order: "订单", Advance: "有进展", Continuation: "暂时中断", NoSale: "没有成交" },
+        Order: "订单", Advance: "有进展", Continuation: "暂时中断", NoSale: "没有成交",
+        Development: "开发阶段", InitialCooperation: "初期合作", StableCooperation: "稳定合作",
+        StrategicCooperation: "战略合作" },
   en: { join: "Join: open the game and type", code: "session code", rank: "Rank",
         trainee: "Trainee", score: "Score", outcome: "Outcome", minutes: "Minutes", note: "",
         empty: "No results yet: each one appears here the moment a visit ends.",
         live: "live", offline: "connection lost, reconnecting…", ended: "session ended",
         podium: "Podium", board: "Board", missing: "no such session", invalid: "invalid",
-        Order: "Order", Advance: "Advance", Continuation: "Continuation", NoSale: "No sale" },
+        Order: "Order", Advance: "Advance", Continuation: "Continuation", NoSale: "No sale",
+        Development: "Development", InitialCooperation: "Initial cooperation",
+        StableCooperation: "Stable cooperation", StrategicCooperation: "Strategic cooperation" },
 };
 const params = new URLSearchParams(location.search);
 let lang = params.get("lang") === "en" ? "en" : "zh";
@@ -155,13 +159,15 @@ function render() {
   body.replaceChildren(...rows.map(row => {
     const c = row.checked;
     const valid = row.total !== null && row.total !== undefined;
+    // A visit's outcome, or the stage a campaign's account ended in.
+    const ended = c.outcome || c.stage;
     const tr = el("tr", null, valid ? "" : "invalid");
     const id = c.result.id;
     if (!seen.has(id)) { seen.add(id); tr.classList.add("fresh"); }
     tr.dataset.resultId = id;
     tr.append(el("td", row.rank ? row.rank + "." : "—", "rank"), el("td", c.result.trainee),
               el("td", valid ? row.total : "×"),
-              el("td", valid && c.outcome ? (w[c.outcome] || c.outcome) : ""),
+              el("td", valid && ended ? (w[ended] || ended) : ""),
               el("td", row.minutes + "′"), el("td", text(row.note), "note"));
     return tr;
   }));

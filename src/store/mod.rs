@@ -212,10 +212,6 @@ pub enum StoreError {
     #[error("scenario \"{0}\" is not in the loaded content")]
     UnknownScenario(String),
     #[error(
-        "\"{0}\" is a campaign: a classroom server's sessions play single visits (campaigns are played in sessions on one computer)"
-    )]
-    CampaignOnServer(String),
-    #[error(
         "session {0} takes whole visits only: a visit tried again from an earlier decision is practice"
     )]
     PracticeInSession(String),
@@ -697,12 +693,14 @@ impl Store {
 
     /// Stores a finished campaign under `trainee`, like a visit: what determines it (the
     /// campaign's content version, the seed, every choice in order) and what it came to (the
-    /// total, the stage the account ended in, the minutes of its visits), sealed.
+    /// total, the stage the account ended in, the minutes of its visits), sealed. `client_id`
+    /// is as in [`Store::record`].
     pub fn record_campaign(
         &self,
         run: &CampaignRun,
         trainee: &Trainee,
         session: Option<&Session>,
+        client_id: Option<&str>,
     ) -> Result<Recorded, StoreError> {
         let score = run.score().ok_or(StoreError::Unfinished)?;
         let id = &run.campaign().id;
@@ -733,7 +731,7 @@ impl Store {
             rewound_at: None,
             seal: String::new(),
         };
-        self.insert(result, &version, None)
+        self.insert(result, &version, client_id)
     }
 
     /// Seals and stores a result with its content version. A client id already stored for the

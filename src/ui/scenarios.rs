@@ -60,11 +60,14 @@ impl PlayContent<'_> {
         .map(|s| &**s)
     }
 
-    /// The campaigns on offer: a team session's own, else all; none in a classroom, which
-    /// plays single visits.
+    /// The campaigns on offer: a classroom's or a team session's own, else all.
     pub fn campaigns(&self, session: &ActiveSession) -> Vec<&Campaign> {
-        if self.classroom.0.is_some() {
-            return Vec::new();
+        if let Some(joined) = &self.classroom.0 {
+            return joined
+                .scenarios()
+                .filter_map(|id| self.classroom.library(id)?.campaign(id))
+                .map(|c| &**c)
+                .collect();
         }
         let Some(library) = self.library.get() else {
             return Vec::new();

@@ -247,13 +247,7 @@ fn draw(
                     .max_height(340.0)
                     .show(ui, |ui| {
                         let scenarios = library.scenarios.iter().map(|(id, s)| (id, &s.title));
-                        // A classroom server's sessions play single visits only.
-                        let on_server = draft.on_server;
-                        let campaigns = library
-                            .campaigns
-                            .iter()
-                            .filter(move |_| !on_server)
-                            .map(|(id, c)| (id, &c.title));
+                        let campaigns = library.campaigns.iter().map(|(id, c)| (id, &c.title));
                         for (id, title) in scenarios.chain(campaigns) {
                             let mut on = draft.scenarios.contains(id);
                             if ui.checkbox(&mut on, title.get(lang)).changed() {
@@ -309,18 +303,10 @@ fn draw(
                     }
                     Ok(seed) if draft.on_server => {
                         draft.problem = None;
-                        // Only single visits go to a server; campaigns ticked before are
-                        // not shown there.
-                        let scenarios = draft
-                            .scenarios
-                            .iter()
-                            .filter(|id| library.get().is_none_or(|l| l.campaign(id).is_none()))
-                            .cloned()
-                            .collect();
                         classroom.create.write(CreateClassroomSession {
                             server: draft.server.clone(),
                             token: draft.token.clone(),
-                            scenarios,
+                            scenarios: draft.scenarios.iter().cloned().collect(),
                             seed,
                         });
                     }

@@ -15,8 +15,8 @@ use super::title::ClassroomDraft;
 use super::{Screen, Selection};
 use crate::content::PersonaKind;
 use crate::engine::{
-    ActiveCampaign, ActiveVisit, ClassroomStatus, ContentLibrary, JoinClassroom, JoinedClassroom,
-    LastSave, StartCampaign,
+    ActiveCampaign, ActiveSession, ActiveVisit, ClassroomStatus, ContentLibrary, JoinClassroom,
+    JoinedClassroom, LastSave, StartCampaign,
 };
 use crate::sim::Expression;
 use crate::sim::campaign::Now;
@@ -81,6 +81,7 @@ impl Plugin for TourPlugin {
                     choices: plan.choices.iter().map(|n| n.saturating_sub(1)).collect(),
                     plan_shot: false,
                 },
+                Step::WaitForResult,
                 Step::Shoot("campaign-debrief", Screen::Campaign),
                 Step::Exit,
             ]);
@@ -434,9 +435,11 @@ fn run_tour(
             }
         }
         Step::StartCampaign(id, seed) => {
+            // A session's campaign is played with its seed, as the list starts it.
+            let seed = campaign.session.0.as_ref().map_or(*seed, |s| s.seed);
             campaign.starts.write(StartCampaign {
                 campaign: id.clone(),
-                seed: *seed,
+                seed,
             });
             campaign.next.set(Screen::Campaign);
             tour.steps.pop_front();
@@ -522,6 +525,7 @@ fn shoot(commands: &mut Commands, tour: &mut Tour, name: &str) {
 struct CampaignDriver<'w> {
     starts: MessageWriter<'w, StartCampaign>,
     active: Res<'w, ActiveCampaign>,
+    session: Res<'w, ActiveSession>,
     next: ResMut<'w, NextState<Screen>>,
 }
 
