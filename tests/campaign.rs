@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use salesdojo::content::{AccountStage, Library, Outcome};
 use salesdojo::sim::campaign::{CampaignRun, Done, Now};
-use salesdojo::store::verify::{Standing, Verifier, scenario_board};
+use salesdojo::store::verify::{Standing, Verifier, scenario_board, trainee_progress};
 use salesdojo::store::{CAMPAIGN_PERSONA, ResultFilter};
 use support::backend::Backend;
 use support::repo;
@@ -283,6 +283,37 @@ fn a_stored_campaign_replays_and_verifies_and_a_hand_edit_is_caught(db: &Backend
     assert_eq!(
         board[0].checked.title.as_ref().map(|t| t.en.clone()),
         Some("Campaign: nine months with Hengtong Logistics".into())
+    );
+    // Progress reads the campaign's categories, judged over its visits and decisions.
+    let progress = trainee_progress(&store, &library, other.id).unwrap();
+    assert_eq!((progress.whole_visits(), progress.campaigns()), (0, 1));
+    let mastery = |id: &str| {
+        progress
+            .categories
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.mastery)
+    };
+    assert_eq!(
+        (
+            mastery("preparation"),
+            mastery("questioning"),
+            mastery("objections")
+        ),
+        (Some(0), Some(73), Some(0))
+    );
+    assert_eq!(
+        progress.weakest.as_deref(),
+        Some("closing"),
+        "the first of those at 0"
+    );
+    let best_progress = trainee_progress(&store, &library, trainee.id).unwrap();
+    assert!(
+        best_progress
+            .categories
+            .iter()
+            .all(|c| c.mastery == Some(100)),
+        "every category is judged, at full marks"
     );
     drop(store);
 

@@ -532,9 +532,11 @@ pub(super) fn print_board(rows: &[BoardRow], lang: Lang) {
 
 fn print_progress(progress: &Progress, library: &Library, lang: Lang) {
     say!(
-        "{}: {}",
+        "{}: {} · {}: {}",
         tr(lang, "有效拜访", "valid visits"),
-        progress.whole_visits()
+        progress.whole_visits(),
+        tr(lang, "客户战役", "campaigns"),
+        progress.campaigns()
     );
     for category in &progress.categories {
         let mastery = category

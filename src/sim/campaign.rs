@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::scoring::{CategoryScore, category_scores};
 use super::{Score, ScoreEvent, SimError, Visit, resolve_persona, scoring};
 use crate::content::{
     AccountDecision, AccountEffects, AccountStage, AccountStart, Campaign, CampaignRubric,
@@ -476,6 +477,8 @@ pub struct CampaignScore {
     pub level: i32,
     /// Each technique or mistake the decisions showed, with its evidence.
     pub events: Vec<ScoreEvent>,
+    /// Each rubric category over the whole campaign: its visits' evidence and its decisions'.
+    pub categories: Vec<CategoryScore>,
 }
 
 impl CampaignScore {
@@ -576,6 +579,11 @@ fn score(run: &CampaignRun) -> CampaignScore {
     let weighted = visits * weights.visits
         + decisions * weights.decisions
         + stage_points.clamp(0, 100) as u32 * weights.stage;
+    let visit_events = run.done.iter().flat_map(|d| match d {
+        Done::Visit { score, .. } => score.events.as_slice(),
+        Done::Decision { .. } => &[],
+    });
+    let categories = category_scores(visit_events.chain(&events), &library.rubric);
     CampaignScore {
         total: (weighted + weight / 2) / weight,
         visits,
@@ -585,6 +593,7 @@ fn score(run: &CampaignRun) -> CampaignScore {
         share: run.account.share,
         level: run.account.level,
         events,
+        categories,
     }
 }
 

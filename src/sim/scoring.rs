@@ -720,7 +720,11 @@ pub fn decisions(visit: &Visit, catalogue: &Catalogue, rubric: &Rubric) -> Vec<D
     decisions
 }
 
-fn total(events: Vec<ScoreEvent>, decisions: Vec<Decision>, rubric: &Rubric) -> Score {
+/// Each rubric category's points earned and lost in `events`, and its score from them.
+pub fn category_scores<'e>(
+    events: impl IntoIterator<Item = &'e ScoreEvent>,
+    rubric: &Rubric,
+) -> Vec<CategoryScore> {
     let mut categories: Vec<CategoryScore> = rubric
         .categories
         .iter()
@@ -733,7 +737,7 @@ fn total(events: Vec<ScoreEvent>, decisions: Vec<Decision>, rubric: &Rubric) -> 
             score: None,
         })
         .collect();
-    for event in &events {
+    for event in events {
         if let Some(category) = categories.iter_mut().find(|c| c.id == event.category) {
             if event.points > 0 {
                 category.earned += event.points;
@@ -742,12 +746,22 @@ fn total(events: Vec<ScoreEvent>, decisions: Vec<Decision>, rubric: &Rubric) -> 
             }
         }
     }
-    let missed: i64 = decisions.iter().map(|d| d.missed as i64).sum();
-    let (mut earned, mut in_play) = (0i64, missed);
     for category in &mut categories {
         let stake = category.earned + category.lost;
         if stake > 0 {
             category.score = Some(percent(category.earned as i64, stake as i64));
+        }
+    }
+    categories
+}
+
+fn total(events: Vec<ScoreEvent>, decisions: Vec<Decision>, rubric: &Rubric) -> Score {
+    let categories = category_scores(&events, rubric);
+    let missed: i64 = decisions.iter().map(|d| d.missed as i64).sum();
+    let (mut earned, mut in_play) = (0i64, missed);
+    for category in &categories {
+        let stake = category.earned + category.lost;
+        if stake > 0 {
             earned += category.earned as i64 * category.weight as i64;
             in_play += stake as i64 * category.weight as i64;
         }

@@ -65,6 +65,11 @@ impl Checked {
         !matches!(self.standing, Standing::Invalid(_))
     }
 
+    /// A campaign's result rather than a single visit's.
+    pub fn is_campaign(&self) -> bool {
+        self.result.persona == CAMPAIGN_PERSONA
+    }
+
     /// Rewound and tried again from an earlier decision: kept for progress, never ranked.
     pub fn is_practice(&self) -> bool {
         self.result.rewound_at.is_some()
@@ -237,7 +242,7 @@ impl Verifier {
             );
             return Ok(checked);
         };
-        let replayed = if checked.result.persona == CAMPAIGN_PERSONA {
+        let replayed = if checked.is_campaign() {
             replay_campaign(library, &checked.result)
         } else {
             replay(library, &checked.result)
@@ -345,7 +350,7 @@ fn replay_campaign(library: Arc<Library>, result: &StoredResult) -> Result<Repla
     Ok(Replayed {
         score: Score {
             total: score.total,
-            categories: Vec::new(),
+            categories: score.categories,
             events: score.events,
             decisions: Vec::new(),
             missed: 0,
@@ -532,8 +537,9 @@ fn order_key(result: &Checked) -> (std::cmp::Reverse<u32>, i64, i64, i64) {
 pub struct CategoryProgress {
     pub id: String,
     pub name: Text,
-    /// The category's score in each valid whole visit, oldest first; none where it had nothing
-    /// to judge. Practice, which borrows its first replies from an earlier visit, is left out.
+    /// The category's score in each valid whole visit or campaign, oldest first; none where it
+    /// had nothing to judge. Practice, which borrows its first replies from an earlier visit,
+    /// is left out.
     pub attempts: Vec<Option<u32>>,
     /// The mean of the last three judged attempts.
     pub mastery: Option<u32>,
@@ -545,7 +551,7 @@ pub const MASTERY_WINDOW: usize = 3;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Progress {
-    /// Valid attempts, whole visits and practice, oldest first.
+    /// Valid attempts, whole visits, practice and campaigns, oldest first.
     pub attempts: Vec<Checked>,
     /// Results that failed verification, shown apart.
     pub invalid: Vec<Checked>,
@@ -557,9 +563,17 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Valid visits played from the door to the end.
+    /// Valid single visits played from the door to the end.
     pub fn whole_visits(&self) -> usize {
-        self.attempts.iter().filter(|a| !a.is_practice()).count()
+        self.attempts
+            .iter()
+            .filter(|a| !a.is_practice() && !a.is_campaign())
+            .count()
+    }
+
+    /// Valid campaigns.
+    pub fn campaigns(&self) -> usize {
+        self.attempts.iter().filter(|a| a.is_campaign()).count()
     }
 
     /// Valid practice attempts (rewound and tried again), newest first.

@@ -151,13 +151,15 @@ fn draw(
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.label(
                 egui::RichText::new(format!(
-                    "{}{} · {}",
+                    "{}{} · {}{} · {}",
                     tr(lang, "有效拜访次数：", "Verified visits: "),
                     progress.whole_visits(),
+                    tr(lang, "客户战役：", "campaigns: "),
+                    progress.campaigns(),
                     tr(
                         lang,
-                        "掌握度 = 最近三次的平均分；曲线为每次拜访的得分",
-                        "mastery = mean of the last three visits; the line is each visit's score"
+                        "掌握度 = 最近三次的平均分；曲线为每次拜访或战役的得分",
+                        "mastery = mean of the last three; the line is each visit's or campaign's score"
                     )
                 ))
                 .color(palette::MUTED),
