@@ -560,14 +560,14 @@ fn verify_and_record(
         replay_visit(library, &session, &submission)?
     };
     let trainee = store.trainee(&submission.trainee)?;
-    let recorded = match &played {
-        Played::Visit(attempt) => store.record(
+    let recorded = match &played.run {
+        Run::Visit(attempt) => store.record(
             attempt,
             &trainee,
             Some(&session),
             Some(&submission.result_id),
         )?,
-        Played::Campaign(run) => {
+        Run::Campaign(run) => {
             store.record_campaign(run, &trainee, Some(&session), Some(&submission.result_id))?
         }
     };
@@ -590,11 +590,9 @@ fn verify_and_record(
         trainee: trainee.name,
         scenario: submission.scenario,
         // A result sent again answers with what was stored then.
-        score: row
-            .and_then(|r| r.checked.total())
-            .unwrap_or(played.total()),
-        outcome: played.outcome().to_string(),
-        minutes: played.minutes(),
+        score: row.and_then(|r| r.checked.total()).unwrap_or(played.total),
+        outcome: played.outcome.to_string(),
+        minutes: played.minutes,
         rank: board
             .iter()
             .find(|r| r.checked.result.trainee_id == trainee.id)
@@ -603,34 +601,18 @@ fn verify_and_record(
     })
 }
 
-/// A submission played again by the server's engine, finished.
-enum Played {
-    Visit(Attempt),
-    Campaign(CampaignRun),
+/// A submission played again by the server's engine, to its end, and what it came to.
+struct Played {
+    run: Run,
+    total: u32,
+    /// The visit's outcome, or the stage the campaign's account ended in.
+    outcome: &'static str,
+    minutes: u32,
 }
 
-impl Played {
-    fn total(&self) -> u32 {
-        match self {
-            Played::Visit(attempt) => attempt.result().map_or(0, |(_, score)| score.total),
-            Played::Campaign(run) => run.score().map_or(0, |score| score.total),
-        }
-    }
-
-    /// The visit's outcome, or the stage the campaign's account ended in.
-    fn outcome(&self) -> &'static str {
-        match self {
-            Played::Visit(attempt) => attempt.result().map_or("", |(f, _)| f.outcome.id()),
-            Played::Campaign(run) => run.score().map_or("", |score| score.stage.id()),
-        }
-    }
-
-    fn minutes(&self) -> u32 {
-        match self {
-            Played::Visit(attempt) => attempt.result().map_or(0, |(finish, _)| finish.minute),
-            Played::Campaign(run) => run.minutes(),
-        }
-    }
+enum Run {
+    Visit(Attempt),
+    Campaign(CampaignRun),
 }
 
 fn unprocessable(message: String) -> ApiFailure {
@@ -673,13 +655,18 @@ fn replay_visit(
         guess,
     )
     .map_err(|err| unprocessable(format!("the replies cannot be played: {err}")))?;
-    if attempt.result().is_none() {
+    let Some((finish, score)) = attempt.result() else {
         return Err(unprocessable(format!(
             "the replies do not finish the visit: {} given",
             submission.choices.len()
         )));
-    }
-    Ok(Played::Visit(attempt))
+    };
+    Ok(Played {
+        total: score.total,
+        outcome: finish.outcome.id(),
+        minutes: finish.minute,
+        run: Run::Visit(attempt),
+    })
 }
 
 /// A campaign's choices played again with the session's seed, to the campaign's end.
@@ -705,13 +692,18 @@ fn replay_campaign(
     };
     let run = CampaignRun::replay(library, id, session.seed, &submission.choices, &guesses)
         .map_err(|err| unprocessable(format!("the choices cannot be played: {err}")))?;
-    if !run.finished() {
+    let Some(score) = run.score() else {
         return Err(unprocessable(format!(
             "the choices do not finish the campaign: {} given",
             submission.choices.len()
         )));
-    }
-    Ok(Played::Campaign(run))
+    };
+    Ok(Played {
+        total: score.total,
+        outcome: score.stage.id(),
+        minutes: run.minutes(),
+        run: Run::Campaign(run),
+    })
 }
 
 async fn board(
