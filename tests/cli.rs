@@ -507,6 +507,14 @@ fn campaign_play_tells_the_accounts_story_and_saves_it_for_its_board() {
         board.contains(" 1. Lin") && board.contains("100  Strategic cooperation"),
         "{board}"
     );
+    // Progress counts it as a campaign, with each category judged over the whole of it.
+    let progress = salesdojo(&["--lang", "en", "--data-dir", data, "trainee", "show", "Lin"]);
+    let progress = String::from_utf8_lossy(&progress.stdout);
+    assert!(
+        progress.contains("valid visits: 0 · campaigns: 1")
+            && progress.contains("Preparation              100%"),
+        "{progress}"
+    );
     // A team session on this computer plays it with the session's seed.
     let session = salesdojo(&[
         "--data-dir",
