@@ -23,6 +23,84 @@ use PersonaKind::{Amiable, Analytical, Driver, Expressive};
 
 const LIBRARY: &[Pinned] = &[
     Pinned {
+        id: "huaji_competitor_intel",
+        best: &[(None, &[3, 1, 2, 1, 4, 2, 1, 2, 3, 1, 1, 2, 2, 3, 2])],
+        poor: &[2, 2, 4, 3, 3, 4, 4, 4, 1],
+        endings: &[
+            (
+                "fang_meeting",
+                None,
+                &[3, 1, 2, 1, 4, 2, 1, 2, 3, 1, 1, 2, 2, 3, 2],
+            ),
+            (
+                "zhou_records",
+                None,
+                &[3, 1, 2, 1, 4, 2, 1, 2, 3, 1, 1, 2, 2, 4],
+            ),
+            (
+                "test_pack_order",
+                None,
+                &[3, 1, 2, 1, 4, 2, 1, 2, 3, 1, 1, 2, 2, 2],
+            ),
+            (
+                "keep_in_touch",
+                None,
+                &[3, 1, 2, 1, 4, 2, 1, 2, 3, 1, 1, 2, 2, 1],
+            ),
+            ("lin_steps_back", None, &[2, 2, 4, 3, 3, 4, 4, 4, 1]),
+        ],
+    },
+    Pinned {
+        id: "drill_group_presentation",
+        best: &[(None, &[2, 3, 1, 2, 1, 3, 2, 1, 3, 2, 1, 2])],
+        poor: &[1, 2, 2, 1, 2, 1, 3, 2, 1, 3, 3, 3],
+        endings: &[
+            ("order", None, &[2, 3, 1, 2, 1, 3, 2, 1, 3, 2, 1, 2]),
+            ("agenda", None, &[2, 3, 2, 3, 1, 3, 2, 1, 3, 2, 1, 2]),
+            ("minutes", None, &[2, 3, 1, 2, 1, 3, 2, 1, 3, 2, 1, 1]),
+            ("lost", None, &[1, 2, 2, 1, 2, 1, 3, 2, 1, 3, 3, 3]),
+        ],
+    },
+    Pinned {
+        id: "expressive_referral_visit",
+        best: &[(None, &[2, 1, 2, 3, 1, 2, 3, 3, 3, 2, 4, 2, 4, 3])],
+        poor: &[1, 3, 1, 3, 3, 2, 1, 1, 3, 1],
+        endings: &[
+            (
+                "team_meeting",
+                None,
+                &[2, 1, 2, 3, 1, 2, 3, 3, 3, 2, 4, 2, 4, 3],
+            ),
+            ("tuesday_generic", None, &[2, 1, 2, 3, 1, 2, 3, 3, 3, 2, 2]),
+            (
+                "flagship_order",
+                None,
+                &[2, 1, 2, 3, 1, 2, 3, 3, 3, 2, 4, 2, 1],
+            ),
+            ("send_it_over", None, &[2, 1, 2, 3, 1, 1]),
+            (
+                "date_drifts",
+                None,
+                &[2, 1, 2, 3, 1, 2, 3, 3, 3, 2, 4, 2, 2],
+            ),
+            ("left_at_desk", None, &[2, 1, 2, 2]),
+            ("shown_out", None, &[2, 1, 2, 1]),
+            ("pushed_away", None, &[2, 1, 2, 3, 1, 2, 3, 3, 3, 2, 3]),
+        ],
+    },
+    Pinned {
+        id: "drill_prospecting_door",
+        best: &[(None, &[2, 3, 1, 2, 3, 1, 2, 2, 3])],
+        poor: &[1, 1, 2, 3, 1, 2, 1, 3, 4],
+        endings: &[
+            ("peer_intro", None, &[2, 3, 1, 2, 3, 1, 2, 2, 3]),
+            ("call_later", None, &[2, 3, 1, 2, 3, 1, 2, 2, 2]),
+            ("shown_out", None, &[2, 3, 1, 1, 1]),
+            ("walked_away", None, &[2, 3, 1, 3]),
+            ("dropped", None, &[2, 2]),
+        ],
+    },
+    Pinned {
         id: "huaji_tender_evaluation",
         best: &[(None, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])],
         poor: &[2, 3, 2, 3, 2, 2, 2, 3, 2, 2, 3, 1, 3],
