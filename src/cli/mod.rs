@@ -950,15 +950,23 @@ fn analyze(
     if chosen.is_empty() && campaigns.is_empty() {
         return Err("no scenario to analyse (see `salesdojo check` for problems)".into());
     }
-    // Scenarios are analysed side by side, on every core; reports keep the list's order.
-    let reports: Vec<sim::analysis::Analysis> = chosen
-        .par_iter()
-        .map(|scenario| sim::analysis::analyze(&library, scenario, seed))
-        .collect();
-    let campaign_reports: Vec<CampaignAnalysis> = campaigns
-        .iter()
-        .map(|campaign| analyze_campaign(&library, campaign, seed))
-        .collect();
+    // Scenarios and campaigns are analysed side by side, on every core, so the campaigns fill
+    // the cores while the largest scenario finishes; reports keep the lists' order.
+    let (reports, campaign_reports): (Vec<sim::analysis::Analysis>, Vec<CampaignAnalysis>) =
+        rayon::join(
+            || {
+                chosen
+                    .par_iter()
+                    .map(|scenario| sim::analysis::analyze(&library, scenario, seed))
+                    .collect()
+            },
+            || {
+                campaigns
+                    .par_iter()
+                    .map(|campaign| analyze_campaign(&library, campaign, seed))
+                    .collect()
+            },
+        );
     if coverage {
         let table = sim::analysis::coverage_table(&library, &reports, &campaign_reports);
         if json {
