@@ -218,13 +218,7 @@ fn bad_requests_get_clear_4xx_answers_and_the_server_keeps_serving() {
 fn a_campaign_in_a_classroom_session_is_replayed_and_ranked_by_the_server() {
     let server_data = TempDir::new();
     let server = Server::start(&server_data, "127.0.0.1:0");
-    let (status, session) = post(
-        &server,
-        "/api/sessions",
-        Some(TOKEN),
-        &json!({"scenarios": [DRILL, "hengtong_account"], "seed": 9, "code": "ACCT1"}).to_string(),
-    );
-    assert_eq!(status, 201, "{session}");
+    new_campaign_session(&server, "ACCT1", Some(9));
     let (_, info) = get(&server, "/api/sessions/ACCT1");
     assert_eq!(
         info["titles"]["hengtong_account"]["en"],
@@ -233,23 +227,7 @@ fn a_campaign_in_a_classroom_session_is_replayed_and_ranked_by_the_server() {
 
     let laptop = TempDir::new();
     let play = |trainee: &str, choices: &str| {
-        salesdojo(
-            &laptop,
-            &[
-                "campaign",
-                "play",
-                "hengtong_account",
-                "--server",
-                &server.url,
-                "--session",
-                "ACCT1",
-                "--trainee",
-                trainee,
-                "--choices",
-                choices,
-                "--json",
-            ],
-        )
+        play_campaign_on(&laptop, &server, "ACCT1", trainee, choices, &["--json"])
     };
     let best = play("Lin", support::HENGTONG_BEST);
     let err = String::from_utf8_lossy(&best.stderr).into_owned();

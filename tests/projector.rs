@@ -298,29 +298,14 @@ fn the_projector_page_shows_a_campaigns_board_with_where_the_account_ended() {
     };
     let data = TempDir::new();
     let server = Server::start(&data, "127.0.0.1:0");
-    let (status, session) = post(
+    new_campaign_session(&server, "PROJ2", None);
+    ok(play_campaign_on(
+        &TempDir::new(),
         &server,
-        "/api/sessions",
-        Some(TOKEN),
-        &json!({"scenarios": [DRILL, "hengtong_account"], "code": "PROJ2"}).to_string(),
-    );
-    assert_eq!(status, 201, "{session}");
-    let laptop = TempDir::new();
-    ok(salesdojo(
-        &laptop,
-        &[
-            "campaign",
-            "play",
-            "hengtong_account",
-            "--server",
-            &server.url,
-            "--session",
-            "PROJ2",
-            "--trainee",
-            "Lin",
-            "--choices",
-            support::HENGTONG_BEST,
-        ],
+        "PROJ2",
+        "Lin",
+        support::HENGTONG_BEST,
+        &[],
     ));
     browser.open(&format!("{}/board/PROJ2?lang=en", server.url));
     browser.wait_for(

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 mod support;
 
 use support::TempDir;
-use support::classroom::{DRILL, PATHS, Server, TOKEN, new_session, post};
+use support::classroom::{PATHS, Server, new_campaign_session, new_session};
 
 /// One window at a time: `xvfb-run -a` can race for a display number, and two software-rendered
 /// games at once only slow each other down.
@@ -503,13 +503,7 @@ fn a_classroom_campaign_plays_in_the_window_and_shows_the_verified_place() {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let server_data = TempDir::new();
     let server = Server::start(&server_data, "127.0.0.1:0");
-    let (status, session) = post(
-        &server,
-        "/api/sessions",
-        Some(TOKEN),
-        &serde_json::json!({"scenarios": [DRILL, "hengtong_account"], "code": "ROOMC"}).to_string(),
-    );
-    assert_eq!(status, 201, "{session}");
+    new_campaign_session(&server, "ROOMC", None);
     let joined = format!("{}/roomc", server.url.trim_start_matches("http://"));
     let Some(dir) = tour(
         "classroom-campaign",

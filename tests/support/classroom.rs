@@ -133,6 +133,43 @@ pub fn new_session(server: &Server, code: &str) {
     ));
 }
 
+/// The campaign classroom tests play, beside the drill.
+pub const CAMPAIGN: &str = "hengtong_account";
+
+/// A session `code` on the server playing the drill and the campaign, with `seed` if given.
+pub fn new_campaign_session(server: &Server, code: &str, seed: Option<u64>) {
+    let (status, session) = post(
+        server,
+        "/api/sessions",
+        Some(TOKEN),
+        &json!({"scenarios": [DRILL, CAMPAIGN], "code": code, "seed": seed}).to_string(),
+    );
+    assert_eq!(status, 201, "{session}");
+}
+
+/// `campaign play --server` of the campaign in session `code`, from a laptop with its data in
+/// `laptop`, as `trainee`, with the choice numbers `choices` and any `extra` arguments.
+pub fn play_campaign_on(
+    laptop: &TempDir,
+    server: &Server,
+    code: &str,
+    trainee: &str,
+    choices: &str,
+    extra: &[&str],
+) -> Output {
+    let mut args = vec!["campaign", "play", CAMPAIGN, "--server", &server.url];
+    args.extend([
+        "--session",
+        code,
+        "--trainee",
+        trainee,
+        "--choices",
+        choices,
+    ]);
+    args.extend_from_slice(extra);
+    salesdojo(laptop, &args)
+}
+
 /// A projector following session `code`'s board: each board event, with when it arrived.
 /// The stream ends when the server stops (or after ten minutes at most).
 pub fn follow_board(server: &Server, code: &str) -> mpsc::Receiver<(Instant, String)> {
