@@ -403,6 +403,14 @@ impl Library {
         self.campaigns.get(id)
     }
 
+    /// The title of the scenario or campaign `id`.
+    pub fn title_of(&self, id: &str) -> Option<&crate::i18n::Text> {
+        match self.scenario(id) {
+            Some(scenario) => Some(&scenario.title),
+            None => self.campaign(id).map(|campaign| &campaign.title),
+        }
+    }
+
     pub fn technique(&self, id: &str) -> Option<&Technique> {
         self.catalogue.techniques.iter().find(|t| t.id == id)
     }

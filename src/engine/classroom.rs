@@ -1,7 +1,7 @@
 //! The game in a classroom: joining a session on a classroom server, playing the content the
-//! server plays, and sending each finished visit and campaign there. Results go through the local outbox, so
-//! one made while the server is out of reach is sent again, with growing pauses, until the
-//! server has it. The network is used by a worker thread, never by the frame.
+//! server plays, and sending each finished visit and campaign there. Results go through the
+//! local outbox, so one made while the server is out of reach is sent again, with growing
+//! pauses, until the server has it. The network is used by a worker thread, never by the frame.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};

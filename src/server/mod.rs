@@ -456,13 +456,8 @@ async fn session(
             let session = Classroom::session(store, &code)?;
             let mut titles = std::collections::BTreeMap::new();
             for (id, hash) in &session.versions {
-                let library = classroom.version(store, hash)?;
-                let title = match library.campaign(id) {
-                    Some(campaign) => Some(campaign.title.clone()),
-                    None => library.scenario(id).map(|s| s.title.clone()),
-                };
-                if let Some(title) = title {
-                    titles.insert(id.clone(), title);
+                if let Some(title) = classroom.version(store, hash)?.title_of(id) {
+                    titles.insert(id.clone(), title.clone());
                 }
             }
             Ok(SessionInfo { session, titles })

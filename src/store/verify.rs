@@ -228,10 +228,7 @@ impl Verifier {
             minutes: None,
             title: library
                 .as_ref()
-                .and_then(|l| match l.scenario(&result.scenario) {
-                    Some(scenario) => Some(scenario.title.clone()),
-                    None => Some(l.campaign(&result.scenario)?.title.clone()),
-                }),
+                .and_then(|l| l.title_of(&result.scenario).cloned()),
             result,
         };
         let sealed = checked.result.seal == store.seal(&checked.result);
