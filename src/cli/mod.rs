@@ -1009,6 +1009,14 @@ fn print_campaign_analysis(report: &CampaignAnalysis, lang: Lang) {
         report.decisions,
         tr(lang, "个客户决策", "account decisions")
     );
+    say!(
+        "  {}",
+        tr(
+            lang,
+            "各次拜访能走到的结果（按客户本类型的信任起步，不跟踪前面各步带来的信任）：",
+            "what each visit can end in, from its customer's own trust (the trust earlier steps carry in is not followed):"
+        )
+    );
     for (scenario, outcomes) in &report.visit_outcomes {
         let names: Vec<&str> = outcomes
             .iter()
