@@ -95,6 +95,15 @@ fn play(app: &mut App, trainee: &str, numbers: &[usize]) -> u32 {
     active.score().expect("the visit is over").total
 }
 
+/// Waits until the session the game asked its server for is made and joined; its code.
+fn created_session(app: &mut App) -> String {
+    until(app, "the new session", |w| {
+        w.resource::<JoinedClassroom>().0.is_some()
+    });
+    let joined = app.world().resource::<JoinedClassroom>().0.clone();
+    joined.expect("joined").code
+}
+
 fn last_save(app: &App) -> LastSave {
     app.world().resource::<LastSave>().clone()
 }
@@ -265,16 +274,7 @@ fn a_trainer_creates_and_ends_a_classroom_session_from_the_game() {
     assert!(app.world().resource::<JoinedClassroom>().0.is_none());
 
     app.world_mut().write_message(create(TOKEN));
-    until(&mut app, "the new session", |w| {
-        w.resource::<JoinedClassroom>().0.is_some()
-    });
-    let code = app
-        .world()
-        .resource::<JoinedClassroom>()
-        .0
-        .clone()
-        .unwrap()
-        .code;
+    let code = created_session(&mut app);
     let (status, info) = get(&server, &format!("/api/sessions/{code}"));
     assert_eq!(status, 200);
     assert_eq!(
@@ -341,16 +341,7 @@ fn a_laptop_plays_the_classrooms_campaign_and_the_server_ranks_it() {
         scenarios: vec![DRILL.into(), "hengtong_account".into()],
         seed: 11,
     });
-    until(&mut trainer, "the new session", |w| {
-        w.resource::<JoinedClassroom>().0.is_some()
-    });
-    let code = trainer
-        .world()
-        .resource::<JoinedClassroom>()
-        .0
-        .clone()
-        .unwrap()
-        .code;
+    let code = created_session(&mut trainer);
 
     let (content, data) = (root_with(&[]), TempDir::new());
     let mut app = laptop(&content, &data);
