@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 
 use super::assets::ContentLibrary;
-use super::classroom::JoinedClassroom;
+use super::classroom::{JoinedClassroom, play_library};
 use crate::content::PersonaKind;
 use crate::sim::SimError;
 use crate::sim::campaign::CampaignRun;
@@ -73,9 +73,7 @@ fn start_campaigns(
     mut problem: ResMut<CampaignProblem>,
 ) {
     for start in starts.read() {
-        // A classroom plays the server's content, whatever the local files say.
-        let pinned = classroom.as_ref().and_then(|c| c.library(&start.campaign));
-        let Some(library) = pinned.cloned().or_else(|| library.0.clone()) else {
+        let Some(library) = play_library(classroom.as_deref(), &library, &start.campaign) else {
             problem.0 = Some(SimError::ContentLoading);
             continue;
         };

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 
-use super::assets::ContentWake;
+use super::assets::{ContentLibrary, ContentWake};
 use super::campaign::{ActiveCampaign, CampaignEnded, CampaignSet};
 use super::records::{ActiveSession, CurrentTrainee, JoinSession, LastSave, Records};
 use super::visit::{ActiveVisit, VisitEnded, VisitSet};
@@ -92,6 +92,19 @@ impl JoinedClassroom {
             .and_then(|joined| joined.library(scenario))
             .map(|(library, _)| library)
     }
+}
+
+/// The library a scenario or campaign `id` is played on: a joined classroom's, as its server
+/// plays it, whatever the local files say; else the local content, once loaded.
+pub fn play_library(
+    classroom: Option<&JoinedClassroom>,
+    local: &ContentLibrary,
+    id: &str,
+) -> Option<Arc<crate::content::Library>> {
+    classroom
+        .and_then(|c| c.library(id))
+        .cloned()
+        .or_else(|| local.0.clone())
 }
 
 /// Join the session `code` on the classroom server at `server` (as typed, e.g. `192.168.1.20:7878`).

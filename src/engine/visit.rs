@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 
 use super::assets::ContentLibrary;
-use super::classroom::JoinedClassroom;
+use super::classroom::{JoinedClassroom, play_library};
 use super::records::ActiveSession;
 use crate::content::PersonaKind;
 use crate::sim::{self, Attempt};
@@ -92,9 +92,7 @@ fn start_visits(
     mut problem: ResMut<VisitProblem>,
 ) {
     for start in starts.read() {
-        // A classroom plays the server's content, whatever the local files say.
-        let pinned = classroom.as_ref().and_then(|c| c.library(&start.scenario));
-        let Some(library) = pinned.cloned().or_else(|| library.0.clone()) else {
+        let Some(library) = play_library(classroom.as_deref(), &library, &start.scenario) else {
             rejected.write(VisitRejected(sim::SimError::ContentLoading));
             continue;
         };
