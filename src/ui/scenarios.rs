@@ -167,7 +167,8 @@ fn draw(
     egui::CentralPanel::default().show(&mut ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             if let Some(campaign) = campaign_list(ui, &content, &session, lang) {
-                start_campaign(&mut starts, &mut next, campaign, &session);
+                let seed = rand::random::<u32>() as u64;
+                start_campaign(&mut starts, &mut next, campaign, &session, seed);
             }
             for (index, scenario) in content.playable(&session).into_iter().enumerate() {
                 let mut frame = egui::Frame::group(ui.style()).inner_margin(14.0);
@@ -291,18 +292,16 @@ fn campaign_list(
     clicked
 }
 
-/// Starts a campaign and opens its screen: with a fresh seed, or in a team session the
-/// session's, so everyone meets the same account.
+/// Starts a campaign and opens its screen: in a team session or a classroom with the session's
+/// seed, so everyone meets the same account; otherwise with `seed`.
 pub(crate) fn start_campaign(
     starts: &mut MessageWriter<StartCampaign>,
     next: &mut NextState<Screen>,
     campaign: String,
     session: &ActiveSession,
+    seed: u64,
 ) {
-    let seed = match &session.0 {
-        Some(session) => session.seed,
-        None => rand::random::<u32>() as u64,
-    };
+    let seed = session.0.as_ref().map_or(seed, |session| session.seed);
     starts.write(StartCampaign { campaign, seed });
     next.set(Screen::Campaign);
 }

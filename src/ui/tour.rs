@@ -435,13 +435,13 @@ fn run_tour(
             }
         }
         Step::StartCampaign(id, seed) => {
-            // A session's campaign is played with its seed, as the list starts it.
-            let seed = campaign.session.0.as_ref().map_or(*seed, |s| s.seed);
-            campaign.starts.write(StartCampaign {
-                campaign: id.clone(),
-                seed,
-            });
-            campaign.next.set(Screen::Campaign);
+            super::scenarios::start_campaign(
+                &mut campaign.starts,
+                &mut campaign.next,
+                id.clone(),
+                &campaign.session,
+                *seed,
+            );
             tour.steps.pop_front();
             tour.wait = 30;
         }
